@@ -1,0 +1,11 @@
+"""Local development and `make demo`: embedded or given servers, plain HTTP on localhost."""
+
+from __future__ import annotations
+
+from config.settings.base import *  # noqa: F403
+from core.env import env
+from core.sentry import init_sentry
+
+DEBUG = False
+SECRET_KEY = env("DJANGO_SECRET_KEY") or "dev-only-insecure-key-not-for-production"
+init_sentry()

@@ -1,0 +1,30 @@
+"""The municipality's public host: operator and department."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from config.urls_common import urlpatterns as common
+from core.views import public_home
+from tenants.api import SchoolListApi, SchoolStatusApi
+
+urlpatterns = [
+    *common,
+    path("", public_home, name="home"),
+    path("api/v1/schools/", SchoolListApi.as_view(), name="api-schools"),
+    path(
+        "api/v1/schools/<int:school_id>/suspend/",
+        SchoolStatusApi.as_view(action="suspend"),
+        name="api-school-suspend",
+    ),
+    path(
+        "api/v1/schools/<int:school_id>/resume/",
+        SchoolStatusApi.as_view(action="resume"),
+        name="api-school-resume",
+    ),
+    path(
+        "api/v1/schools/<int:school_id>/archive/",
+        SchoolStatusApi.as_view(action="archive"),
+        name="api-school-archive",
+    ),
+]

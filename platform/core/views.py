@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+
+def public_home(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "core/home.html",
+        {
+            "title": "Электронный журнал и дневник",
+            "text": (
+                "Сайт муниципального оператора. Журналы школ открываются на их собственных адресах."
+            ),
+        },
+    )
+
+
+def school_home(request: HttpRequest) -> HttpResponse:
+    school = request.tenant  # type: ignore[attr-defined]
+    return render(
+        request,
+        "core/home.html",
+        {
+            "title": school.name,
+            "text": "Электронный журнал и дневник школы.",
+        },
+    )
