@@ -223,8 +223,9 @@ def school_create(
 def _set_status(school: School, status: str) -> School:
     school.status = status
     school.status_changed_at = timezone.now()
-    school.save(update_fields=["status", "status_changed_at", "updated_at"])
-    hostnames = list(school.domains.values_list("domain", flat=True))
+    with schema_context(get_public_schema_name()):
+        school.save(update_fields=["status", "status_changed_at", "updated_at"])
+        hostnames = list(school.domains.values_list("domain", flat=True))
     transaction.on_commit(lambda: school_cache_invalidate(hostnames=hostnames))
     return school
 

@@ -107,3 +107,27 @@ def department_user(db: None) -> Any:
 def operator_client(public_client: APIClient, operator: Any) -> APIClient:
     public_client.force_authenticate(operator)
     return public_client
+
+
+@pytest.fixture(scope="session")
+def celery_worker_thread(django_db_setup: None, django_db_blocker: Any) -> Iterator[Any]:
+    """A real Celery worker (solo pool, in a thread) on the real Redis broker.
+
+    It has its own database connection, so it sees only committed rows.
+    """
+    from celery.contrib.testing.worker import start_worker
+
+    import tenants.tasks  # noqa: F401 - register the tasks before the worker starts
+    from config.celery import app
+
+    with django_db_blocker.unblock():
+        app.control.purge()
+        with start_worker(
+            app,
+            pool="solo",
+            concurrency=1,
+            perform_ping_check=False,
+            shutdown_timeout=10,
+            loglevel="WARNING",
+        ) as worker:
+            yield worker

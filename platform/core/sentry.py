@@ -9,6 +9,7 @@ not a person).
 from __future__ import annotations
 
 import re
+import warnings
 from typing import Any
 
 from core.env import env
@@ -51,11 +52,19 @@ def scrub_event(event: dict[str, Any], hint: dict[str, Any] | None = None) -> di
                 k: v for k, v in headers.items() if k.lower() in {"host", "user-agent", "accept"}
             }
     event.pop("user", None)
+    # Exception messages and log parameters are data and may name a pupil: only the
+    # exception type, the stack (without locals) and the log message template are kept.
     for entry in (event.get("exception") or {}).get("values", []) or []:
         for frame in (entry.get("stacktrace") or {}).get("frames", []) or []:
             frame.pop("vars", None)
-        if isinstance(entry.get("value"), str):
-            entry["value"] = SNILS_VALUE.sub(FILTERED, entry["value"])
+        if entry.get("value"):
+            entry["value"] = FILTERED
+    logentry = event.get("logentry")
+    if isinstance(logentry, dict):
+        logentry.pop("params", None)
+        logentry.pop("formatted", None)
+    if isinstance(event.get("message"), str):
+        event["message"] = SNILS_VALUE.sub(FILTERED, event["message"])
     for crumb in (event.get("breadcrumbs") or {}).get("values", []) or []:
         crumb.pop("data", None)
     if "extra" in event:
@@ -75,11 +84,11 @@ def scrub_event(event: dict[str, Any], hint: dict[str, Any] | None = None) -> di
     return event
 
 
-def init_sentry(**overrides: Any) -> bool:
-    """Initialise the SDK if SENTRY_DSN is set (or a transport is given in tests)."""
+def init_sentry(**overrides: Any) -> Any:
+    """Initialise the SDK if SENTRY_DSN is set; returns the SDK's guard, or None."""
     dsn = overrides.pop("dsn", None) or env("SENTRY_DSN")
     if not dsn:
-        return False
+        return None
     import sentry_sdk
     from sentry_sdk.integrations.celery import CeleryIntegration
     from sentry_sdk.integrations.django import DjangoIntegration
@@ -95,5 +104,7 @@ def init_sentry(**overrides: Any) -> bool:
         "integrations": [DjangoIntegration(), CeleryIntegration()],
     }
     options.update(overrides)
-    sentry_sdk.init(**options)
-    return True
+    with warnings.catch_warnings():
+        # The SDK now prefers `data_collection`; our rule is an explicit send_default_pii=False.
+        warnings.filterwarnings("ignore", message="The send_default_pii option is deprecated")
+        return sentry_sdk.init(**options)

@@ -55,7 +55,8 @@ def test_operator_creates_school_reachable_on_its_subdomain(
 
     client = APIClient(HTTP_HOST="school9.localhost")
     assert client.get("/readyz").status_code == 200
-    assert client.login(username="admin", password=body["admin_password"])
+    with schema_context("school9"):
+        assert client.login(username="admin", password=body["admin_password"])
     me = client.get("/api/v1/me/")
     assert me.status_code == 200
     assert me.json()["schema"] == "school9"

@@ -136,6 +136,10 @@ TIME_ZONE = env("TIME_ZONE", "Europe/Moscow") or "Europe/Moscow"
 USE_I18N = True
 USE_TZ = True
 
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
 STATIC_URL = "/static/"
 STATIC_ROOT = REPO_ROOT / "staticfiles"
 
