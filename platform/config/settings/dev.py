@@ -9,3 +9,8 @@ from core.sentry import init_sentry
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY") or "dev-only-insecure-key-not-for-production"
 init_sentry()
+# No collectstatic step for the demo: plain storage, files found in the apps by whitenoise.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

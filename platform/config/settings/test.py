@@ -16,3 +16,7 @@ CACHES["default"]["LOCATION"] = redis_db(11 - 3 * _slot)
 CELERY_BROKER_URL = redis_db(10 - 3 * _slot)
 CELERY_RESULT_BACKEND = redis_db(12 - 3 * _slot)
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {"anon": "100000/min", "user": "100000/min"}
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
