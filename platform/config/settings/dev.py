@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from config.settings.base import *  # noqa: F403
-from core.env import env
+from core.env import REPO_ROOT, env
 from core.sentry import init_sentry
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY") or "dev-only-insecure-key-not-for-production"
 init_sentry()
+STATIC_ROOT = REPO_ROOT / ".data" / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # No collectstatic step for the demo: plain storage, files found in the apps by whitenoise.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

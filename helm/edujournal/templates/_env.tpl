@@ -1,0 +1,10 @@
+{{- define "edujournal.env" -}}
+- name: DJANGO_SETTINGS_MODULE
+  value: config.settings.prod
+- name: PLATFORM_DOMAIN
+  value: {{ .Values.platformDomain | quote }}
+{{- end -}}
+{{- define "edujournal.envFrom" -}}
+- secretRef:
+    name: {{ .Values.existingSecret }}
+{{- end -}}
