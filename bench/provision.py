@@ -38,7 +38,9 @@ def drop(schema: str) -> None:
 def by_clone(schema: str) -> float:
     start = time.perf_counter()
     with transaction.atomic():
-        CloneSchema().clone_schema(settings.TENANT_BASE_SCHEMA, schema, "DATA", set_connection=False)
+        CloneSchema().clone_schema(
+            settings.TENANT_BASE_SCHEMA, schema, "DATA", set_connection=False
+        )
     return time.perf_counter() - start
 
 
@@ -46,8 +48,7 @@ def by_migrations(schema: str) -> float:
     start = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute(f'CREATE SCHEMA "{schema}"')
-    call_command("migrate_schemas", tenant=True, schema_name=schema, interactive=False,
-                 verbosity=0)
+    call_command("migrate_schemas", tenant=True, schema_name=schema, interactive=False, verbosity=0)
     connection.set_schema_to_public()  # type: ignore[attr-defined]
     return time.perf_counter() - start
 
@@ -56,8 +57,13 @@ def full_onboarding(n: int) -> float:
     """The whole `school_create` service (clone + domain + first admin), rolled back."""
     start = time.perf_counter()
     with transaction.atomic():
-        school_create(slug=f"bench-full-{n}", name="Школа для замера", short_name="Замер",
-                      inn="3662010013", admin_email="bench@example.invalid")
+        school_create(
+            slug=f"bench-full-{n}",
+            name="Школа для замера",
+            short_name="Замер",
+            inn="3662010013",
+            admin_email="bench@example.invalid",
+        )
         elapsed = time.perf_counter() - start
         transaction.set_rollback(True)
     return elapsed
@@ -76,8 +82,10 @@ def main() -> None:
 
     clone_times, migrate_times, full_times = [], [], []
     for i in range(runs):
-        for fn, bucket, name in ((by_clone, clone_times, f"bench_clone_{i}"),
-                                 (by_migrations, migrate_times, f"bench_migrate_{i}")):
+        for fn, bucket, name in (
+            (by_clone, clone_times, f"bench_clone_{i}"),
+            (by_migrations, migrate_times, f"bench_migrate_{i}"),
+        ):
             drop(name)
             bucket.append(fn(name))
             drop(name)
@@ -92,9 +100,19 @@ def main() -> None:
     print(f"  running all migrations     median {migrate_s * 1000:8.1f} ms")
     print(f"  full onboarding (service)  median {full_s * 1000:8.1f} ms")
     print(f"  clone / migrations ratio   {ratio:.3f}  (target <= 0.15)")
-    print(json.dumps({"bench": "provision", "runs": runs, "tables": tables,
-                      "clone_s": round(clone_s, 4), "migrate_s": round(migrate_s, 4),
-                      "onboard_s": round(full_s, 4), "ratio": round(ratio, 4)}))
+    print(
+        json.dumps(
+            {
+                "bench": "provision",
+                "runs": runs,
+                "tables": tables,
+                "clone_s": round(clone_s, 4),
+                "migrate_s": round(migrate_s, 4),
+                "onboard_s": round(full_s, 4),
+                "ratio": round(ratio, 4),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":
