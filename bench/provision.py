@@ -80,7 +80,9 @@ def main() -> None:
         )
         tables = cursor.fetchone()[0]
 
-    clone_times, migrate_times, full_times = [], [], []
+    clone_times: list[float] = []
+    migrate_times: list[float] = []
+    full_times: list[float] = []
     for i in range(runs):
         for fn, bucket, name in (
             (by_clone, clone_times, f"bench_clone_{i}"),
