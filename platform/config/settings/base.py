@@ -41,6 +41,17 @@ TENANT_APPS = [
     "rest_framework.authtoken",
     "guardian",
 ]
+# The journal (issue #4): each school's structure, people, plans, lessons, marks, attendance.
+# pgtrigger installs the append-only triggers on marks through these apps' migrations.
+TENANT_APPS += [
+    "pgtrigger",
+    "journal.structure",
+    "journal.roster",
+    "journal.planning",
+    "journal.register",
+    "journal.audit",
+    "journal.transfer",
+]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
 TENANT_MODEL = "tenants.School"
@@ -213,3 +224,10 @@ EMAIL_PORT = int(env("EMAIL_PORT", "25") or 25)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", f"noreply@{PLATFORM_DOMAIN}")
 
 USE_X_FORWARDED_HOST = env_bool("USE_X_FORWARDED_HOST")
+
+# pgtrigger: triggers are created by migrations (so they land in the base schema and are
+# cloned into every school), never installed separately on migrate.
+PGTRIGGER_INSTALL_ON_MIGRATE = False
+PGTRIGGER_MIGRATIONS = True
+# Transfer packages between schools (TEN-4) are signed with this salt.
+JOURNAL_TRANSFER_SALT = "journal.transfer.package.v1"

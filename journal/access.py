@@ -1,0 +1,121 @@
+"""Who may do what in the journal (ROLE-1..3): one query per operation.
+
+Roles are the user's groups; object-level rights are django-guardian object permissions
+that services grant when the fact behind them is recorded:
+
+- `structure.teach_assignment` on a TeachingAssignment — the teacher of it;
+- `structure.lead_class` on a ClassGroup — the class teacher;
+- `roster.view_child` on a Pupil — a linked parent (guardian);
+- `roster.be_pupil` on a Pupil — the pupil themself;
+- `register.substitute_lesson` on a Lesson — a substitute the deputy granted it to.
+
+`scope_for(user)` reads all of it with ONE SQL statement (groups and object permissions in
+a UNION), so selectors can filter by id sets without a permission query per row. A parent's
+or pupil's right counts only while the pupil's written consent is in force (SET-5).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection
+
+from accounts import roles
+from core.errors import PermissionDeniedError
+
+WHOLE_SCHOOL = frozenset({roles.DIRECTOR, roles.DEPUTY})
+STRUCTURE_MANAGERS = frozenset({roles.DIRECTOR, roles.DEPUTY, roles.JOURNAL_ADMIN})
+ROSTER_MANAGERS = frozenset({roles.DIRECTOR, roles.DEPUTY, roles.JOURNAL_ADMIN, roles.SECRETARY})
+STAFF_ROLES = frozenset(
+    {roles.DIRECTOR, roles.DEPUTY, roles.JOURNAL_ADMIN, roles.SECRETARY, roles.TEACHER}
+)
+
+_SCOPE_SQL = """
+SELECT 'role', g.name, NULL
+  FROM auth_group g JOIN accounts_user_groups ug ON ug.group_id = g.id
+ WHERE ug.user_id = %(uid)s
+UNION ALL
+SELECT 'perm', p.codename, o.object_pk
+  FROM guardian_userobjectpermission o JOIN auth_permission p ON p.id = o.permission_id
+ WHERE o.user_id = %(uid)s
+   AND p.codename IN ('teach_assignment', 'lead_class', 'substitute_lesson',
+                      'view_child', 'be_pupil')
+   AND (p.codename NOT IN ('view_child', 'be_pupil') OR EXISTS (
+        SELECT 1 FROM roster_consent c
+         WHERE c.pupil_id = o.object_pk::bigint AND c.revoked_on IS NULL))
+"""
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What one user may reach in the current school."""
+
+    user_id: int | None
+    roles: frozenset[str] = frozenset()
+    assignment_ids: frozenset[int] = frozenset()
+    class_ids: frozenset[int] = frozenset()
+    substitute_lesson_ids: frozenset[int] = frozenset()
+    child_ids: frozenset[int] = frozenset()
+    self_pupil_ids: frozenset[int] = frozenset()
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def whole_school(self) -> bool:
+        return bool(self.roles & WHOLE_SCHOOL)
+
+    @property
+    def is_staff(self) -> bool:
+        return bool(self.roles & STAFF_ROLES)
+
+    @property
+    def is_pupil(self) -> bool:
+        return roles.PUPIL in self.roles
+
+    def has(self, *names: str) -> bool:
+        return bool(self.roles.intersection(names))
+
+    @property
+    def personal_pupil_ids(self) -> frozenset[int]:
+        """Pupils a parent or pupil may see (consent in force)."""
+        return self.child_ids | self.self_pupil_ids
+
+
+def scope_for(user: Any) -> Scope:
+    """The acting user's roles and object rights, read with one query."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Scope(user_id=None)
+    buckets: dict[str, set[int]] = {
+        "teach_assignment": set(),
+        "lead_class": set(),
+        "substitute_lesson": set(),
+        "view_child": set(),
+        "be_pupil": set(),
+    }
+    role_names: set[str] = set()
+    with connection.cursor() as cursor:
+        cursor.execute(_SCOPE_SQL, {"uid": user.pk})
+        for kind, name, object_pk in cursor.fetchall():
+            if kind == "role":
+                role_names.add(name)
+            else:
+                buckets[name].add(int(object_pk))
+    return Scope(
+        user_id=user.pk,
+        roles=frozenset(role_names),
+        assignment_ids=frozenset(buckets["teach_assignment"]),
+        class_ids=frozenset(buckets["lead_class"]),
+        substitute_lesson_ids=frozenset(buckets["substitute_lesson"]),
+        child_ids=frozenset(buckets["view_child"]),
+        self_pupil_ids=frozenset(buckets["be_pupil"]),
+    )
+
+
+def deny(message: str = "Недостаточно прав для этого действия.") -> PermissionDeniedError:
+    return PermissionDeniedError(message)
+
+
+def require_roles(scope: Scope, allowed: frozenset[str] | set[str], message: str = "") -> None:
+    """Role-level gate for writes. Pupils and parents never pass a staff gate (ROLE-2)."""
+    if not scope.roles.intersection(allowed):
+        raise deny(message or "Недостаточно прав для этого действия.")

@@ -1,0 +1,227 @@
+"""Lessons, marks and attendance: the journal itself (LES, MRK, ATT).
+
+Marks and their corrections are append-only: PostgreSQL triggers (django-pgtrigger,
+installed by this app's migrations and copied into every cloned school) refuse UPDATE,
+DELETE and TRUNCATE. A mistake is mended by a `MarkCorrection` row (MRK-2).
+"""
+
+from __future__ import annotations
+
+import pgtrigger
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from core.models import TimeStampedModel
+from journal.base import JournalModel
+
+APPEND_ONLY_MESSAGE = (
+    "Отметки не изменяются и не удаляются: ошибка исправляется только записью-исправлением (MRK-2)"
+)
+
+
+def append_only_triggers(prefix: str) -> list[pgtrigger.Trigger]:
+    """Row triggers against UPDATE/DELETE and a statement trigger against TRUNCATE."""
+    raise_sql = f"RAISE EXCEPTION '{APPEND_ONLY_MESSAGE}' USING ERRCODE = 'P0001';"
+    return [
+        pgtrigger.Trigger(
+            name=f"{prefix}_no_update_delete",
+            when=pgtrigger.Before,
+            operation=pgtrigger.Update | pgtrigger.Delete,
+            func=raise_sql,
+        ),
+        pgtrigger.Trigger(
+            name=f"{prefix}_no_truncate",
+            when=pgtrigger.Before,
+            operation=pgtrigger.Truncate,
+            level=pgtrigger.Statement,
+            func=raise_sql,
+        ),
+    ]
+
+
+class Lesson(TimeStampedModel):
+    """Урок: one dated occurrence of a teaching assignment (LES-1)."""
+
+    class Kind(models.TextChoices):
+        REGULAR = "regular", "Урок"
+        PRACTICAL = "practical", "Практическая работа"
+        LAB = "lab", "Лабораторная работа"
+        TEST = "test", "Контрольная работа"
+        EXCURSION = "excursion", "Экскурсия"
+
+    assignment = models.ForeignKey(
+        "structure.TeachingAssignment", models.PROTECT, related_name="lessons"
+    )
+    date = models.DateField("дата")
+    slot = models.PositiveSmallIntegerField("урок №")
+    kind = models.CharField("вид урока", max_length=16, choices=Kind.choices, default="regular")
+    topic = models.CharField("тема урока", max_length=500, blank=True)
+    work_topic = models.CharField(
+        "тема практической/лабораторной/контрольной работы", max_length=500, blank=True
+    )
+    homework = models.TextField("домашнее задание", blank=True)
+    plan_item = models.ForeignKey(
+        "planning.ThematicPlanItem", models.SET_NULL, null=True, blank=True, related_name="lessons"
+    )
+    # Замена (ROLE-3): who replaced whom, and who granted it.
+    substitute = models.ForeignKey(
+        "structure.StaffMember", models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    substituted_teacher = models.ForeignKey(
+        "structure.StaffMember", models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    substitution_granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    substitution_granted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "урок"
+        verbose_name_plural = "уроки"
+        ordering = ["date", "slot"]
+        permissions = [("substitute_lesson", "Замещает урок")]
+        constraints = [
+            models.UniqueConstraint(fields=["assignment", "date", "slot"], name="lesson_unique"),
+        ]
+        indexes = [models.Index(fields=["assignment", "date"])]
+
+
+class WorkKind(JournalModel):
+    """Вид работы with its weight; the school's list, seeded from the template (MRK-1)."""
+
+    code = models.SlugField("код", max_length=32, unique=True)
+    title = models.CharField("вид работы", max_length=200)
+    weight = models.PositiveSmallIntegerField("вес")
+    is_theoretical = models.BooleanField(
+        "теоретическая (допустима при освобождении от физкультуры)", default=True
+    )
+    is_active = models.BooleanField("используется", default=True)
+
+    class Meta:
+        verbose_name = "вид работы"
+        verbose_name_plural = "виды работ"
+        constraints = [
+            models.CheckConstraint(condition=Q(weight__gte=1, weight__lte=10), name="wk_weight"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Mark(JournalModel):
+    """Отметка. Append-only (MRK-2): see `MarkCorrection`."""
+
+    lesson = models.ForeignKey(Lesson, models.PROTECT, related_name="marks")
+    pupil = models.ForeignKey("roster.Pupil", models.PROTECT, related_name="marks")
+    value = models.PositiveSmallIntegerField("отметка")
+    work_kind = models.ForeignKey(WorkKind, models.PROTECT, related_name="+")
+    weight = models.PositiveSmallIntegerField("вес")  # frozen at entry time
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    entered_at = models.DateTimeField("внесена", auto_now_add=True)
+    as_substitute = models.BooleanField("внесена замещающим учителем", default=False)
+    is_late_entry = models.BooleanField("внесена задним числом (в пределах окна)", default=False)
+
+    class Meta:
+        verbose_name = "отметка"
+        verbose_name_plural = "отметки"
+        indexes = [models.Index(fields=["lesson", "pupil"]), models.Index(fields=["pupil"])]
+        triggers = append_only_triggers("mark")
+
+
+class MarkCorrection(JournalModel):
+    """Исправление отметки: who, when, why, old → new (None: the mark is annulled)."""
+
+    mark = models.ForeignKey(Mark, models.PROTECT, related_name="corrections")
+    old_value = models.PositiveSmallIntegerField("было", null=True)
+    new_value = models.PositiveSmallIntegerField("стало", null=True, blank=True)
+    reason = models.CharField("причина", max_length=500)
+    corrected_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    corrected_at = models.DateTimeField("когда", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "исправление отметки"
+        verbose_name_plural = "исправления отметок"
+        ordering = ["mark", "corrected_at", "id"]
+        triggers = append_only_triggers("markcorr")
+
+
+class PeriodMark(JournalModel):
+    """Четвертная/полугодовая, годовая, экзаменационная, итоговая отметка (MRK-3)."""
+
+    class Kind(models.TextChoices):
+        PERIOD = "period", "За период"
+        YEAR = "year", "Годовая"
+        EXAM = "exam", "Экзаменационная"
+        FINAL = "final", "Итоговая"
+
+    pupil = models.ForeignKey("roster.Pupil", models.PROTECT, related_name="period_marks")
+    assignment = models.ForeignKey(
+        "structure.TeachingAssignment", models.PROTECT, related_name="period_marks"
+    )
+    period = models.ForeignKey(
+        "structure.ReportingPeriod", models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField("вид", max_length=8, choices=Kind.choices)
+    # "2".."5" or a special value: "н/а", "зач", "незач", "осв".
+    value = models.CharField("отметка", max_length=8)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    entered_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "итоговая отметка"
+        verbose_name_plural = "итоговые отметки"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pupil", "assignment", "period"],
+                condition=Q(kind="period"),
+                name="period_mark_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["pupil", "assignment", "kind"],
+                condition=~Q(kind="period"),
+                name="year_mark_unique",
+            ),
+        ]
+        triggers = append_only_triggers("periodmark")
+
+
+class PeExemption(JournalModel):
+    """Освобождение от физкультуры: theoretical assessment only (MRK-5)."""
+
+    pupil = models.ForeignKey("roster.Pupil", models.CASCADE, related_name="pe_exemptions")
+    starts_on = models.DateField("с")
+    ends_on = models.DateField("по")
+    document = models.CharField("справка", max_length=300)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = "освобождение от физкультуры"
+        verbose_name_plural = "освобождения от физкультуры"
+
+
+class Attendance(JournalModel):
+    """Пропуск урока: Б (ill), У (excused), Н (unexcused), О (late) (ATT-1)."""
+
+    class Code(models.TextChoices):
+        ILL = "Б", "Болезнь"
+        EXCUSED = "У", "Уважительная причина"
+        UNEXCUSED = "Н", "Неуважительная причина"
+        LATE = "О", "Опоздание"
+
+    lesson = models.ForeignKey(Lesson, models.PROTECT, related_name="attendance")
+    pupil = models.ForeignKey("roster.Pupil", models.PROTECT, related_name="attendance")
+    code = models.CharField("код", max_length=1, choices=Code.choices)
+    marked_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    reason_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reason_note = models.CharField("основание", max_length=300, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "посещаемость"
+        verbose_name_plural = "посещаемость"
+        constraints = [
+            models.UniqueConstraint(fields=["lesson", "pupil"], name="attendance_unique"),
+        ]

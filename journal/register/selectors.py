@@ -1,0 +1,374 @@
+"""Reads of the journal, filtered once by the acting user (ROLE-1)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+
+from catalog.selectors import current_rules
+from journal.access import Scope, scope_for
+from journal.audit.services import access_log
+from journal.register import grading
+from journal.register.models import Attendance, Lesson, Mark, MarkCorrection
+from journal.register.services import effective_value
+from journal.roster.models import ClassMembership, Pupil
+from journal.roster.selectors import visible_pupils_q
+from journal.structure.models import ReportingPeriod, SubgroupMember, TeachingAssignment
+
+
+def readable_assignments_q(scope: Scope) -> Q:
+    """Assignments whose journal the scope may read: the whole school for the director and
+    deputies, their own for a teacher, every subject of their class for a class teacher."""
+    if scope.whole_school:
+        return Q()
+    return Q(id__in=scope.assignment_ids) | Q(class_group_id__in=scope.class_ids)
+
+
+def assignment_for_reading(
+    *, assignment_id: int, for_user: Any
+) -> tuple[TeachingAssignment, Scope]:
+    scope = scope_for(for_user)
+    assignment = (
+        TeachingAssignment.objects.filter(readable_assignments_q(scope), id=assignment_id)
+        .select_related("subject", "class_group", "subgroup", "teacher__user", "year")
+        .first()
+        if scope.is_staff
+        else None
+    )
+    if assignment is None:
+        raise Http404
+    return assignment, scope
+
+
+def lesson_for_writing(*, lesson_id: int, for_user: Any) -> Lesson:
+    """A lesson the user may see at all (else 404); the service checks the right to write."""
+    scope = scope_for(for_user)
+    q = readable_assignments_q(scope) if scope.is_staff else Q(pk__in=[])
+    lesson = (
+        Lesson.objects.filter(
+            Q(assignment__in=TeachingAssignment.objects.filter(q))
+            | Q(id__in=scope.substitute_lesson_ids),
+            id=lesson_id,
+        )
+        .select_related("assignment__class_group", "assignment__subject")
+        .first()
+    )
+    if lesson is None:
+        raise Http404
+    return lesson
+
+
+def lesson_list(
+    *,
+    assignment_id: int,
+    for_user: Any,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+) -> QuerySet[Lesson]:
+    assignment, _ = assignment_for_reading(assignment_id=assignment_id, for_user=for_user)
+    qs = Lesson.objects.filter(assignment=assignment).order_by("date", "slot")
+    if date_from:
+        qs = qs.filter(date__gte=date_from)
+    if date_to:
+        qs = qs.filter(date__lte=date_to)
+    return qs
+
+
+@dataclass
+class GridCell:
+    marks: list[dict[str, Any]] = field(default_factory=list)
+    attendance: str | None = None
+
+
+@dataclass
+class Grid:
+    assignment: TeachingAssignment
+    period: ReportingPeriod
+    pupils: list[Pupil]
+    lessons: list[Lesson]
+    cells: dict[tuple[int, int], GridCell]
+    averages: dict[int, Decimal | None]
+
+
+def _period_for(assignment: TeachingAssignment, period_id: int) -> ReportingPeriod:
+    grade = assignment.class_group.grade
+    period = ReportingPeriod.objects.filter(
+        id=period_id, year_id=assignment.year_id, grade_from__lte=grade, grade_to__gte=grade
+    ).first()
+    if period is None:
+        raise Http404
+    return period
+
+
+def journal_grid(*, assignment_id: int, period_id: int, for_user: Any) -> Grid:
+    """Class × subject × period: pupils × lessons with marks and attendance.
+
+    A fixed number of queries whatever the size: scope, assignment, period, pupils, lessons,
+    marks with their corrections, attendance, and the audit insert.
+    """
+    assignment, _scope = assignment_for_reading(assignment_id=assignment_id, for_user=for_user)
+    period = _period_for(assignment, period_id)
+    members = ClassMembership.objects.filter(
+        Q(date_to__isnull=True) | Q(date_to__gte=period.starts_on),
+        class_group_id=assignment.class_group_id,
+        date_from__lte=period.ends_on,
+    )
+    if assignment.subgroup_id:
+        members = members.filter(
+            pupil_id__in=SubgroupMember.objects.filter(subgroup_id=assignment.subgroup_id).values(
+                "pupil_id"
+            )
+        )
+    pupils = list(
+        Pupil.objects.filter(id__in=members.values("pupil_id"))
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "id")
+    )
+    lessons = list(
+        Lesson.objects.filter(
+            assignment=assignment, date__gte=period.starts_on, date__lte=period.ends_on
+        ).order_by("date", "slot")
+    )
+    lesson_filter = Q(
+        lesson__assignment=assignment,
+        lesson__date__gte=period.starts_on,
+        lesson__date__lte=period.ends_on,
+    )
+    marks = Mark.objects.filter(lesson_filter).prefetch_related(
+        Prefetch("corrections", queryset=MarkCorrection.objects.order_by("corrected_at", "id"))
+    )
+    cells: dict[tuple[int, int], GridCell] = defaultdict(GridCell)
+    per_pupil: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for mark in marks:
+        corrections = list(mark.corrections.all())
+        value = effective_value(mark, corrections)
+        cells[(mark.pupil_id, mark.lesson_id)].marks.append(
+            {
+                "id": mark.pk,
+                "value": value,
+                "original": mark.value,
+                "corrected": bool(corrections),
+                "weight": mark.weight,
+                "work_kind_id": mark.work_kind_id,
+            }
+        )
+        if value is not None:
+            per_pupil[mark.pupil_id].append((value, mark.weight))
+    for att in Attendance.objects.filter(lesson_filter).only("lesson_id", "pupil_id", "code"):
+        cells[(att.pupil_id, att.lesson_id)].attendance = att.code
+    averages = {p.pk: grading.shown_average(per_pupil.get(p.pk, [])) for p in pupils}
+    access_log(
+        user=for_user,
+        action="read",
+        what="register.journal_grid",
+        pupil_ids=[p.pk for p in pupils],
+        details={"assignment_id": assignment.pk, "period_id": period.pk},
+    )
+    return Grid(assignment, period, pupils, lessons, dict(cells), averages)
+
+
+@dataclass(frozen=True)
+class SubjectProgress:
+    assignment_id: int
+    subject: str
+    marks: list[tuple[int, int]]
+    average: Decimal | None
+    forecast: int | None
+    needed_for_next: int | None
+
+
+def pupil_progress(
+    *, pupil_id: int, period_id: int, for_user: Any
+) -> tuple[Pupil, list[SubjectProgress]]:
+    """Weighted average, forecast and marks needed per subject (MRK-4), for the pupil, their
+    parents (with consent), and staff who may see the pupil."""
+    scope = scope_for(for_user)
+    pupil = (
+        Pupil.objects.filter(visible_pupils_q(scope), id=pupil_id)
+        .select_related("user", "class_group")
+        .first()
+    )
+    if pupil is None or pupil.class_group is None:
+        raise Http404
+    grade = pupil.class_group.grade
+    period = ReportingPeriod.objects.filter(
+        id=period_id, year_id=pupil.class_group.year_id, grade_from__lte=grade, grade_to__gte=grade
+    ).first()
+    if period is None:
+        raise Http404
+    rules = current_rules()
+    min_weight = min((k.weight for k in rules.work_kinds), default=1)
+    marks = (
+        Mark.objects.filter(
+            pupil=pupil, lesson__date__gte=period.starts_on, lesson__date__lte=period.ends_on
+        )
+        .select_related("lesson__assignment__subject")
+        .prefetch_related(
+            Prefetch("corrections", queryset=MarkCorrection.objects.order_by("corrected_at", "id"))
+        )
+    )
+    grouped: dict[int, tuple[str, list[tuple[int, int]]]] = {}
+    for mark in marks:
+        value = effective_value(mark, list(mark.corrections.all()))
+        assignment = mark.lesson.assignment
+        entry = grouped.setdefault(assignment.pk, (assignment.subject.title, []))
+        if value is not None:
+            entry[1].append((value, mark.weight))
+    result = []
+    for assignment_id, (subject, values) in sorted(grouped.items(), key=lambda kv: kv[1][0]):
+        avg = grading.shown_average(values)
+        result.append(
+            SubjectProgress(
+                assignment_id=assignment_id,
+                subject=subject,
+                marks=values,
+                average=avg,
+                forecast=grading.forecast(avg, rules.mark_scale),
+                needed_for_next=grading.marks_needed_for_next(
+                    values, weight=min_weight, scale=rules.mark_scale
+                ),
+            )
+        )
+    access_log(user=for_user, action="read", what="register.pupil_progress", pupil_ids=[pupil.pk])
+    return pupil, result
+
+
+@dataclass(frozen=True)
+class AccumulationRow:
+    pupil_id: int
+    pupil_name: str
+    marks: int
+    required: int
+
+    @property
+    def enough(self) -> bool:
+        return self.marks >= self.required
+
+
+def accumulation_report(
+    *, assignment_id: int, period_id: int, for_user: Any
+) -> list[AccumulationRow]:
+    """Накопляемость (MRK-6): at least `min_marks_per_weekly_hour` × weekly hours per pupil."""
+    grid = journal_grid(assignment_id=assignment_id, period_id=period_id, for_user=for_user)
+    rules = current_rules()
+    required = math.ceil(rules.min_marks_per_weekly_hour * float(grid.assignment.weekly_hours))
+    counts: dict[int, int] = defaultdict(int)
+    for (pupil_id, _lesson_id), cell in grid.cells.items():
+        counts[pupil_id] += sum(1 for m in cell.marks if m["value"] is not None)
+    return [AccumulationRow(p.pk, p.user.full_name, counts[p.pk], required) for p in grid.pupils]
+
+
+@dataclass(frozen=True)
+class DailyRow:
+    pupil_id: int
+    pupil_name: str
+    absences: list[dict[str, Any]]
+    systematic: bool
+
+
+def attendance_daily(*, class_group_id: int, on_date: dt.date, for_user: Any) -> list[DailyRow]:
+    """The class's day (ATT-2): who missed which lessons, with the systematic-absence flag
+    (the template's number of school days in a row with an unexcused absence)."""
+    scope = scope_for(for_user)
+    if not (scope.whole_school or class_group_id in scope.class_ids):
+        raise Http404
+    threshold = current_rules().systematic_absence_threshold
+    pupils = list(
+        Pupil.objects.filter(
+            id__in=ClassMembership.objects.filter(
+                Q(date_to__isnull=True) | Q(date_to__gte=on_date),
+                class_group_id=class_group_id,
+                date_from__lte=on_date,
+            ).values("pupil_id")
+        )
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "id")
+    )
+    today_rows = Attendance.objects.filter(
+        lesson__assignment__class_group_id=class_group_id, lesson__date=on_date
+    ).select_related("lesson__assignment__subject")
+    by_pupil: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for att in today_rows:
+        by_pupil[att.pupil_id].append(
+            {
+                "id": att.pk,
+                "lesson_id": att.lesson_id,
+                "slot": att.lesson.slot,
+                "subject": att.lesson.assignment.subject.title,
+                "code": att.code,
+            }
+        )
+    # School days of the class up to the date, most recent first, and unexcused days per pupil.
+    days = list(
+        Lesson.objects.filter(assignment__class_group_id=class_group_id, date__lte=on_date)
+        .values_list("date", flat=True)
+        .distinct()
+        .order_by("-date")[: max(threshold, 1) * 3]
+    )
+    unexcused: dict[int, set[dt.date]] = defaultdict(set)
+    if days:
+        for pid, day in Attendance.objects.filter(
+            lesson__assignment__class_group_id=class_group_id,
+            lesson__date__gte=days[-1],
+            lesson__date__lte=on_date,
+            code=Attendance.Code.UNEXCUSED,
+        ).values_list("pupil_id", "lesson__date"):
+            unexcused[pid].add(day)
+
+    def systematic(pid: int) -> bool:
+        run = 0
+        for day in days:
+            if day in unexcused[pid]:
+                run += 1
+                if run >= threshold:
+                    return True
+            else:
+                run = 0
+        return False
+
+    rows = [
+        DailyRow(p.pk, p.user.full_name, by_pupil.get(p.pk, []), systematic(p.pk)) for p in pupils
+    ]
+    access_log(
+        user=for_user,
+        action="read",
+        what="register.attendance_daily",
+        pupil_ids=[p.pk for p in pupils],
+        details={"class_group_id": class_group_id, "on": on_date.isoformat()},
+    )
+    return rows
+
+
+def attendance_for_reason(*, attendance_id: int, for_user: Any) -> Attendance:
+    scope = scope_for(for_user)
+    if not scope.is_staff:
+        raise Http404
+    q = Q() if scope.whole_school else Q(pupil__class_group_id__in=scope.class_ids)
+    att = Attendance.objects.filter(q, id=attendance_id).select_related("pupil").first()
+    if att is None:
+        raise Http404
+    return att
+
+
+def mark_for_correction(*, mark_id: int, for_user: Any) -> Mark:
+    scope = scope_for(for_user)
+    if not scope.is_staff:
+        raise Http404
+    q = (
+        Q()
+        if scope.whole_school
+        else Q(
+            lesson__assignment__in=TeachingAssignment.objects.filter(readable_assignments_q(scope))
+        )
+    )
+    mark = Mark.objects.filter(q, id=mark_id).first()
+    if mark is None:
+        raise Http404
+    return mark

@@ -1,0 +1,643 @@
+"""Writes of the journal: lessons, substitutions, marks, corrections, attendance (LES, MRK, ATT).
+
+Every rule of the adopted regulation comes from `catalog.selectors.current_rules()`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from guardian.shortcuts import assign_perm
+
+from accounts import roles
+from catalog.rules import Rules
+from catalog.selectors import current_rules
+from core.errors import ApplicationError
+from journal.access import STRUCTURE_MANAGERS, Scope, deny, require_roles, scope_for
+from journal.audit.services import access_log
+from journal.planning.models import ThematicPlanItem
+from journal.register.models import (
+    Attendance,
+    Lesson,
+    Mark,
+    MarkCorrection,
+    PeExemption,
+    PeriodMark,
+    WorkKind,
+)
+from journal.roster.models import ClassMembership, Pupil
+from journal.structure.models import (
+    ReportingPeriod,
+    ScheduleBreak,
+    StaffMember,
+    SubgroupMember,
+    TeachingAssignment,
+    TimetableEntry,
+)
+
+WORK_KINDS_CACHE_KEY = "journal:work_kinds:v1"
+SPECIAL_PERIOD_VALUES = ("н/а", "зач", "незач", "осв")
+
+
+# ---------------------------------------------------------------- who may write a lesson
+
+
+def may_enter_lesson(scope: Scope, lesson: Lesson) -> bool:
+    """The assignment's teacher, or a substitute the deputy granted this lesson (ROLE-1, -3)."""
+    return lesson.assignment_id in scope.assignment_ids or lesson.pk in scope.substitute_lesson_ids
+
+
+def _require_lesson_writer(scope: Scope, lesson: Lesson) -> None:
+    if scope.is_pupil or not may_enter_lesson(scope, lesson):
+        raise deny("Вносить данные урока может только учитель, ведущий урок, или замещающий.")
+
+
+def _grade_without_marks(rules: Rules, lesson: Lesson) -> bool:
+    return lesson.assignment.class_group.grade in rules.grades_without_marks
+
+
+def _entry_window(rules: Rules, lesson_date: dt.date, now: dt.datetime) -> str:
+    """'future' | 'on_time' | 'late' (within the back-dating window) | 'closed'."""
+    today = timezone.localdate(now)
+    if lesson_date > today:
+        return "future"
+    day_end = timezone.make_aware(dt.datetime.combine(lesson_date, dt.time.max))
+    if now <= day_end + dt.timedelta(hours=rules.mark_entry_deadline_hours):
+        return "on_time"
+    if (today - lesson_date).days <= rules.backdating_window_days:
+        return "late"
+    return "closed"
+
+
+# ---------------------------------------------------------------- lessons
+
+
+@dataclass(frozen=True)
+class GeneratedLessons:
+    created: int
+    skipped_days: int
+
+
+@transaction.atomic
+def lessons_generate(
+    *, period: ReportingPeriod, class_group_id: int | None = None, by: Any
+) -> GeneratedLessons:
+    """Lessons of the period from the timetable, skipping holidays and quarantine (LES-1).
+
+    Idempotent: a lesson already there (assignment, date, slot) is kept as it is. When the
+    assignment has a КТП, new lessons take its topics in order (PLAN-3).
+    """
+    require_roles(scope_for(by), STRUCTURE_MANAGERS)
+    year = period.year
+    entries = TimetableEntry.objects.filter(
+        year=year,
+        class_group__grade__gte=period.grade_from,
+        class_group__grade__lte=period.grade_to,
+    )
+    if class_group_id is not None:
+        entries = entries.filter(class_group_id=class_group_id)
+    entries_list = list(entries)
+    breaks = list(ScheduleBreak.objects.filter(year=year))
+    new: list[Lesson] = []
+    skipped = 0
+    day = period.starts_on
+    while day <= period.ends_on:
+        weekday = day.isoweekday()
+        if weekday <= year.days_per_week:
+            for entry in entries_list:
+                if entry.weekday != weekday:
+                    continue
+                if any(
+                    b.starts_on <= day <= b.ends_on
+                    and (not b.class_group_ids or entry.class_group_id in b.class_group_ids)
+                    for b in breaks
+                ):
+                    skipped += 1
+                    continue
+                new.append(Lesson(assignment_id=entry.assignment_id, date=day, slot=entry.slot))
+        day += dt.timedelta(days=1)
+    before = Lesson.objects.filter(assignment__year=year).count()
+    Lesson.objects.bulk_create(new, ignore_conflicts=True, batch_size=2000)
+    created = Lesson.objects.filter(assignment__year=year).count() - before
+    _link_plan_topics({e.assignment_id for e in entries_list})
+    return GeneratedLessons(created=created, skipped_days=skipped)
+
+
+def _link_plan_topics(assignment_ids: set[int]) -> None:
+    """Give lessons without a plan item the next КТП topics, in date order."""
+    items = list(
+        ThematicPlanItem.objects.filter(plan__assignment_id__in=assignment_ids).order_by(
+            "plan_id", "position"
+        )
+    )
+    if not items:
+        return
+    by_assignment: dict[int, list[ThematicPlanItem]] = {}
+    plan_to_assignment = dict(
+        ThematicPlanItem.objects.filter(id__in=[i.pk for i in items]).values_list(
+            "id", "plan__assignment_id"
+        )
+    )
+    for item in items:
+        for _ in range(item.hours):
+            by_assignment.setdefault(plan_to_assignment[item.pk], []).append(item)
+    lessons = Lesson.objects.filter(assignment_id__in=by_assignment).order_by(
+        "assignment_id", "date", "slot"
+    )
+    used: dict[int, int] = {}
+    changed: list[Lesson] = []
+    for lesson in lessons:
+        queue = by_assignment[lesson.assignment_id]
+        index = used.get(lesson.assignment_id, 0)
+        used[lesson.assignment_id] = index + 1
+        if lesson.plan_item_id or index >= len(queue):
+            continue
+        lesson.plan_item = queue[index]
+        lesson.topic = lesson.topic or queue[index].topic
+        changed.append(lesson)
+    Lesson.objects.bulk_update(changed, ["plan_item", "topic"], batch_size=1000)
+
+
+@transaction.atomic
+def lesson_update(
+    *,
+    lesson: Lesson,
+    topic: str | None = None,
+    work_topic: str | None = None,
+    homework: str | None = None,
+    kind: str | None = None,
+    by: Any,
+) -> Lesson:
+    """Topic, work topic, homework, kind of lesson (LES-1..3). Homework may be posted ahead."""
+    scope = scope_for(by)
+    _require_lesson_writer(scope, lesson)
+    rules = current_rules()
+    errors: dict[str, list[str]] = {}
+    window = _entry_window(rules, lesson.date, timezone.now())
+    if homework and _grade_without_marks(rules, lesson):
+        errors["homework"] = [
+            f"В {lesson.assignment.class_group.grade} классе (безотметочное обучение) "
+            "домашние задания не задаются."
+        ]
+    if (topic is not None or work_topic is not None) and window == "closed":
+        errors["topic"] = ["Срок заполнения урока истёк: тема вносится в день урока."]
+    if homework is not None and window == "closed":
+        errors["homework"] = ["Срок внесения домашнего задания к этому уроку истёк."]
+    if kind is not None and kind not in Lesson.Kind.values:
+        errors["kind"] = ["Неизвестный вид урока."]
+    if errors:
+        raise ValidationError(errors)
+    fields = []
+    for name, value in (
+        ("topic", topic),
+        ("work_topic", work_topic),
+        ("homework", homework),
+        ("kind", kind),
+    ):
+        if value is not None:
+            setattr(lesson, name, value.strip())
+            fields.append(name)
+    if fields:
+        lesson.save(update_fields=[*fields, "updated_at"])
+    return lesson
+
+
+@transaction.atomic
+def substitution_grant(*, lesson: Lesson, substitute: StaffMember, by: Any) -> Lesson:
+    """Замена: the deputy grants a substitute this lesson only (ROLE-3)."""
+    scope = scope_for(by)
+    require_roles(scope, {roles.DEPUTY, roles.DIRECTOR}, "Замену назначает заместитель директора.")
+    if substitute.pk == lesson.assignment.teacher_id:
+        raise ValidationError({"substitute_id": ["Учитель не может замещать сам себя."]})
+    if not substitute.is_active or not substitute.user.groups.filter(name=roles.TEACHER).exists():
+        raise ValidationError({"substitute_id": ["Замещать может только работающий учитель."]})
+    lesson.substitute = substitute
+    lesson.substituted_teacher_id = lesson.assignment.teacher_id
+    lesson.substitution_granted_by = by
+    lesson.substitution_granted_at = timezone.now()
+    lesson.save()
+    assign_perm("register.substitute_lesson", substitute.user, lesson)
+    return lesson
+
+
+# ---------------------------------------------------------------- work kinds
+
+
+def work_kinds_ensure() -> dict[str, WorkKind]:
+    """The school's work kinds; seeded from the adopted template on first use (MRK-1).
+
+    Cached per school (the cache key carries the schema), dropped when the list changes.
+    """
+    cached: dict[str, WorkKind] | None = cache.get(WORK_KINDS_CACHE_KEY)
+    if cached is not None:
+        return cached
+    kinds = {k.code: k for k in WorkKind.objects.filter(is_active=True)}
+    if not kinds and not WorkKind.objects.exists():
+        practical = {"practical", "lab"}
+        WorkKind.objects.bulk_create(
+            [
+                WorkKind(
+                    code=rule.code,
+                    title=rule.title,
+                    weight=rule.weight,
+                    is_theoretical=rule.code not in practical,
+                )
+                for rule in current_rules().work_kinds
+            ],
+            ignore_conflicts=True,
+        )
+        kinds = {k.code: k for k in WorkKind.objects.filter(is_active=True)}
+    transaction.on_commit(lambda: cache.set(WORK_KINDS_CACHE_KEY, kinds, 300))
+    return kinds
+
+
+@transaction.atomic
+def work_kind_save(
+    *, code: str, title: str, weight: int, is_theoretical: bool = True, by: Any
+) -> WorkKind:
+    """Add or change a kind of work of the school (weights per school, MRK-1)."""
+    require_roles(scope_for(by), STRUCTURE_MANAGERS)
+    if not 1 <= weight <= 10:
+        raise ValidationError({"weight": ["Вес вида работы — от 1 до 10."]})
+    if not title.strip():
+        raise ValidationError({"title": ["Укажите название вида работы."]})
+    work_kinds_ensure()
+    kind, _ = WorkKind.objects.update_or_create(
+        code=code,
+        defaults={"title": title.strip(), "weight": weight, "is_theoretical": is_theoretical},
+    )
+    transaction.on_commit(lambda: cache.delete(WORK_KINDS_CACHE_KEY))
+    return kind
+
+
+# ---------------------------------------------------------------- marks
+
+
+@dataclass(frozen=True)
+class MarkInput:
+    pupil_id: int
+    value: int
+    work_kind: str
+
+
+def lesson_pupils(lesson: Lesson, *, with_exemption: bool = False) -> dict[int, bool]:
+    """Pupils on the lesson's list that day (class or subgroup) → PE-exempt flag. One query."""
+    assignment = lesson.assignment
+    memberships = ClassMembership.objects.filter(
+        Q(date_to__isnull=True) | Q(date_to__gte=lesson.date),
+        class_group_id=assignment.class_group_id,
+        date_from__lte=lesson.date,
+    )
+    if assignment.subgroup_id:
+        memberships = memberships.filter(
+            Exists(
+                SubgroupMember.objects.filter(
+                    subgroup_id=assignment.subgroup_id, pupil_id=OuterRef("pupil_id")
+                )
+            )
+        )
+    if with_exemption:
+        memberships = memberships.annotate(
+            exempt=Exists(
+                PeExemption.objects.filter(
+                    pupil_id=OuterRef("pupil_id"),
+                    starts_on__lte=lesson.date,
+                    ends_on__gte=lesson.date,
+                )
+            )
+        )
+        return dict(memberships.values_list("pupil_id", "exempt"))
+    return dict.fromkeys(memberships.values_list("pupil_id", flat=True), False)
+
+
+@transaction.atomic
+def marks_save(*, lesson: Lesson, marks: Sequence[MarkInput], by: Any) -> list[Mark]:
+    """Save a column of marks for one lesson, all or nothing (MRK-1, MRK-2, MRK-5, LES-3).
+
+    Refused: a value off the adopted scale; a grade taught without marks; a lesson in the
+    future; a lesson whose entry deadline and back-dating window have passed; a pupil not
+    on the lesson's list; a practical kind of work for a pupil exempt from PE.
+    """
+    scope = scope_for(by)
+    _require_lesson_writer(scope, lesson)
+    rules = current_rules()
+    if _grade_without_marks(rules, lesson):
+        raise ApplicationError(
+            f"В {lesson.assignment.class_group.grade} классе обучение безотметочное: "
+            "отметки не выставляются.",
+            field_errors={"marks": ["Отметки в этом классе не выставляются."]},
+        )
+    if not marks:
+        raise ValidationError({"marks": ["Нет ни одной отметки."]})
+    window = _entry_window(rules, lesson.date, timezone.now())
+    if window == "future":
+        raise ValidationError({"marks": ["Урок ещё не проведён: отметки за него ставить рано."]})
+    if window == "closed":
+        raise ApplicationError(
+            f"Срок внесения отметок за урок {lesson.date:%d.%m.%Y} истёк "
+            f"(положение: {rules.mark_entry_deadline_hours} ч после дня урока, задним числом — "
+            f"не более {rules.backdating_window_days} дн.).",
+            field_errors={"marks": ["Срок внесения отметок истёк."]},
+        )
+    on_list = lesson_pupils(lesson, with_exemption=lesson.assignment.subject.is_physical_education)
+    kinds = work_kinds_ensure()
+    scale = ", ".join(str(v) for v in rules.mark_scale)
+    errors: dict[str, list[str]] = {}
+    rows: list[Mark] = []
+    for index, item in enumerate(marks):
+        problems = []
+        if item.value not in rules.mark_scale:
+            problems.append(f"Отметка {item.value} недопустима: шкала школы — {scale}.")
+        kind = kinds.get(item.work_kind)
+        if kind is None:
+            problems.append(f"Неизвестный вид работы «{item.work_kind}».")
+        if item.pupil_id not in on_list:
+            problems.append("Обучающегося нет в списке класса (подгруппы) на дату урока.")
+        elif kind is not None and on_list[item.pupil_id] and not kind.is_theoretical:
+            problems.append(
+                "Обучающийся освобождён от физкультуры: допустимы только теоретические виды работ."
+            )
+        if problems:
+            errors[f"marks[{index}]"] = problems
+            continue
+        assert kind is not None
+        rows.append(
+            Mark(
+                lesson_id=lesson.pk,
+                pupil_id=item.pupil_id,
+                value=item.value,
+                work_kind_id=kind.pk,
+                weight=kind.weight,
+                entered_by_id=by.pk,
+                as_substitute=lesson.pk in scope.substitute_lesson_ids
+                and lesson.assignment_id not in scope.assignment_ids,
+                is_late_entry=window == "late",
+            )
+        )
+    if errors:
+        raise ValidationError(errors)
+    created = Mark.objects.bulk_create(rows)
+    access_log(
+        user=by,
+        action="create",
+        what="register.marks",
+        pupil_ids=[m.pupil_id for m in created],
+        details={"lesson_id": lesson.pk, "count": len(created)},
+    )
+    return created
+
+
+def effective_value(mark: Mark, corrections: Sequence[MarkCorrection]) -> int | None:
+    """The value after the latest correction (None: annulled)."""
+    return corrections[-1].new_value if corrections else mark.value
+
+
+@transaction.atomic
+def mark_correct(*, mark: Mark, new_value: int | None, reason: str, by: Any) -> MarkCorrection:
+    """Mend a mistake with an audited correction row (MRK-2): window and roles from the template."""
+    scope = scope_for(by)
+    policy = current_rules().correction
+    if not policy.allowed:
+        raise ApplicationError("Положение школы не допускает исправления отметок.")
+    if not scope.roles.intersection(policy.roles):
+        names = ", ".join(roles.SCHOOL_ROLES.get(r, r).lower() for r in policy.roles)
+        raise deny(f"Исправлять отметки по положению школы может только: {names}.")
+    age = timezone.now() - mark.entered_at
+    if age > dt.timedelta(days=policy.window_days):
+        raise ApplicationError(
+            "Срок исправления истёк: отметка внесена "
+            f"{timezone.localtime(mark.entered_at):%d.%m.%Y}, "
+            f"исправить её можно в течение {policy.window_days} дн.",
+            field_errors={"new_value": ["Срок исправления отметки истёк."]},
+        )
+    errors: dict[str, list[str]] = {}
+    if policy.reason_required and not (reason or "").strip():
+        errors["reason"] = ["Укажите причину исправления."]
+    scale = current_rules().mark_scale
+    if new_value is not None and new_value not in scale:
+        errors["new_value"] = [
+            f"Отметка {new_value} недопустима: шкала школы — {', '.join(map(str, scale))}."
+        ]
+    corrections = list(mark.corrections.all())
+    old = effective_value(mark, corrections)
+    if not errors and old is None:
+        errors["new_value"] = ["Отметка уже аннулирована."]
+    elif not errors and old == new_value:
+        errors["new_value"] = ["Новая отметка совпадает с прежней."]
+    if errors:
+        raise ValidationError(errors)
+    correction = MarkCorrection.objects.create(
+        mark=mark, old_value=old, new_value=new_value, reason=reason.strip(), corrected_by=by
+    )
+    access_log(
+        user=by,
+        action="change",
+        what="register.mark_correction",
+        pupil_ids=[mark.pupil_id],
+        details={"mark_id": mark.pk, "old": old, "new": new_value},
+    )
+    return correction
+
+
+# ---------------------------------------------------------------- period marks
+
+
+def _period_mark_due(
+    kind: str, assignment: TeachingAssignment, period: ReportingPeriod | None
+) -> dt.date | None:
+    year = assignment.year
+    if kind == PeriodMark.Kind.PERIOD and period is not None:
+        return period.marks_due or (period.ends_on + dt.timedelta(days=7))
+    return {
+        PeriodMark.Kind.YEAR: year.year_marks_due,
+        PeriodMark.Kind.EXAM: year.exam_marks_due,
+        PeriodMark.Kind.FINAL: year.final_marks_due,
+    }.get(kind) or year.ends_on  # type: ignore[call-overload]
+
+
+@transaction.atomic
+def period_mark_create(
+    *,
+    pupil: Pupil,
+    assignment: TeachingAssignment,
+    kind: str,
+    value: str,
+    period: ReportingPeriod | None = None,
+    by: Any,
+) -> PeriodMark:
+    """Period, year, exam and final marks within the deadlines of the school's order (MRK-3)."""
+    scope = scope_for(by)
+    if scope.is_pupil or assignment.pk not in scope.assignment_ids:
+        raise deny("Итоговые отметки выставляет учитель, ведущий предмет.")
+    rules = current_rules()
+    errors: dict[str, list[str]] = {}
+    if assignment.class_group.grade in rules.grades_without_marks:
+        errors["value"] = ["В классах безотметочного обучения итоговые отметки не выставляются."]
+    allowed = [str(v) for v in rules.mark_scale] + list(SPECIAL_PERIOD_VALUES)
+    if value not in allowed:
+        errors["value"] = [f"Недопустимое значение: {', '.join(allowed)}."]
+    if kind not in PeriodMark.Kind.values:
+        errors["kind"] = ["Вид отметки: за период, годовая, экзаменационная, итоговая."]
+    if kind == PeriodMark.Kind.PERIOD:
+        if period is None:
+            errors["period_id"] = ["Укажите отчётный период."]
+        elif not (
+            period.year_id == assignment.year_id
+            and period.grade_from <= assignment.class_group.grade <= period.grade_to
+        ):
+            errors["period_id"] = ["Этот период не относится к классу."]
+    if pupil.class_group_id != assignment.class_group_id:
+        errors["pupil_id"] = ["Обучающийся не учится в этом классе."]
+    if errors:
+        raise ValidationError(errors)
+    today = timezone.localdate()
+    due = _period_mark_due(kind, assignment, period)
+    opens = (period.ends_on if period else assignment.year.ends_on) - dt.timedelta(days=14)
+    if today < opens:
+        raise ApplicationError(
+            f"Рано: отметку можно выставить не ранее {opens:%d.%m.%Y}.",
+            field_errors={"value": ["Период ещё не заканчивается."]},
+        )
+    if due and today > due:
+        raise ApplicationError(
+            f"Срок выставления отметки истёк {due:%d.%m.%Y} (приказ школы).",
+            field_errors={"value": ["Срок выставления истёк."]},
+        )
+    exists = PeriodMark.objects.filter(pupil=pupil, assignment=assignment, kind=kind)
+    if kind == PeriodMark.Kind.PERIOD:
+        exists = exists.filter(period=period)
+    if exists.exists():
+        raise ValidationError({"value": ["Эта отметка уже выставлена."]})
+    mark = PeriodMark.objects.create(
+        pupil=pupil, assignment=assignment, period=period, kind=kind, value=value, entered_by=by
+    )
+    access_log(user=by, action="create", what="register.period_mark", pupil_ids=[pupil.pk])
+    return mark
+
+
+@transaction.atomic
+def pe_exemption_create(
+    *, pupil: Pupil, starts_on: dt.date, ends_on: dt.date, document: str, by: Any
+) -> PeExemption:
+    """Освобождение от физкультуры (MRK-5): the class teacher or the administration records it."""
+    scope = scope_for(by)
+    if not (scope.whole_school or pupil.class_group_id in scope.class_ids):
+        raise deny("Освобождение вносит классный руководитель или администрация.")
+    errors: dict[str, list[str]] = {}
+    if ends_on < starts_on:
+        errors["ends_on"] = ["Дата окончания раньше даты начала."]
+    if not (document or "").strip():
+        errors["document"] = ["Укажите справку (номер, дата, кем выдана)."]
+    if errors:
+        raise ValidationError(errors)
+    exemption = PeExemption.objects.create(
+        pupil=pupil, starts_on=starts_on, ends_on=ends_on, document=document.strip(), recorded_by=by
+    )
+    access_log(user=by, action="create", what="register.pe_exemption", pupil_ids=[pupil.pk])
+    return exemption
+
+
+# ---------------------------------------------------------------- attendance
+
+
+@dataclass(frozen=True)
+class AttendanceInput:
+    pupil_id: int
+    code: str | None  # None: present
+
+
+TEACHER_CODES = (Attendance.Code.UNEXCUSED, Attendance.Code.LATE)
+REASON_CODES = (Attendance.Code.ILL, Attendance.Code.EXCUSED, Attendance.Code.UNEXCUSED)
+
+
+@transaction.atomic
+def attendance_save(
+    *, lesson: Lesson, entries: Sequence[AttendanceInput], by: Any
+) -> list[Attendance]:
+    """A whole lesson's attendance at once (ATT-1): the teacher marks «Н» (absent) or «О».
+
+    A reason the class teacher already set («Б», «У») is kept when the pupil is still absent.
+    """
+    scope = scope_for(by)
+    _require_lesson_writer(scope, lesson)
+    rules = current_rules()
+    window = _entry_window(rules, lesson.date, timezone.now())
+    if window in ("future", "closed"):
+        raise ApplicationError(
+            "Посещаемость отмечается в день урока."
+            if window == "future"
+            else f"Срок отметки посещаемости за {lesson.date:%d.%m.%Y} истёк.",
+            field_errors={"entries": ["Посещаемость за этот урок сейчас не вносится."]},
+        )
+    on_list = lesson_pupils(lesson)
+    errors: dict[str, list[str]] = {}
+    seen: set[int] = set()
+    for index, e in enumerate(entries):
+        if e.pupil_id not in on_list:
+            errors[f"entries[{index}]"] = ["Обучающегося нет в списке на дату урока."]
+        elif e.pupil_id in seen:
+            errors[f"entries[{index}]"] = ["Обучающийся указан дважды."]
+        elif e.code is not None and e.code not in TEACHER_CODES:
+            errors[f"entries[{index}]"] = [
+                "Учитель отмечает «Н» (отсутствовал) или «О» (опоздал); причину указывает "
+                "классный руководитель."
+            ]
+        seen.add(e.pupil_id)
+    if errors:
+        raise ValidationError(errors)
+    existing = {a.pupil_id: a for a in Attendance.objects.filter(lesson=lesson)}
+    present = [e.pupil_id for e in entries if e.code is None and e.pupil_id in existing]
+    if present:
+        Attendance.objects.filter(lesson=lesson, pupil_id__in=present).delete()
+    rows = []
+    for e in entries:
+        if e.code is None:
+            continue
+        old = existing.get(e.pupil_id)
+        code = old.code if (old and old.reason_by_id and e.code == "Н") else e.code
+        rows.append(Attendance(lesson=lesson, pupil_id=e.pupil_id, code=code, marked_by=by))
+    saved = Attendance.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["lesson", "pupil"],
+        update_fields=["code", "marked_by", "updated_at"],
+    )
+    access_log(
+        user=by,
+        action="change",
+        what="register.attendance",
+        pupil_ids=[e.pupil_id for e in entries],
+        details={"lesson_id": lesson.pk},
+    )
+    return saved
+
+
+@transaction.atomic
+def attendance_reason_set(
+    *, attendance: Attendance, code: str, note: str = "", by: Any
+) -> Attendance:
+    """The class teacher sets the reason: «Б», «У» or «Н» (ATT-1, 004 §7.4)."""
+    scope = scope_for(by)
+    pupil = attendance.pupil
+    if not (scope.whole_school or pupil.class_group_id in scope.class_ids) or scope.is_pupil:
+        raise deny("Причину пропуска указывает классный руководитель.")
+    if code not in REASON_CODES:
+        raise ValidationError(
+            {"code": ["Причина: «Б» (болезнь), «У» (уважительная), «Н» (неуважительная)."]}
+        )
+    if attendance.code == Attendance.Code.LATE:
+        raise ValidationError({"code": ["Для опоздания причина не указывается."]})
+    attendance.code = code
+    attendance.reason_by = by
+    attendance.reason_note = note.strip()
+    attendance.save(update_fields=["code", "reason_by", "reason_note", "updated_at"])
+    access_log(user=by, action="change", what="register.attendance_reason", pupil_ids=[pupil.pk])
+    return attendance

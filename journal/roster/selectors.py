@@ -1,0 +1,106 @@
+"""Reads of pupils, filtered once by the acting user (ROLE-1, SET-5)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from journal.access import ROSTER_MANAGERS, Scope, scope_for
+from journal.audit.services import access_log
+from journal.roster.models import ClassMembership, Pupil
+from journal.structure.models import ClassGroup, TeachingAssignment
+
+
+def visible_pupils_q(scope: Scope) -> Q:
+    """Pupils the scope may read: no extra query, the id sets are already in the scope."""
+    if scope.whole_school or scope.roles & ROSTER_MANAGERS:
+        return Q()
+    q = Q(id__in=scope.personal_pupil_ids)
+    if scope.assignment_ids:
+        q |= Q(
+            class_group_id__in=TeachingAssignment.objects.filter(
+                id__in=scope.assignment_ids
+            ).values("class_group_id")
+        )
+    if scope.class_ids:
+        q |= Q(class_group_id__in=scope.class_ids)
+    return q
+
+
+def visible_class_ids_q(scope: Scope) -> Q:
+    """Classes the scope may list (staff with a relation to the class)."""
+    if scope.whole_school or scope.roles & ROSTER_MANAGERS:
+        return Q()
+    q = Q(id__in=scope.class_ids)
+    if scope.assignment_ids:
+        q |= Q(
+            id__in=TeachingAssignment.objects.filter(id__in=scope.assignment_ids).values(
+                "class_group_id"
+            )
+        )
+    return q
+
+
+def pupil_list(*, for_user: Any, class_group_id: int | None = None) -> QuerySet[Pupil]:
+    scope = scope_for(for_user)
+    qs = Pupil.objects.filter(visible_pupils_q(scope)).select_related("user", "class_group")
+    if class_group_id is not None:
+        qs = qs.filter(class_group_id=class_group_id)
+    return qs.order_by("user__last_name", "user__first_name", "id")
+
+
+def pupil_get(*, pupil_id: int, for_user: Any) -> Pupil:
+    """One pupil's card; 404 when the user may not see them. The read is logged (ROLE-4)."""
+    scope = scope_for(for_user)
+    pupil = (
+        Pupil.objects.filter(visible_pupils_q(scope), id=pupil_id)
+        .select_related("user", "class_group")
+        .first()
+    )
+    if pupil is None:
+        raise Http404
+    access_log(user=for_user, action="read", what="roster.pupil", pupil_ids=[pupil.pk])
+    return pupil
+
+
+def class_list_on(*, class_group_id: int, on_date: dt.date, for_user: Any) -> list[Pupil]:
+    """Список класса на дату: who was in the class that day (SET-4)."""
+    scope = scope_for(for_user)
+    if not scope.is_staff:
+        raise Http404
+    group = ClassGroup.objects.filter(visible_class_ids_q(scope), id=class_group_id).first()
+    if group is None:
+        raise Http404
+    pupils = list(
+        Pupil.objects.filter(
+            id__in=ClassMembership.objects.filter(
+                Q(date_to__isnull=True) | Q(date_to__gte=on_date),
+                class_group_id=class_group_id,
+                date_from__lte=on_date,
+            ).values("pupil_id")
+        )
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "id")
+    )
+    access_log(
+        user=for_user,
+        action="read",
+        what="roster.class_list",
+        pupil_ids=[p.pk for p in pupils],
+        details={"class_group_id": class_group_id, "on": on_date.isoformat()},
+    )
+    return pupils
+
+
+def pupil_ids_in_class_between(
+    *, class_group_id: int, date_from: dt.date, date_to: dt.date
+) -> QuerySet[ClassMembership]:
+    """Memberships of the class overlapping [date_from, date_to] (one query when iterated)."""
+    return ClassMembership.objects.filter(
+        Q(date_to__isnull=True) | Q(date_to__gte=date_from),
+        class_group_id=class_group_id,
+        date_from__lte=date_to,
+    )

@@ -1,0 +1,422 @@
+"""Writes of the school's structure (SET-1..3)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from guardian.shortcuts import assign_perm, remove_perm
+
+from accounts import roles
+from accounts.models import User
+from core.errors import ApplicationError
+from journal.access import ROSTER_MANAGERS, STRUCTURE_MANAGERS, require_roles, scope_for
+from journal.structure.models import (
+    AcademicYear,
+    BellSlot,
+    ClassGroup,
+    ReportingPeriod,
+    ScheduleBreak,
+    StaffMember,
+    Subgroup,
+    SubgroupMember,
+    Subject,
+    TeachingAssignment,
+    TimetableEntry,
+)
+
+CLASS_LETTERS = "АБВГДЕЖЗИКЛМНОПРСТУФХЦЧШЭЮЯ"
+STAFF_ROLE_NAMES = (
+    roles.DIRECTOR,
+    roles.DEPUTY,
+    roles.JOURNAL_ADMIN,
+    roles.SECRETARY,
+    roles.TEACHER,
+)
+
+
+@dataclass(frozen=True)
+class PeriodSpec:
+    kind: str
+    number: int
+    starts_on: dt.date
+    ends_on: dt.date
+    grade_from: int = 1
+    grade_to: int = 11
+    title: str = ""
+
+
+def default_period_scheme(start_year: int) -> list[PeriodSpec]:
+    """Quarters in grades 1–9, half-years in 10–11 (000 §3.7, 002 §4): typical dates."""
+    y, n = start_year, start_year + 1
+    quarters = [
+        (dt.date(y, 9, 1), dt.date(y, 10, 25)),
+        (dt.date(y, 11, 5), dt.date(y, 12, 28)),
+        (dt.date(n, 1, 9), dt.date(n, 3, 22)),
+        (dt.date(n, 4, 1), dt.date(n, 5, 26)),
+    ]
+    halves = [(dt.date(y, 9, 1), dt.date(y, 12, 28)), (dt.date(n, 1, 9), dt.date(n, 5, 26))]
+    specs = [
+        PeriodSpec("quarter", i + 1, a, b, 1, 9, f"{i + 1}-я четверть")
+        for i, (a, b) in enumerate(quarters)
+    ]
+    specs += [
+        PeriodSpec("half_year", i + 1, a, b, 10, 11, f"{i + 1}-е полугодие")
+        for i, (a, b) in enumerate(halves)
+    ]
+    return specs
+
+
+@transaction.atomic
+def academic_year_create(
+    *,
+    title: str,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    days_per_week: int = 5,
+    periods: Sequence[PeriodSpec] | None = None,
+    make_current: bool = True,
+    by: Any,
+) -> AcademicYear:
+    """A school year with its reporting periods (the adopted scheme, TPL-2) (SET-1)."""
+    require_roles(scope_for(by), STRUCTURE_MANAGERS)
+    errors: dict[str, list[str]] = {}
+    if ends_on <= starts_on:
+        errors["ends_on"] = ["Окончание учебного года должно быть позже начала."]
+    if days_per_week not in (5, 6):
+        errors["days_per_week"] = ["Режим работы: пятидневная или шестидневная неделя."]
+    if AcademicYear.objects.filter(title=title).exists():
+        errors["title"] = [f"Учебный год {title} уже создан."]
+    specs = list(periods) if periods is not None else default_period_scheme(starts_on.year)
+    for spec in specs:
+        if spec.starts_on < starts_on or spec.ends_on > ends_on or spec.ends_on < spec.starts_on:
+            errors.setdefault("periods", []).append(
+                f"Период №{spec.number} ({spec.starts_on:%d.%m.%Y}–{spec.ends_on:%d.%m.%Y}) "
+                "выходит за границы учебного года."
+            )
+    if errors:
+        raise ValidationError(errors)
+    if make_current:
+        AcademicYear.objects.filter(is_current=True).update(is_current=False)
+    year = AcademicYear.objects.create(
+        title=title,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        days_per_week=days_per_week,
+        is_current=make_current,
+    )
+    kind_titles = dict(ReportingPeriod.Kind.choices)
+    ReportingPeriod.objects.bulk_create(
+        ReportingPeriod(
+            year=year,
+            kind=s.kind,
+            number=s.number,
+            title=s.title or f"{kind_titles.get(s.kind, s.kind)} {s.number}",
+            grade_from=s.grade_from,
+            grade_to=s.grade_to,
+            starts_on=s.starts_on,
+            ends_on=s.ends_on,
+        )
+        for s in specs
+    )
+    return year
+
+
+@transaction.atomic
+def bell_schedule_set(
+    *, year: AcademicYear, slots: Sequence[tuple[int, dt.time, dt.time]], by: Any
+) -> list[BellSlot]:
+    """Replace the bell schedule (SET-1)."""
+    require_roles(scope_for(by), STRUCTURE_MANAGERS)
+    problems = [f"Урок №{n}: окончание раньше начала." for n, a, b in slots if b <= a]
+    if len({n for n, _, _ in slots}) != len(slots):
+        problems.append("Номера уроков повторяются.")
+    if problems:
+        raise ValidationError({"slots": problems})
+    BellSlot.objects.filter(year=year).delete()
+    return BellSlot.objects.bulk_create(
+        BellSlot(year=year, number=n, starts_at=a, ends_at=b) for n, a, b in slots
+    )
+
+
+@transaction.atomic
+def schedule_break_create(
+    *,
+    year: AcademicYear,
+    kind: str,
+    title: str,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    class_group_ids: Sequence[int] = (),
+    by: Any,
+) -> ScheduleBreak:
+    """Holidays, public holidays, quarantine: no lessons are generated on these days (SET-1)."""
+    require_roles(scope_for(by), STRUCTURE_MANAGERS)
+    errors: dict[str, list[str]] = {}
+    if ends_on < starts_on:
+        errors["ends_on"] = ["Дата окончания раньше даты начала."]
+    if starts_on < year.starts_on or ends_on > year.ends_on:
+        errors["starts_on"] = ["Даты выходят за границы учебного года."]
+    ids = sorted(set(class_group_ids))
+    if ids and ClassGroup.objects.filter(year=year, id__in=ids).count() != len(ids):
+        errors["class_group_ids"] = ["Указаны классы, которых нет в этом учебном году."]
+    if errors:
+        raise ValidationError(errors)
+    return ScheduleBreak.objects.create(
+        year=year,
+        kind=kind,
+        title=title,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        class_group_ids=ids,
+    )
+
+
+@transaction.atomic
+def staff_member_create(
+    *,
+    username: str,
+    last_name: str,
+    first_name: str,
+    patronymic: str = "",
+    email: str = "",
+    role_names: Sequence[str] = (roles.TEACHER,),
+    position: str = "",
+    by: Any,
+) -> StaffMember:
+    """A member of staff with a user account and roles (SET-3). Password set separately."""
+    scope = scope_for(by)
+    require_roles(scope, ROSTER_MANAGERS)
+    errors: dict[str, list[str]] = {}
+    if not username or User.objects.filter(username=username).exists():
+        errors["username"] = ["Такое имя пользователя уже занято или не указано."]
+    if not last_name.strip() or not first_name.strip():
+        errors["last_name"] = ["Укажите фамилию и имя."]
+    bad = [r for r in role_names if r not in STAFF_ROLE_NAMES]
+    if bad or not role_names:
+        errors["roles"] = [
+            "Роли сотрудника: директор, заместитель, администратор ЭЖ, секретарь, учитель."
+        ]
+    elif roles.DIRECTOR in role_names and not scope.has(roles.DIRECTOR, roles.JOURNAL_ADMIN):
+        errors["roles"] = ["Назначить директора может только директор или администратор ЭЖ."]
+    if errors:
+        raise ValidationError(errors)
+    user = User(
+        username=username,
+        last_name=last_name.strip(),
+        first_name=first_name.strip(),
+        patronymic=patronymic.strip(),
+        email=email,
+    )
+    user.set_unusable_password()
+    user.save()
+    user.groups.add(*Group.objects.filter(name__in=role_names))
+    return StaffMember.objects.create(user=user, position=position)
+
+
+@transaction.atomic
+def subject_create(
+    *, title: str, short_title: str = "", is_physical_education: bool = False, by: Any
+) -> Subject:
+    require_roles(scope_for(by), STRUCTURE_MANAGERS)
+    title = title.strip()
+    if not title:
+        raise ValidationError({"title": ["Укажите название предмета."]})
+    if Subject.objects.filter(title__iexact=title).exists():
+        raise ValidationError({"title": [f"Предмет «{title}» уже есть."]})
+    return Subject.objects.create(
+        title=title, short_title=short_title, is_physical_education=is_physical_education
+    )
+
+
+def _grant_class_teacher(class_group: ClassGroup, teacher: StaffMember | None) -> None:
+    if teacher is not None:
+        assign_perm("structure.lead_class", teacher.user, class_group)
+
+
+@transaction.atomic
+def class_group_create(
+    *,
+    year: AcademicYear,
+    grade: int,
+    letter: str,
+    class_teacher: StaffMember | None = None,
+    by: Any,
+) -> ClassGroup:
+    """A class (5А) with its class teacher, who gets the class's object right (SET-2)."""
+    require_roles(scope_for(by), STRUCTURE_MANAGERS)
+    letter = letter.strip().upper()
+    errors: dict[str, list[str]] = {}
+    if not 1 <= grade <= 11:
+        errors["grade"] = ["Параллель — число от 1 до 11."]
+    if not letter or any(c not in CLASS_LETTERS for c in letter):
+        errors["letter"] = ["Литера класса — заглавная русская буква (А, Б, В…)."]
+    elif ClassGroup.objects.filter(year=year, grade=grade, letter=letter).exists():
+        errors["letter"] = [f"Класс {grade}{letter} уже есть в этом учебном году."]
+    if errors:
+        raise ValidationError(errors)
+    group = ClassGroup.objects.create(
+        year=year, grade=grade, letter=letter, class_teacher=class_teacher
+    )
+    _grant_class_teacher(group, class_teacher)
+    return group
+
+
+@transaction.atomic
+def class_teacher_set(
+    *, class_group: ClassGroup, teacher: StaffMember | None, by: Any
+) -> ClassGroup:
+    """Change the class teacher; the object right moves with the role."""
+    require_roles(scope_for(by), STRUCTURE_MANAGERS)
+    if class_group.class_teacher_id:
+        old = StaffMember.objects.select_related("user").get(pk=class_group.class_teacher_id)
+        remove_perm("structure.lead_class", old.user, class_group)
+    class_group.class_teacher = teacher
+    class_group.save(update_fields=["class_teacher", "updated_at"])
+    _grant_class_teacher(class_group, teacher)
+    return class_group
+
+
+@transaction.atomic
+def subgroup_create(*, class_group: ClassGroup, subject: Subject, title: str, by: Any) -> Subgroup:
+    require_roles(scope_for(by), STRUCTURE_MANAGERS)
+    if not title.strip():
+        raise ValidationError({"title": ["Укажите название подгруппы."]})
+    if Subgroup.objects.filter(class_group=class_group, subject=subject, title=title).exists():
+        raise ValidationError({"title": ["Такая подгруппа уже есть."]})
+    return Subgroup.objects.create(class_group=class_group, subject=subject, title=title.strip())
+
+
+@transaction.atomic
+def subgroup_members_set(*, subgroup: Subgroup, pupil_ids: Sequence[int], by: Any) -> int:
+    """Put pupils of the class into the subgroup; each pupil is in exactly one subgroup."""
+    from journal.roster.models import Pupil
+
+    require_roles(scope_for(by), STRUCTURE_MANAGERS)
+    ids = set(pupil_ids)
+    found = set(
+        Pupil.objects.filter(id__in=ids, class_group_id=subgroup.class_group_id).values_list(
+            "id", flat=True
+        )
+    )
+    if found != ids:
+        raise ValidationError({"pupil_ids": ["В подгруппу можно включить только учеников класса."]})
+    taken = SubgroupMember.objects.filter(
+        pupil_id__in=ids, class_group_id=subgroup.class_group_id, subject_id=subgroup.subject_id
+    ).exclude(subgroup=subgroup)
+    if taken.exists():
+        raise ValidationError(
+            {"pupil_ids": ["Ученик уже состоит в другой подгруппе по этому предмету."]}
+        )
+    SubgroupMember.objects.filter(subgroup=subgroup).exclude(pupil_id__in=ids).delete()
+    existing = set(
+        SubgroupMember.objects.filter(subgroup=subgroup).values_list("pupil_id", flat=True)
+    )
+    SubgroupMember.objects.bulk_create(
+        SubgroupMember(
+            subgroup=subgroup,
+            pupil_id=pid,
+            class_group_id=subgroup.class_group_id,
+            subject_id=subgroup.subject_id,
+        )
+        for pid in ids - existing
+    )
+    return len(ids)
+
+
+@transaction.atomic
+def teaching_assignment_create(
+    *,
+    teacher: StaffMember,
+    subject: Subject,
+    class_group: ClassGroup,
+    weekly_hours: Decimal,
+    subgroup: Subgroup | None = None,
+    by: Any,
+) -> TeachingAssignment:
+    """Нагрузка; the teacher gets the assignment's object right (SET-3, ROLE-1)."""
+    require_roles(scope_for(by), STRUCTURE_MANAGERS)
+    errors: dict[str, list[str]] = {}
+    if weekly_hours <= 0 or weekly_hours > 12:
+        errors["weekly_hours"] = ["Часов в неделю: больше 0 и не больше 12."]
+    if subgroup is not None and (
+        subgroup.class_group_id != class_group.pk or subgroup.subject_id != subject.pk
+    ):
+        errors["subgroup"] = ["Подгруппа должна относиться к этому классу и предмету."]
+    dupe = TeachingAssignment.objects.filter(class_group=class_group, subject=subject)
+    dupe = dupe.filter(subgroup=subgroup) if subgroup else dupe.filter(subgroup__isnull=True)
+    if dupe.exists():
+        errors["subject"] = ["Этот предмет в этом классе (подгруппе) уже закреплён за учителем."]
+    if not teacher.user.groups.filter(name=roles.TEACHER).exists():
+        errors["teacher"] = ["Нагрузку можно дать только сотруднику с ролью «Учитель»."]
+    if errors:
+        raise ValidationError(errors)
+    assignment = TeachingAssignment.objects.create(
+        year_id=class_group.year_id,
+        teacher=teacher,
+        subject=subject,
+        class_group=class_group,
+        subgroup=subgroup,
+        weekly_hours=weekly_hours,
+    )
+    assign_perm("structure.teach_assignment", teacher.user, assignment)
+    return assignment
+
+
+WEEKDAYS = ["", "понедельник", "вторник", "среда", "четверг", "пятница", "суббота"]
+
+
+@transaction.atomic
+def timetable_entry_create(
+    *, assignment: TeachingAssignment, weekday: int, slot: int, room: str = "", by: Any
+) -> TimetableEntry:
+    """One weekly slot; a teacher, a room or a class booked twice is refused (SET-3)."""
+    require_roles(scope_for(by), STRUCTURE_MANAGERS)
+    year = assignment.year
+    errors: dict[str, list[str]] = {}
+    if not 1 <= weekday <= year.days_per_week:
+        errors["weekday"] = [f"День недели — от 1 до {year.days_per_week} (режим работы школы)."]
+    if not BellSlot.objects.filter(year=year, number=slot).exists():
+        errors["slot"] = [f"Урока №{slot} нет в расписании звонков."]
+    if errors:
+        raise ValidationError(errors)
+    when = f"{WEEKDAYS[weekday]}, урок №{slot}"
+    same_time = TimetableEntry.objects.filter(year=year, weekday=weekday, slot=slot)
+    clash = same_time.filter(teacher_id=assignment.teacher_id).select_related("class_group").first()
+    if clash:
+        errors["weekday"] = [f"Накладка: у учителя в {when} уже урок в {clash.class_group}."]
+    room = room.strip()
+    if room:
+        clash = same_time.filter(room=room).select_related("class_group").first()
+        if clash:
+            errors.setdefault("room", []).append(
+                f"Накладка: кабинет {room} в {when} уже занят ({clash.class_group})."
+            )
+    class_clash = same_time.filter(class_group_id=assignment.class_group_id)
+    if assignment.subgroup_id:
+        class_clash = class_clash.filter(
+            Q(subgroup__isnull=True) | Q(subgroup_id=assignment.subgroup_id)
+        )
+    if class_clash.exists():
+        errors.setdefault("slot", []).append(
+            f"Накладка: у класса {assignment.class_group} в {when} уже стоит урок."
+        )
+    if errors:
+        raise ApplicationError("Накладка в расписании.", field_errors=errors)
+    return TimetableEntry.objects.create(
+        year=year,
+        assignment=assignment,
+        teacher_id=assignment.teacher_id,
+        class_group_id=assignment.class_group_id,
+        subgroup_id=assignment.subgroup_id,
+        weekday=weekday,
+        slot=slot,
+        room=room,
+    )
