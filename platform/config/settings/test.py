@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from config.settings.base import *  # noqa: F403
 from config.settings.base import CACHES, DATABASES, REST_FRAMEWORK, redis_db
-from core.env import env
+from core.env import REPO_ROOT, env
 
 SECRET_KEY = "test-only-key"  # noqa: S105
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast in tests only
@@ -16,6 +16,8 @@ CACHES["default"]["LOCATION"] = redis_db(11 - 3 * _slot)
 CELERY_BROKER_URL = redis_db(10 - 3 * _slot)
 CELERY_RESULT_BACKEND = redis_db(12 - 3 * _slot)
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {"anon": "100000/min", "user": "100000/min"}
+STATIC_ROOT = REPO_ROOT / ".data" / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
