@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.db import connection, transaction
-from django.db.utils import InternalError
+from django.db import connection
 from django_tenants.utils import schema_context
 
 
