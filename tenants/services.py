@@ -214,6 +214,9 @@ def school_create(
             first_name=admin_first_name,
             patronymic=admin_patronymic,
         )
+    from catalog.services import school_adopt_defaults  # TPL: the operator's default templates
+
+    school_adopt_defaults(school=school)
     transaction.on_commit(lambda: school_cache_invalidate(hostnames=[hostname]))
     return SchoolCreated(
         school=school, domain=hostname, admin_username=username, admin_password=password

@@ -55,6 +55,8 @@ class Rules:
     min_marks_per_weekly_hour: int = 1  # 002 §5 д, 004 §8.4 (accumulation)
     systematic_absence_threshold: int = 3  # unexcused absences in a row that raise a flag
     work_kinds: tuple[WorkKindRule, ...] = DEFAULT_WORK_KINDS
+    # 001 §2.4: marks for completed (written) work within one week of the work.
+    written_work_mark_deadline_days: int = 7
 
 
 DEFAULT_RULES = Rules()

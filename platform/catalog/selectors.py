@@ -1,12 +1,224 @@
-"""Reads of the central catalog. Until adoption exists, every school gets the default rules."""
+"""Reads of the central catalog, and the journal's typed accessor `current_rules`."""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
+from django.db.models import Max, OuterRef, QuerySet, Subquery
+from django_tenants.utils import get_public_schema_name
+
 from catalog.rules import DEFAULT_RULES, Rules
+from core.tenancy import db
+
+RULES_CACHE_SECONDS = 60 * 60 * 24  # dropped on adoption; the TTL only bounds stale memory
+
+
+def _rules_key(schema_name: str) -> str:
+    return f"catalog-rules:v1:{schema_name}"
+
+
+@contextmanager
+def _public_key_space() -> Iterator[None]:
+    """Cache keys made while inside are in the public schema's key space.
+
+    `django_tenants.cache.make_key` prefixes keys with `connection.schema_name`, so the
+    rules of every school live under public and one delete reaches every process. Only
+    the name is swapped, not the tenant: `schema_context` would reset the connection's
+    search path and cost a `SET search_path` on the journal's next query. No query runs
+    inside this block.
+    """
+    previous = db.schema_name
+    db.schema_name = get_public_schema_name()
+    try:
+        yield
+    finally:
+        db.schema_name = previous
+
+
+def _schema_of(school: Any | None) -> str:
+    if school is None:
+        school = db.tenant
+    return str(school.schema_name)
 
 
 def current_rules(school: Any | None = None) -> Rules:
-    """The rules the school's adopted regulation version sets (the current school if None)."""
-    return DEFAULT_RULES
+    """The rules the school's adopted regulation version sets, with its local changes.
+
+    `school` is a School (or anything with `schema_name`); None means the school whose
+    schema the connection is on. A school that adopted nothing (and the public site) gets
+    the built-in defaults. Cached per school in the shared cache under the public key
+    space, so a warm call makes no query; adoption drops the entry after commit.
+    """
+    schema = _schema_of(school)
+    if schema == get_public_schema_name():
+        return DEFAULT_RULES
+    key = _rules_key(schema)
+    with _public_key_space():
+        cached = cache.get(key)
+    if cached is None:
+        cached = _load_rules_document(schema)  # public tables, reachable from any schema
+        with _public_key_space():
+            cache.set(key, cached, RULES_CACHE_SECONDS)
+    if not cached:
+        return DEFAULT_RULES
+    from catalog.schema import rules_from_dict
+
+    return rules_from_dict(cached["rules"], version_id=cached["version_id"])
+
+
+def _load_rules_document(schema: str) -> dict[str, Any]:
+    """Plain data (not a pickled dataclass) so a new `Rules` field never meets an old entry."""
+    from catalog.models import SchoolAdoption
+    from catalog.schema import merge_rules
+
+    adoption = (
+        SchoolAdoption.objects.select_related("regulation_version")
+        .filter(school__schema_name=schema)
+        .first()
+    )
+    if adoption is None:
+        return {}
+    version = adoption.regulation_version
+    return {
+        "version_id": version.pk,
+        "rules": merge_rules(version.rules, adoption.overrides),
+    }
+
+
+def rules_cache_invalidate(*, schema_names: list[str]) -> None:
+    """Forget the cached rules of these schools (called after the adoption commits)."""
+    with _public_key_space():
+        cache.delete_many([_rules_key(s) for s in schema_names])
+
+
+# --- reporting periods for the journal ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportingPeriod:
+    kind: str  # quarter / trimester / half_year / year
+    number: int  # 1-based within the year
+    title: str  # Russian: "2 четверть"
+    start: dt.date
+    end: dt.date
+
+
+def school_reporting_periods(
+    school: Any | None = None, *, start_year: int, grade: int
+) -> list[ReportingPeriod]:
+    """The reporting periods of `grade` in academic year `start_year`/`start_year+1`.
+
+    From the school's adopted period scheme and the operator's calendar for that year;
+    empty when either is missing (the school sets up its own periods then).
+    """
+    from catalog.models import PeriodCalendar, SchoolAdoption
+    from catalog.schema import PERIOD_KIND_TITLES
+
+    schema = _schema_of(school)
+    adoption = SchoolAdoption.objects.filter(school__schema_name=schema).first()
+    if adoption is None or adoption.period_scheme_id is None:
+        return []
+    calendar = PeriodCalendar.objects.filter(
+        scheme_id=adoption.period_scheme_id, start_year=start_year
+    ).first()
+    if calendar is None:
+        return []
+    bands = adoption.period_scheme.bands if adoption.period_scheme else []
+    kind = next((b["kind"] for b in bands if b["grades_from"] <= grade <= b["grades_to"]), None)
+    if kind is None:
+        return []
+    return [
+        ReportingPeriod(
+            kind=kind,
+            number=index,
+            title=span.get("title") or f"{index} {PERIOD_KIND_TITLES[kind]}",
+            start=dt.date.fromisoformat(span["start"]),
+            end=dt.date.fromisoformat(span["end"]),
+        )
+        for index, span in enumerate(calendar.periods.get(kind, []), start=1)
+    ]
+
+
+# --- the operator's reads -----------------------------------------------------------------
+
+
+def regulation_template_list() -> QuerySet[Any]:
+    from catalog.models import RegulationTemplate
+
+    return RegulationTemplate.objects.prefetch_related("versions").order_by("code")
+
+
+def regulation_version_list(*, template: Any) -> QuerySet[Any]:
+    return template.versions.order_by("number")
+
+
+def period_scheme_list() -> QuerySet[Any]:
+    from catalog.models import PeriodScheme
+
+    return PeriodScheme.objects.prefetch_related("calendars").order_by("code")
+
+
+def report_form_list(*, latest_only: bool = True) -> QuerySet[Any]:
+    from catalog.models import ReportForm
+
+    qs = ReportForm.objects.order_by("code", "version")
+    if latest_only:
+        latest = (
+            ReportForm.objects.filter(code=OuterRef("code"))
+            .values("code")
+            .annotate(v=Max("version"))
+            .values("v")
+        )
+        qs = qs.filter(version=Subquery(latest))
+    return qs
+
+
+def school_adoption_list() -> QuerySet[Any]:
+    """Every school with what it adopted and the newest published version of that template."""
+    from catalog.models import RegulationVersion
+    from tenants.selectors import school_list
+
+    latest = (
+        RegulationVersion.objects.filter(
+            template_id=OuterRef("adoption__regulation_version__template_id"),
+            status=RegulationVersion.Status.PUBLISHED,
+        )
+        .order_by("-number")
+        .values("pk")[:1]
+    )
+    return (
+        school_list()
+        .select_related(
+            "adoption__regulation_version__template",
+            "adoption__period_scheme",
+            "adoption__adopted_by",
+        )
+        .annotate(latest_version_id=Subquery(latest))
+    )
+
+
+def adoption_history(*, school: Any | None = None) -> QuerySet[Any]:
+    from catalog.models import AdoptionRecord
+
+    qs = AdoptionRecord.objects.select_related(
+        "school", "regulation_version__template", "previous_version", "period_scheme", "by"
+    )
+    if school is not None:
+        qs = qs.filter(school=school)
+    return qs.order_by("-at", "-id")
+
+
+def adopted_regulation(school: Any | None = None) -> Any | None:
+    """The school's adoption with its version (TPL-4: the text shown to its users)."""
+    from catalog.models import SchoolAdoption
+
+    return (
+        SchoolAdoption.objects.select_related("regulation_version__template", "period_scheme")
+        .filter(school__schema_name=_schema_of(school))
+        .first()
+    )

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 from django.urls import path
 
+from billing_free_check.api import SchoolAuditListApi
+from catalog.urls import public_urlpatterns as catalog_urls
 from config.urls_common import urlpatterns as common
 from core.views import public_home
 from tenants.api import SchoolListApi, SchoolStatusApi
 
 urlpatterns = [
     *common,
+    *catalog_urls,
+    path(
+        "api/v1/free-check/audits/",
+        SchoolAuditListApi.as_view(),
+        name="api-free-check-audits",
+    ),
     path("", public_home, name="home"),
     path("api/v1/schools/", SchoolListApi.as_view(), name="api-schools"),
     path(

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from django.urls import path
 
+from catalog.urls import school_urlpatterns as catalog_urls
 from config.urls_common import urlpatterns as common
 from core.views import school_home
 
 urlpatterns = [
     *common,
+    *catalog_urls,
     path("", school_home, name="home"),
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from celery.schedules import crontab
+
 from core.env import REPO_ROOT, database_from_url, env, env_bool, env_list, service_url
 
 BASE_DIR = REPO_ROOT
@@ -20,6 +22,8 @@ SHARED_APPS = [
     "tenants",
     "core",
     "accounts",
+    "catalog",
+    "billing_free_check",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
@@ -204,7 +208,15 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_RESULT_EXPIRES = 60 * 60 * 24
 CELERY_TASK_TENANT_CACHE_SECONDS = 30
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    # FREE-1: every school's own configuration is audited daily; results in the operator API.
+    "billing-free-check-daily": {
+        "task": "tenants.for_each_school",
+        "schedule": crontab(hour=3, minute=30),
+        "args": ["billing_free_check.audit_school"],
+        "options": {"headers": {"_schema_name": "public"}},
+    },
+}
 
 SENTRY_DSN = env("SENTRY_DSN")
 SENTRY_ENVIRONMENT = env("SENTRY_ENVIRONMENT", "production")
@@ -231,3 +243,48 @@ PGTRIGGER_INSTALL_ON_MIGRATE = False
 PGTRIGGER_MIGRATIONS = True
 # Transfer packages between schools (TEN-4) are signed with this salt.
 JOURNAL_TRANSFER_SALT = "journal.transfer.package.v1"
+
+# --- FREE-1: no paid services (billing_free_check; see docs/billing_free_check.md) ---------
+# Outbound integrations beyond mail, Sentry, database, cache and broker (which are read from
+# their own settings): {"name": {"provider": "<registry code>", "url": "..."}}.
+INTEGRATIONS: dict[str, dict[str, str]] = {
+    "sso": {"provider": "esia", "url": env("ESIA_URL", "https://esia.gosuslugi.ru") or ""},
+}
+# Hosts the platform may connect to besides loopback: the operator's own servers.
+# ".example.ru" means the domain and its subdomains.
+OUTBOUND_HOST_ALLOWLIST = [
+    f".{PLATFORM_DOMAIN}",
+    "esia.gosuslugi.ru",
+    *env_list("OUTBOUND_HOST_ALLOWLIST"),
+]
+# Free licences (SPDX ids; "*" matches any suffix, "-only"/"-or-later" are implied).
+APPROVED_LICENSES = [
+    "MIT",
+    "MIT-0",
+    "BSD",  # metadata that says only "BSD": every BSD variant is free
+    "BSD-*",
+    "0BSD",
+    "Apache-2.0",
+    "ISC",
+    "PSF-2.0",
+    "Python-2.0",
+    "MPL-2.0",
+    "LGPL-*",
+    "GPL-*",
+    "AGPL-*",
+    "Unlicense",
+    "CC0-1.0",
+    "ZPL-2.1",
+    "PostgreSQL",
+    "HPND",
+]
+# Distributions whose metadata does not state a readable licence, with the licence we
+# checked in the package itself. Keys are distribution names as installed.
+LICENSE_OVERRIDES = {
+    # No License field or classifier; LICENSE file in the wheel is Apache 2.0, and the
+    # PostgreSQL binaries it bundles are under the PostgreSQL Licence.
+    "pgserver": "Apache-2.0 AND PostgreSQL",
+}
+# Model/field/setting names the paywall check would flag but that mean something else
+# ("app_label.Model.field" patterns). Each entry needs a comment saying why it is free.
+BILLING_FREE_CHECK_ALLOWED_NAMES: list[str] = []

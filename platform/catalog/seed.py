@@ -1,0 +1,472 @@
+"""Seed data of the catalog: the default regulation, period schemes, REP-1/REP-2 forms.
+
+Loaded by the data migration `0003_seed` and by `manage.py catalog_seed` (idempotent: rows
+are found by their codes and never changed once they exist; a changed rule belongs in a
+new version). Works with historical models (`apps` of a migration) or the real ones.
+
+The default regulation is the strictest common reading of the seed regulations in
+`shared/seeds/` (000..004): where they disagree, the value that keeps every one of them is
+taken, or, where a value is a local decision, the more frequent one; each rule cites its
+clauses in `sources`. Its values equal the built-in `catalog.rules.DEFAULT_RULES`
+(a test keeps them in step), so adopting it changes nothing a journal relies on.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+DEFAULT_REGULATION_CODE = "ezh-default"
+DEFAULT_SCHEME_CODE = "quarters-half-years"
+
+DEFAULT_RULES_SEED: dict[str, Any] = {
+    "mark_scale": [2, 3, 4, 5],
+    "grades_without_marks": [1],
+    "mark_entry_deadline_hours": 24,
+    "homework_deadline_hours": 0,
+    "written_work_mark_deadline_days": 7,
+    "backdating_window_days": 0,
+    "correction": {
+        "allowed": True,
+        "window_days": 7,
+        "roles": ["deputy", "director"],
+        "reason_required": True,
+    },
+    "paper_copy_cadence": {"2-9": "quarter", "10-11": "half_year"},
+    "parent_printout_days": 7,
+    "retention_journal_years": 5,
+    "retention_summary_years": 25,
+    "min_marks_per_weekly_hour": 1,
+    "systematic_absence_threshold": 3,
+    "work_kinds": [
+        {"code": "oral", "title": "Ответ на уроке", "weight": 1},
+        {"code": "homework", "title": "Домашняя работа", "weight": 1},
+        {"code": "independent", "title": "Самостоятельная работа", "weight": 2},
+        {"code": "practical", "title": "Практическая работа", "weight": 2},
+        {"code": "lab", "title": "Лабораторная работа", "weight": 2},
+        {"code": "dictation", "title": "Диктант", "weight": 3},
+        {"code": "essay", "title": "Сочинение", "weight": 3},
+        {"code": "test", "title": "Контрольная работа", "weight": 3},
+    ],
+}
+
+# Rules the regulations state as prohibitions or archive law: schools may only tighten them.
+DEFAULT_FIXED = [
+    "mark_scale",
+    "grades_without_marks",
+    "backdating_window_days",
+    "correction",
+    "retention_journal_years",
+    "retention_summary_years",
+]
+
+DEFAULT_SOURCES = {
+    "mark_scale": "000 §3.9: в клетках для отметок только «2», «3», «4», «5».",
+    "grades_without_marks": "000 §3.9: в 1-х классах обучение безотметочное.",
+    "mark_entry_deadline_hours": (
+        "000 §3.9 (не позднее 3 часов после окончания занятий), 001 §2.1 (в день "
+        "проведения), 002 п.5 «Учитель» а) (в день проведения урока); 001 §2.4 (1 неделя) и "
+        "003 §4.3.1 (раз в две недели) мягче: принят день урока."
+    ),
+    "homework_deadline_hours": (
+        "001 §2.2: в день занятия, не позднее окончания всех занятий обучающихся; "
+        "000 §3.9: ежедневно."
+    ),
+    "written_work_mark_deadline_days": (
+        "001 §2.4: не позднее 1 недели со дня проведения; 000 §3.9, 002 п.5 г): по нормам "
+        "проверки письменных работ."
+    ),
+    "backdating_window_days": (
+        "000 §3.9, 002 п.5 ж): выставление отметок «задним числом» запрещено."
+    ),
+    "correction": (
+        "000 §3.9, 002 п.5 ж), 004 §8.6: исправление отметок не допускается; 004 §8.6: "
+        "ошибки устраняются не позднее семи дней — только записью исправления с причиной и "
+        "автором, по решению заместителя директора или директора."
+    ),
+    "paper_copy_cadence": "002 п.4: в конце каждой четверти во 2–9, полугодия в 10–11 классах.",
+    "parent_printout_days": (
+        "001 (Регламент ЭД, п.1): не реже раза в неделю; 002 (Регламент услуги): раз в две "
+        "недели; принято чаще — раз в неделю."
+    ),
+    "retention_journal_years": "000 §4.1: электронные журналы хранятся 5 лет.",
+    "retention_summary_years": "000 §4.1: сводные ведомости успеваемости хранятся 25 лет.",
+    "min_marks_per_weekly_hour": (
+        "002 п.5 д), 004 §8.4: накопляемость отметок зависит от недельной нагрузки."
+    ),
+    "systematic_absence_threshold": (
+        "000 §3.8, 004 §4.4: контроль систематической непосещаемости (порог — местное решение)."
+    ),
+    "work_kinds": "002 п.5 ж), 004 §8.5: вид работы выбирается из списка.",
+}
+
+DEFAULT_TEXT = """\
+# Положение о ведении электронного журнала и электронного дневника
+
+Типовое положение муниципального оператора. Школа принимает его приказом директора
+(000 §5.1); правила, отмеченные как закреплённые, школа может сделать только строже.
+
+## 1. Отметки
+
+1.1. В клетках для отметок записывается только одна из отметок «2», «3», «4», «5»
+(000 §3.9).
+
+1.2. В 1-х классах обучение безотметочное: ведётся учёт присутствия, движения
+обучающихся и записи тем уроков; отметки и домашние задания не ставятся (000 §3.9).
+
+1.3. Каждая отметка выставляется с указанием вида работы из списка (002 п.5 ж),
+004 §8.5).
+
+1.4. Накопляемость: не меньше одной отметки за учебный период на каждый час недельной
+нагрузки по предмету (002 п.5 д), 004 §8.4).
+
+## 2. Сроки
+
+2.1. Сведения об уроке, посещаемость и отметки за урок вносятся в день проведения урока
+(000 §3.9, 001 §2.1, 002 п.5 «Учитель» а)).
+
+2.2. Домашнее задание вносится в день урока, не позднее окончания всех занятий
+обучающихся; его можно размещать заранее (001 §2.2–2.3).
+
+2.3. Отметки за письменные работы выставляются не позднее одной недели со дня
+проведения работы (001 §2.4).
+
+## 3. Исправления
+
+3.1. Исправление отметок и выставление отметок «задним числом» запрещено (000 §3.9,
+002 п.5 ж), 004 §8.6).
+
+3.2. Ошибка устраняется не позднее семи дней только записью исправления с указанием
+причины и автора; исправление вносит заместитель директора или директор (004 §8.6).
+
+## 4. Информирование родителей и бумажные копии
+
+4.1. Родителям (законным представителям), отказавшимся от электронного доступа,
+распечатка результатов выдаётся не реже одного раза в неделю (001, Регламент ЭД п.1).
+
+4.2. Бумажные копии журнала заполняются в конце каждой четверти во 2–9 классах и в
+конце каждого полугодия в 10–11 классах, подписываются директором и заверяются печатью
+(002 п.4).
+
+## 5. Хранение
+
+5.1. Электронные журналы архивируются в конце учебного года и хранятся 5 лет; сводные
+ведомости успеваемости — 25 лет; целостность и достоверность архива контролируются весь
+срок хранения (000 §4.1, 001 §2.5, 004 §10.1).
+
+## 6. Платные сервисы
+
+6.1. Использование платных электронных журналов и дневников, а также содержащих платные
+сервисы, не допускается (004 §4.8).
+"""
+
+_Q = [
+    {"start": "2026-09-01", "end": "2026-10-23"},
+    {"start": "2026-11-05", "end": "2026-12-25"},
+    {"start": "2027-01-11", "end": "2027-03-19"},
+    {"start": "2027-03-29", "end": "2027-05-26"},
+]
+_H = [
+    {"start": "2026-09-01", "end": "2026-12-25"},
+    {"start": "2027-01-11", "end": "2027-05-26"},
+]
+_T = [
+    {"start": "2026-09-01", "end": "2026-11-27"},
+    {"start": "2026-11-30", "end": "2027-02-26"},
+    {"start": "2027-03-01", "end": "2027-05-26"},
+]
+_Y = [{"start": "2026-09-01", "end": "2027-05-26"}]
+_HOLIDAYS = [
+    {"title": "Осенние каникулы", "start": "2026-10-24", "end": "2026-11-04"},
+    {"title": "Зимние каникулы", "start": "2026-12-26", "end": "2027-01-10"},
+    {"title": "Дополнительные каникулы (1 класс)", "start": "2027-02-15", "end": "2027-02-21"},
+    {"title": "Весенние каникулы", "start": "2027-03-20", "end": "2027-03-28"},
+]
+
+PERIOD_SCHEMES: list[dict[str, Any]] = [
+    {
+        "code": "quarters-half-years",
+        "title": "Четверти в 1–9 классах, полугодия в 10–11 классах",
+        "description": "002 п.4; 000 §3.7: отчётные периоды по учебному плану и графику.",
+        "bands": [
+            {"grades_from": 1, "grades_to": 9, "kind": "quarter"},
+            {"grades_from": 10, "grades_to": 11, "kind": "half_year"},
+        ],
+        "is_default": True,
+        "calendars": {2026: {"quarter": _Q, "half_year": _H, "year": _Y}},
+    },
+    {
+        "code": "quarters",
+        "title": "Четверти в 1–11 классах",
+        "description": "001 (переходный период — 1 четверть), 003 §7.2: отчёты каждую четверть.",
+        "bands": [{"grades_from": 1, "grades_to": 11, "kind": "quarter"}],
+        "is_default": False,
+        "calendars": {2026: {"quarter": _Q, "year": _Y}},
+    },
+    {
+        "code": "trimesters",
+        "title": "Триместры в 1–9 классах, полугодия в 10–11 классах",
+        "description": "004 §5.2, §5.9: учебные периоды — триместр, полугодие, год.",
+        "bands": [
+            {"grades_from": 1, "grades_to": 9, "kind": "trimester"},
+            {"grades_from": 10, "grades_to": 11, "kind": "half_year"},
+        ],
+        "is_default": False,
+        "calendars": {2026: {"trimester": _T, "half_year": _H, "year": _Y}},
+    },
+]
+
+
+def _p(name: str, title: str, type_: str, required: bool = True) -> dict[str, Any]:
+    return {"name": name, "title": title, "type": type_, "required": required}
+
+
+def _c(key: str, title: str, type_: str, **extra: str) -> dict[str, Any]:
+    return {"key": key, "title": title, "type": type_, **extra}
+
+
+_YEAR = _p("academic_year", "Учебный год", "academic_year")
+_PERIOD = _p("period", "Учебный период", "period")
+_CLASS = _p("class_group", "Класс", "class_group")
+_MONTH = _p("month", "Месяц", "month")
+_RATES = [
+    _c("success_rate", "Успеваемость, %", "percent", description="Доля аттестованных без «2»."),
+    _c("quality_rate", "Качество знаний, %", "percent", description="Доля с «4» и «5»."),
+    _c(
+        "learning_degree",
+        "СОУ, %",
+        "percent",
+        description="(100·n5 + 64·n4 + 36·n3 + 16·n2) / N.",
+    ),
+    _c("average_mark", "Средний балл", "decimal"),
+]
+
+REPORT_FORMS: list[dict[str, Any]] = [
+    {
+        "code": "pupil-movement",
+        "title": "Динамика движения обучающихся",
+        "requirement": "REP-1",
+        "description": "000 §3.10: по окончании учебного периода.",
+        "row_kind": "class_group",
+        "parameters": [_YEAR, _PERIOD],
+        "columns": [
+            _c("class_group", "Класс", "string"),
+            _c("at_start", "На начало периода", "integer"),
+            _c("arrived", "Прибыло", "integer"),
+            _c("left", "Выбыло", "integer"),
+            _c("at_end", "На конец периода", "integer"),
+        ],
+    },
+    {
+        "code": "class-sizes",
+        "title": "Наполняемость классов",
+        "requirement": "REP-1",
+        "description": "000 §3.10.",
+        "row_kind": "class_group",
+        "parameters": [_YEAR, _p("date", "На дату", "date", required=False)],
+        "columns": [
+            _c("class_group", "Класс", "string"),
+            _c("class_teacher", "Классный руководитель", "string"),
+            _c("pupils", "Обучающихся", "integer"),
+            _c("subgroups", "Подгрупп", "integer"),
+        ],
+    },
+    {
+        "code": "pupil-final-data",
+        "title": "Итоговые данные по учащимся",
+        "requirement": "REP-1",
+        "description": "000 §3.10: итоговые отметки и пропуски каждого обучающегося.",
+        "row_kind": "pupil",
+        "parameters": [_YEAR, _PERIOD, _CLASS],
+        "columns": [
+            _c("pupil", "Обучающийся", "string"),
+            _c("mark", "Отметка", "mark", repeat="subject"),
+            _c("missed_lessons", "Пропущено уроков", "integer"),
+            _c("missed_ill", "Из них по болезни", "integer"),
+        ],
+    },
+    {
+        "code": "class-attendance-monthly",
+        "title": "Отчёт о посещаемости класса (по месяцам)",
+        "requirement": "REP-1",
+        "description": "000 §3.10; коды Б, У, Н, О (002 п.5 «Классный руководитель» а)).",
+        "row_kind": "pupil",
+        "parameters": [_CLASS, _MONTH],
+        "columns": [
+            _c("pupil", "Обучающийся", "string"),
+            _c("day", "Пропуски за день", "string", repeat="day"),
+            _c("ill", "Б — болезнь", "integer"),
+            _c("excused", "У — уважительная причина", "integer"),
+            _c("unexcused", "Н — неуважительная причина", "integer"),
+            _c("late", "О — опоздания", "integer"),
+            _c("total", "Всего пропущено уроков", "integer"),
+        ],
+    },
+    {
+        "code": "class-period-results",
+        "title": "Итоги успеваемости класса за учебный период",
+        "requirement": "REP-1",
+        "description": "000 §3.10; показатели — по глоссарию (успеваемость, качество, СОУ).",
+        "row_kind": "subject",
+        "parameters": [_CLASS, _PERIOD],
+        "columns": [
+            _c("subject", "Предмет", "string"),
+            _c("teacher", "Учитель", "string"),
+            _c("pupils", "Обучающихся", "integer"),
+            _c("n5", "«5»", "integer"),
+            _c("n4", "«4»", "integer"),
+            _c("n3", "«3»", "integer"),
+            _c("n2", "«2»", "integer"),
+            _c("not_attested", "Не аттестовано", "integer"),
+            *_RATES,
+        ],
+    },
+    {
+        "code": "summary-progress-sheet",
+        "title": "Сводная ведомость учёта успеваемости обучающихся класса",
+        "requirement": "REP-1",
+        "description": "000 §3.10, §4.1 (хранится 25 лет); 004 §10.2.",
+        "row_kind": "pupil",
+        "parameters": [_CLASS, _YEAR],
+        "columns": [
+            _c("pupil", "Обучающийся", "string"),
+            _c("period_mark", "Отметка за период", "mark", repeat="period"),
+            _c("year_mark", "Годовая", "mark", repeat="subject"),
+            _c("exam_mark", "Экзаменационная", "mark", repeat="subject"),
+            _c("final_mark", "Итоговая", "mark", repeat="subject"),
+        ],
+    },
+    {
+        "code": "summary-attendance-sheet",
+        "title": "Сводная ведомость учёта посещаемости",
+        "requirement": "REP-1",
+        "description": "000 §3.10; 004 §10.2.",
+        "row_kind": "pupil",
+        "parameters": [_CLASS, _YEAR],
+        "columns": [
+            _c("pupil", "Обучающийся", "string"),
+            _c("missed", "Пропущено уроков", "integer", repeat="period"),
+            _c("missed_ill", "Из них по болезни", "integer", repeat="period"),
+            _c("missed_year", "Всего за год", "integer"),
+        ],
+    },
+    {
+        "code": "journal-keeping-control",
+        "title": "Контроль ведения электронного журнала",
+        "requirement": "REP-2",
+        "description": (
+            "000 §3.10–3.11 (не реже 1 раза в месяц), 002 п.3.5, 003 §3.7, §4.5.2: активность "
+            "учителей, наполняемость оценок, темы и домашние задания."
+        ),
+        "row_kind": "teacher",
+        "parameters": [_MONTH, _p("teacher", "Учитель", "teacher", required=False)],
+        "columns": [
+            _c("teacher", "Учитель", "string"),
+            _c("subject", "Предмет", "string"),
+            _c("class_group", "Класс", "string"),
+            _c("lessons_given", "Проведено уроков", "integer"),
+            _c("topics_recorded", "Записано тем, %", "percent"),
+            _c("homework_recorded", "Записано домашних заданий, %", "percent"),
+            _c("pupils_without_marks", "Обучающихся без отметок, %", "percent"),
+            _c("pupils_one_mark", "Обучающихся с одной отметкой, %", "percent"),
+            _c("late_entries", "Записей позже срока", "integer"),
+            _c("plan_coverage", "Выполнение КТП, %", "percent"),
+            _c("last_activity", "Последняя работа в журнале", "date"),
+        ],
+    },
+    {
+        "code": "participation",
+        "title": "Участие родителей и обучающихся",
+        "requirement": "REP-2",
+        "description": "002 п.3.5, 003 §3.7, §4.5.2: процент участия родителей и учащихся.",
+        "row_kind": "class_group",
+        "parameters": [_MONTH],
+        "columns": [
+            _c("class_group", "Класс", "string"),
+            _c("pupils_active", "Обучающихся заходили, %", "percent"),
+            _c("parents_active", "Родителей заходили, %", "percent"),
+            _c("diary_views", "Просмотров дневника", "integer"),
+        ],
+    },
+    {
+        "code": "journal-keeping-analysis",
+        "title": "Анализ работы с классным журналом",
+        "requirement": "REP-2",
+        "description": "002 п.5 «Ответственный» б), 004 §5.9: по окончании учебного периода.",
+        "row_kind": "class_group",
+        "parameters": [_PERIOD],
+        "columns": [
+            _c("class_group", "Класс", "string"),
+            _c("subject", "Предмет", "string"),
+            _c("teacher", "Учитель", "string"),
+            _c("marks_per_pupil", "Отметок на обучающегося", "decimal"),
+            _c("accumulation_ok", "Накопляемость достаточна", "boolean"),
+            _c("topics_vs_plan", "Темы по КТП, %", "percent"),
+            _c("homework_recorded", "Записано домашних заданий, %", "percent"),
+            _c("period_marks_given", "Выставлено отметок за период, %", "percent"),
+            _c("remarks", "Замечания", "string"),
+        ],
+    },
+]
+
+
+def load_seed(apps: Any = None) -> dict[str, int]:
+    """Create whatever of the seed is missing; return how many rows of each were created."""
+    if apps is None:
+        from django.apps import apps as real_apps
+
+        apps = real_apps
+    from django.utils import timezone
+
+    template_model = apps.get_model("catalog", "RegulationTemplate")
+    version_model = apps.get_model("catalog", "RegulationVersion")
+    scheme_model = apps.get_model("catalog", "PeriodScheme")
+    calendar_model = apps.get_model("catalog", "PeriodCalendar")
+    form_model = apps.get_model("catalog", "ReportForm")
+    created = {"regulations": 0, "period_schemes": 0, "calendars": 0, "report_forms": 0}
+
+    template, new = template_model.objects.get_or_create(
+        code=DEFAULT_REGULATION_CODE,
+        defaults={
+            "title": "Типовое положение об электронном журнале и дневнике",
+            "is_default": not template_model.objects.filter(is_default=True).exists(),
+        },
+    )
+    if new or not version_model.objects.filter(template=template).exists():
+        version_model.objects.create(
+            template=template,
+            number=1,
+            title="Типовое положение об электронном журнале и дневнике, редакция 1",
+            text=DEFAULT_TEXT,
+            rules=DEFAULT_RULES_SEED,
+            fixed=DEFAULT_FIXED,
+            sources=DEFAULT_SOURCES,
+            status="published",
+            published_at=timezone.now(),
+        )
+        created["regulations"] += 1
+
+    has_default_scheme = scheme_model.objects.filter(is_default=True).exists()
+    for spec in PERIOD_SCHEMES:
+        scheme, new = scheme_model.objects.get_or_create(
+            code=spec["code"],
+            defaults={
+                "title": spec["title"],
+                "description": spec["description"],
+                "bands": spec["bands"],
+                "is_default": spec["is_default"] and not has_default_scheme,
+            },
+        )
+        created["period_schemes"] += int(new)
+        for start_year, periods in spec["calendars"].items():
+            _, new = calendar_model.objects.get_or_create(
+                scheme=scheme,
+                start_year=start_year,
+                defaults={"periods": periods, "holidays": _HOLIDAYS},
+            )
+            created["calendars"] += int(new)
+
+    for form in REPORT_FORMS:
+        if not form_model.objects.filter(code=form["code"]).exists():
+            form_model.objects.create(version=1, **form)
+            created["report_forms"] += 1
+    return created
