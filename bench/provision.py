@@ -27,6 +27,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django_tenants.clone import CloneSchema  # noqa: E402
 
+from tenants.cloning import clone_schema  # noqa: E402
 from tenants.services import base_schema_is_current, school_create  # noqa: E402
 
 
@@ -36,6 +37,14 @@ def drop(schema: str) -> None:
 
 
 def by_clone(schema: str) -> float:
+    start = time.perf_counter()
+    with transaction.atomic():
+        clone_schema(settings.TENANT_BASE_SCHEMA, schema)
+    return time.perf_counter() - start
+
+
+def by_generic_clone(schema: str) -> float:
+    """django-tenants' PL/pgSQL clone_schema, for comparison."""
     start = time.perf_counter()
     with transaction.atomic():
         CloneSchema().clone_schema(
@@ -81,11 +90,13 @@ def main() -> None:
         tables = cursor.fetchone()[0]
 
     clone_times: list[float] = []
+    generic_times: list[float] = []
     migrate_times: list[float] = []
     full_times: list[float] = []
     for i in range(runs):
         for fn, bucket, name in (
             (by_clone, clone_times, f"bench_clone_{i}"),
+            (by_generic_clone, generic_times, f"bench_generic_{i}"),
             (by_migrations, migrate_times, f"bench_migrate_{i}"),
         ):
             drop(name)
@@ -94,11 +105,13 @@ def main() -> None:
         full_times.append(full_onboarding(i))
 
     clone_s = statistics.median(clone_times)
+    generic_s = statistics.median(generic_times)
     migrate_s = statistics.median(migrate_times)
     full_s = statistics.median(full_times)
     ratio = clone_s / migrate_s
     print(f"school schema: {tables} tables; {runs} runs each")
     print(f"  clone of the base schema   median {clone_s * 1000:8.1f} ms")
+    print(f"  django-tenants clone_schema median {generic_s * 1000:7.1f} ms")
     print(f"  running all migrations     median {migrate_s * 1000:8.1f} ms")
     print(f"  full onboarding (service)  median {full_s * 1000:8.1f} ms")
     print(f"  clone / migrations ratio   {ratio:.3f}  (target <= 0.15)")
@@ -109,6 +122,7 @@ def main() -> None:
                 "runs": runs,
                 "tables": tables,
                 "clone_s": round(clone_s, 4),
+                "generic_clone_s": round(generic_s, 4),
                 "migrate_s": round(migrate_s, 4),
                 "onboard_s": round(full_s, 4),
                 "ratio": round(ratio, 4),

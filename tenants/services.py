@@ -13,13 +13,13 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
-from django_tenants.clone import CloneSchema
 from django_tenants.utils import get_public_schema_name, schema_context, schema_exists
 
 from accounts import roles
 from accounts.models import User
 from core.errors import ApplicationError
 from core.tenancy import db
+from tenants.cloning import clone_schema
 from tenants.models import SLUG_RE, Domain, School
 from tenants.selectors import school_cache_invalidate
 
@@ -202,9 +202,7 @@ def school_create(
     )
     school.full_clean()
     school.save()
-    CloneSchema().clone_schema(
-        settings.TENANT_BASE_SCHEMA, school.schema_name, "DATA", set_connection=False
-    )
+    clone_schema(settings.TENANT_BASE_SCHEMA, school.schema_name)
     hostname = f"{slug}.{settings.PLATFORM_DOMAIN}"
     Domain.objects.create(domain=hostname, tenant=school, is_primary=True)
     with schema_context(school.schema_name):
