@@ -74,7 +74,6 @@ RULES_SCHEMA: dict[str, Any] = {
                 },
                 "reason_required": {"type": "boolean"},
             },
-            "required": ["allowed", "window_days", "roles", "reason_required"],
         },
         "paper_copy_cadence": {
             "type": "object",
@@ -104,7 +103,18 @@ RULES_SCHEMA: dict[str, Any] = {
     },
 }
 RULE_KEYS: tuple[str, ...] = tuple(RULES_SCHEMA["properties"])
-FULL_RULES_SCHEMA: dict[str, Any] = {**RULES_SCHEMA, "required": list(RULE_KEYS)}
+# A version's rules name every rule; a school's overrides (RULES_SCHEMA) name some.
+FULL_RULES_SCHEMA: dict[str, Any] = {
+    **RULES_SCHEMA,
+    "properties": {
+        **RULES_SCHEMA["properties"],
+        "correction": {
+            **RULES_SCHEMA["properties"]["correction"],
+            "required": ["allowed", "window_days", "roles", "reason_required"],
+        },
+    },
+    "required": list(RULE_KEYS),
+}
 
 RULE_TITLES = {
     "mark_scale": "шкала отметок",
@@ -244,7 +254,7 @@ def schema_errors(document: Any, schema: dict[str, Any], *, prefix: str) -> dict
             for missing in error.validator_value:
                 if isinstance(error.instance, dict) and missing not in error.instance:
                     add(_path(prefix, [*where, missing]), "Обязательный параметр.")
-        elif error.validator == "propertyNames":
+        elif error.validator == "propertyNames" or "propertyNames" in error.schema_path:
             add(
                 _path(prefix, where),
                 "Параллели указываются как «2-9» или «11» (от 1 до 11).",
