@@ -240,7 +240,10 @@ def work_kinds_ensure() -> dict[str, WorkKind]:
     if cached is not None:
         return cached
     kinds = {k.code: k for k in WorkKind.objects.filter(is_active=True)}
-    if not kinds and not WorkKind.objects.exists():
+    if kinds:
+        cache.set(WORK_KINDS_CACHE_KEY, kinds, 300)
+        return kinds
+    if not WorkKind.objects.exists():
         practical = {"practical", "lab"}
         WorkKind.objects.bulk_create(
             [
@@ -255,6 +258,7 @@ def work_kinds_ensure() -> dict[str, WorkKind]:
             ignore_conflicts=True,
         )
         kinds = {k.code: k for k in WorkKind.objects.filter(is_active=True)}
+    # Just seeded in this transaction: cache only once it is committed.
     transaction.on_commit(lambda: cache.set(WORK_KINDS_CACHE_KEY, kinds, 300))
     return kinds
 

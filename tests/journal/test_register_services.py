@@ -17,7 +17,7 @@ from core.errors import ApplicationError, PermissionDeniedError
 from journal.register import services as reg
 from journal.register.models import Attendance, Mark, MarkCorrection
 from journal.register.services import AttendanceInput, MarkInput
-from tests.journal.conftest import World, build_world, make_user
+from tests.journal.conftest import World, build_world
 
 
 def _marks(world: World, values: list[int], kind: str = "oral") -> list[MarkInput]:
@@ -204,7 +204,8 @@ def test_substitute_needs_the_grant_role3(world: World) -> None:
                 by=world.users["substitute_no_grant"],
             )
         world.lesson_subst.refresh_from_db()
-        assert world.lesson_subst.substituted_teacher.user == world.users["teacher"]
+        replaced = world.lesson_subst.substituted_teacher
+        assert replaced is not None and replaced.user == world.users["teacher"]
 
 
 def test_pe_exempt_pupil_gets_theoretical_marks_only_mrk5(world: World) -> None:
@@ -272,8 +273,6 @@ def test_teacher_marks_absent_class_teacher_sets_reason_att1(world: World) -> No
 
 
 def test_pupil_cannot_write_anything_role2(world: World) -> None:
-    pupil_user = make_user
-    assert pupil_user
     with schema_context("school1"):
         me = world.users["pupil"]
         with pytest.raises(PermissionDeniedError):

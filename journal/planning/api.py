@@ -1,0 +1,79 @@
+"""Curriculum, КТП import and programme coverage API (PLAN-1..3)."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from journal.access import scope_for
+from journal.planning import selectors, services
+from journal.register.selectors import readable_assignments_q
+from journal.structure.models import AcademicYear, Subject, TeachingAssignment
+
+
+class CurriculumLineSaveApi(APIView):
+    class Input(serializers.Serializer):
+        year_id = serializers.PrimaryKeyRelatedField(queryset=AcademicYear.objects.all())
+        grade = serializers.IntegerField()
+        subject_id = serializers.PrimaryKeyRelatedField(queryset=Subject.objects.all())
+        hours_per_year = serializers.IntegerField()
+
+    @extend_schema(request=Input, summary="Строка учебного плана (PLAN-1)")
+    def post(self, request: Request) -> Response:
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        line = services.curriculum_line_save(
+            year=v["year_id"],
+            grade=v["grade"],
+            subject=v["subject_id"],
+            hours_per_year=v["hours_per_year"],
+            by=request.user,
+        )
+        return Response({"id": line.pk, "hours_per_year": line.hours_per_year}, status=201)
+
+
+class PlanImportApi(APIView):
+    parser_classes = [MultiPartParser, FormParser]
+
+    class Input(serializers.Serializer):
+        file = serializers.FileField()
+
+    @extend_schema(request=Input, summary="Загрузить КТП из XLSX/CSV (PLAN-2)")
+    def post(self, request: Request, assignment_id: int) -> Response:
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        scope = scope_for(request.user)
+        assignments = (
+            TeachingAssignment.objects.filter(readable_assignments_q(scope))
+            if scope.is_staff
+            else TeachingAssignment.objects.none()
+        )
+        assignment = get_object_or_404(
+            assignments.select_related("class_group", "subject"), pk=assignment_id
+        )
+        upload = data.validated_data["file"]
+        rows = services.parse_plan_file(content=upload.read(), filename=upload.name or "")
+        plan = services.thematic_plan_import(assignment=assignment, rows=rows, by=request.user)
+        return Response({"id": plan.pk, "total_hours": plan.total_hours, "topics": len(rows)}, 201)
+
+
+class CoverageApi(APIView):
+    @extend_schema(summary="Выполнение программы: план и факт (PLAN-3)")
+    def get(self, request: Request, assignment_id: int) -> Response:
+        c = selectors.programme_coverage(assignment_id=assignment_id, for_user=request.user)
+        return Response(
+            {
+                "planned_hours": c.planned_hours,
+                "planned_to_date": c.planned_to_date,
+                "given": c.given,
+                "given_with_topic": c.given_with_topic,
+                "lag": c.lag,
+                "topics_missing": c.topics_missing,
+            }
+        )

@@ -1,0 +1,381 @@
+"""Journal API: lessons, marks, attendance, grids (one view per operation)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from journal.access import scope_for
+from journal.register import selectors, services
+from journal.register.models import Lesson, PeriodMark
+from journal.roster.models import Pupil
+from journal.roster.selectors import visible_pupils_q
+from journal.structure.models import ReportingPeriod, StaffMember, TeachingAssignment
+
+
+class LessonOutput(serializers.ModelSerializer):
+    class Meta:
+        model = Lesson
+        fields = [
+            "id",
+            "assignment_id",
+            "date",
+            "slot",
+            "kind",
+            "topic",
+            "work_topic",
+            "homework",
+            "plan_item_id",
+            "substitute_id",
+            "substituted_teacher_id",
+        ]
+
+
+def _query_int(request: Request, name: str) -> int:
+    try:
+        return int(request.query_params[name])
+    except (KeyError, ValueError) as exc:
+        raise serializers.ValidationError({name: ["Укажите целое число."]}) from exc
+
+
+class LessonsGenerateApi(APIView):
+    class Input(serializers.Serializer):
+        class_group_id = serializers.IntegerField(required=False)
+
+    @extend_schema(request=Input, summary="Сформировать уроки периода по расписанию (LES-1)")
+    def post(self, request: Request, period_id: int) -> Response:
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        scope = scope_for(request.user)
+        if not scope.is_staff:
+            return Response({"detail": "Не найдено.", "errors": {}}, status=404)
+        period = get_object_or_404(ReportingPeriod.objects.select_related("year"), pk=period_id)
+        result = services.lessons_generate(
+            period=period, class_group_id=data.validated_data.get("class_group_id"), by=request.user
+        )
+        return Response({"created": result.created, "skipped": result.skipped_days}, status=201)
+
+
+class LessonListApi(APIView):
+    @extend_schema(
+        responses=LessonOutput(many=True),
+        parameters=[OpenApiParameter("date_from", str), OpenApiParameter("date_to", str)],
+    )
+    def get(self, request: Request, assignment_id: int) -> Response:
+        qs = selectors.lesson_list(assignment_id=assignment_id, for_user=request.user)
+        if request.query_params.get("date_from"):
+            qs = qs.filter(date__gte=request.query_params["date_from"])
+        if request.query_params.get("date_to"):
+            qs = qs.filter(date__lte=request.query_params["date_to"])
+        from core.api import Pagination
+
+        paginator = Pagination()
+        page = paginator.paginate_queryset(qs, request, view=self)
+        return paginator.get_paginated_response(LessonOutput(page, many=True).data)
+
+
+class LessonUpdateApi(APIView):
+    class Input(serializers.Serializer):
+        topic = serializers.CharField(required=False, allow_blank=True, max_length=500)
+        work_topic = serializers.CharField(required=False, allow_blank=True, max_length=500)
+        homework = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+        kind = serializers.ChoiceField(choices=Lesson.Kind.choices, required=False)
+
+    @extend_schema(request=Input, responses=LessonOutput, summary="Тема, ДЗ, вид урока (LES-1)")
+    def post(self, request: Request, lesson_id: int) -> Response:
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        lesson = selectors.lesson_for_writing(lesson_id=lesson_id, for_user=request.user)
+        lesson = services.lesson_update(lesson=lesson, by=request.user, **data.validated_data)
+        return Response(LessonOutput(lesson).data)
+
+
+class SubstitutionGrantApi(APIView):
+    class Input(serializers.Serializer):
+        substitute_id = serializers.PrimaryKeyRelatedField(
+            queryset=StaffMember.objects.select_related("user")
+        )
+
+    @extend_schema(request=Input, responses=LessonOutput, summary="Назначить замену (ROLE-3)")
+    def post(self, request: Request, lesson_id: int) -> Response:
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        lesson = selectors.lesson_for_writing(lesson_id=lesson_id, for_user=request.user)
+        lesson = services.substitution_grant(
+            lesson=lesson, substitute=data.validated_data["substitute_id"], by=request.user
+        )
+        return Response(LessonOutput(lesson).data)
+
+
+class MarksSaveApi(APIView):
+    """A whole column of marks for one lesson in one request, atomically."""
+
+    class Input(serializers.Serializer):
+        class Item(serializers.Serializer):
+            pupil_id = serializers.IntegerField()
+            value = serializers.IntegerField()
+            work_kind = serializers.CharField(max_length=32)
+
+        marks = Item(many=True, allow_empty=False)
+
+    class Output(serializers.Serializer):
+        id = serializers.IntegerField()
+        pupil_id = serializers.IntegerField()
+        value = serializers.IntegerField()
+        weight = serializers.IntegerField()
+
+    @extend_schema(request=Input, responses=Output(many=True), summary="Отметки за урок (MRK-1)")
+    def post(self, request: Request, lesson_id: int) -> Response:
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        lesson = selectors.lesson_for_writing(lesson_id=lesson_id, for_user=request.user)
+        marks = services.marks_save(
+            lesson=lesson,
+            marks=[services.MarkInput(**item) for item in data.validated_data["marks"]],
+            by=request.user,
+        )
+        return Response(self.Output(marks, many=True).data, status=status.HTTP_201_CREATED)
+
+
+class MarkCorrectApi(APIView):
+    class Input(serializers.Serializer):
+        new_value = serializers.IntegerField(allow_null=True)
+        reason = serializers.CharField(max_length=500, allow_blank=True)
+
+    class Output(serializers.Serializer):
+        id = serializers.IntegerField()
+        mark_id = serializers.IntegerField()
+        old_value = serializers.IntegerField(allow_null=True)
+        new_value = serializers.IntegerField(allow_null=True)
+        reason = serializers.CharField()
+        corrected_at = serializers.DateTimeField()
+
+    @extend_schema(request=Input, responses=Output, summary="Исправить отметку (MRK-2)")
+    def post(self, request: Request, mark_id: int) -> Response:
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        mark = selectors.mark_for_correction(mark_id=mark_id, for_user=request.user)
+        correction = services.mark_correct(mark=mark, by=request.user, **data.validated_data)
+        return Response(self.Output(correction).data, status=status.HTTP_201_CREATED)
+
+
+class AttendanceSaveApi(APIView):
+    class Input(serializers.Serializer):
+        class Item(serializers.Serializer):
+            pupil_id = serializers.IntegerField()
+            code = serializers.CharField(max_length=1, allow_null=True)
+
+        entries = Item(many=True)
+
+    @extend_schema(request=Input, summary="Посещаемость урока целиком (ATT-1)")
+    def post(self, request: Request, lesson_id: int) -> Response:
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        lesson = selectors.lesson_for_writing(lesson_id=lesson_id, for_user=request.user)
+        saved = services.attendance_save(
+            lesson=lesson,
+            entries=[services.AttendanceInput(**e) for e in data.validated_data["entries"]],
+            by=request.user,
+        )
+        return Response(
+            [{"id": a.pk, "pupil_id": a.pupil_id, "code": a.code} for a in saved], status=200
+        )
+
+
+class AttendanceReasonApi(APIView):
+    class Input(serializers.Serializer):
+        code = serializers.CharField(max_length=1)
+        note = serializers.CharField(max_length=300, required=False, allow_blank=True)
+
+    @extend_schema(request=Input, summary="Причина пропуска (классный руководитель, ATT-1)")
+    def post(self, request: Request, attendance_id: int) -> Response:
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        att = selectors.attendance_for_reason(attendance_id=attendance_id, for_user=request.user)
+        att = services.attendance_reason_set(attendance=att, by=request.user, **data.validated_data)
+        return Response({"id": att.pk, "code": att.code, "note": att.reason_note})
+
+
+class JournalGridApi(APIView):
+    @extend_schema(
+        parameters=[OpenApiParameter("assignment_id", int), OpenApiParameter("period_id", int)],
+        summary="Страница журнала: ученики × уроки (отметки, посещаемость)",
+    )
+    def get(self, request: Request) -> Response:
+        grid = selectors.journal_grid(
+            assignment_id=_query_int(request, "assignment_id"),
+            period_id=_query_int(request, "period_id"),
+            for_user=request.user,
+        )
+        return Response(
+            {
+                "assignment": {
+                    "id": grid.assignment.pk,
+                    "subject": grid.assignment.subject.title,
+                    "class_group": grid.assignment.class_group.title,
+                },
+                "period": {"id": grid.period.pk, "title": grid.period.title},
+                "lessons": [
+                    {
+                        "id": lesson.pk,
+                        "date": lesson.date,
+                        "slot": lesson.slot,
+                        "topic": lesson.topic,
+                    }
+                    for lesson in grid.lessons
+                ],
+                "pupils": [
+                    {
+                        "id": p.pk,
+                        "name": p.user.full_name,
+                        "average": grid.averages.get(p.pk),
+                        "cells": {
+                            str(lesson.pk): {
+                                "marks": cell.marks,
+                                "attendance": cell.attendance,
+                            }
+                            for lesson in grid.lessons
+                            if (cell := grid.cells.get((p.pk, lesson.pk))) is not None
+                        },
+                    }
+                    for p in grid.pupils
+                ],
+            }
+        )
+
+
+class PupilProgressApi(APIView):
+    @extend_schema(
+        parameters=[OpenApiParameter("period_id", int)],
+        summary="Средний балл, прогноз, сколько отметок нужно (MRK-4)",
+    )
+    def get(self, request: Request, pupil_id: int) -> Response:
+        pupil, rows = selectors.pupil_progress(
+            pupil_id=pupil_id, period_id=_query_int(request, "period_id"), for_user=request.user
+        )
+        return Response(
+            {
+                "pupil": {"id": pupil.pk, "name": pupil.user.full_name},
+                "subjects": [
+                    {
+                        "assignment_id": r.assignment_id,
+                        "subject": r.subject,
+                        "marks": [v for v, _w in r.marks],
+                        "average": r.average,
+                        "forecast": r.forecast,
+                        "needed_for_next": r.needed_for_next,
+                    }
+                    for r in rows
+                ],
+            }
+        )
+
+
+class AccumulationApi(APIView):
+    @extend_schema(
+        parameters=[OpenApiParameter("assignment_id", int), OpenApiParameter("period_id", int)],
+        summary="Накопляемость отметок (MRK-6)",
+    )
+    def get(self, request: Request) -> Response:
+        rows = selectors.accumulation_report(
+            assignment_id=_query_int(request, "assignment_id"),
+            period_id=_query_int(request, "period_id"),
+            for_user=request.user,
+        )
+        return Response(
+            [
+                {
+                    "pupil_id": r.pupil_id,
+                    "name": r.pupil_name,
+                    "marks": r.marks,
+                    "required": r.required,
+                    "enough": r.enough,
+                }
+                for r in rows
+            ]
+        )
+
+
+class AttendanceDailyApi(APIView):
+    @extend_schema(
+        parameters=[OpenApiParameter("date", str)], summary="Посещаемость за день (ATT-2)"
+    )
+    def get(self, request: Request, class_group_id: int) -> Response:
+        on = serializers.DateField().to_internal_value(request.query_params.get("date", ""))
+        rows = selectors.attendance_daily(
+            class_group_id=class_group_id, on_date=on, for_user=request.user
+        )
+        return Response(
+            [
+                {
+                    "pupil_id": r.pupil_id,
+                    "name": r.pupil_name,
+                    "absences": r.absences,
+                    "systematic": r.systematic,
+                }
+                for r in rows
+            ]
+        )
+
+
+class PeriodMarkCreateApi(APIView):
+    class Input(serializers.Serializer):
+        pupil_id = serializers.IntegerField()
+        assignment_id = serializers.IntegerField()
+        period_id = serializers.IntegerField(required=False, allow_null=True)
+        kind = serializers.ChoiceField(choices=PeriodMark.Kind.choices)
+        value = serializers.CharField(max_length=8)
+
+    @extend_schema(request=Input, summary="Отметка за период, годовая, экзаменационная, итоговая")
+    def post(self, request: Request) -> Response:
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        scope = scope_for(request.user)
+        assignments = (
+            TeachingAssignment.objects.filter(selectors.readable_assignments_q(scope))
+            if scope.is_staff
+            else TeachingAssignment.objects.none()
+        )
+        assignment = get_object_or_404(
+            assignments.select_related("class_group", "year"), pk=v["assignment_id"]
+        )
+        pupil = get_object_or_404(Pupil.objects.filter(visible_pupils_q(scope)), pk=v["pupil_id"])
+        period = (
+            get_object_or_404(ReportingPeriod, pk=v["period_id"]) if v.get("period_id") else None
+        )
+        mark = services.period_mark_create(
+            pupil=pupil,
+            assignment=assignment,
+            period=period,
+            kind=v["kind"],
+            value=v["value"],
+            by=request.user,
+        )
+        return Response({"id": mark.pk, "value": mark.value, "kind": mark.kind}, status=201)
+
+
+class PeExemptionCreateApi(APIView):
+    class Input(serializers.Serializer):
+        pupil_id = serializers.IntegerField()
+        starts_on = serializers.DateField()
+        ends_on = serializers.DateField()
+        document = serializers.CharField(max_length=300)
+
+    @extend_schema(request=Input, summary="Освобождение от физкультуры (MRK-5)")
+    def post(self, request: Request) -> Response:
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        v: dict[str, Any] = dict(data.validated_data)
+        scope = scope_for(request.user)
+        pupil = get_object_or_404(
+            Pupil.objects.filter(visible_pupils_q(scope)), pk=v.pop("pupil_id")
+        )
+        exemption = services.pe_exemption_create(pupil=pupil, by=request.user, **v)
+        return Response({"id": exemption.pk}, status=201)

@@ -1,0 +1,137 @@
+"""The journal's API routes, included under /api/v1/ on a school's host."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from journal.audit.api import AccessLogListApi
+from journal.planning.api import CoverageApi, CurriculumLineSaveApi, PlanImportApi
+from journal.register import api as reg
+from journal.roster import api as ros
+from journal.structure import api as st
+from journal.transfer.api import TransferExportApi, TransferImportApi
+
+app_name = "journal"
+
+urlpatterns = [
+    # structure (SET-1..3)
+    path("structure/classes/", st.ClassListApi.as_view(), name="class-list"),
+    path("structure/classes/create/", st.ClassCreateApi.as_view(), name="class-create"),
+    path("structure/subjects/create/", st.SubjectCreateApi.as_view(), name="subject-create"),
+    path("structure/staff/create/", st.StaffCreateApi.as_view(), name="staff-create"),
+    path(
+        "structure/assignments/create/", st.AssignmentCreateApi.as_view(), name="assignment-create"
+    ),
+    path("structure/timetable/", st.TimetableListApi.as_view(), name="timetable"),
+    path(
+        "structure/timetable/create/",
+        st.TimetableEntryCreateApi.as_view(),
+        name="timetable-create",
+    ),
+    path("structure/breaks/create/", st.ScheduleBreakCreateApi.as_view(), name="break-create"),
+    # people (SET-4, SET-5)
+    path("roster/pupils/", ros.PupilListApi.as_view(), name="pupil-list"),
+    path("roster/pupils/create/", ros.PupilCreateApi.as_view(), name="pupil-create"),
+    path("roster/pupils/<int:pupil_id>/", ros.PupilDetailApi.as_view(), name="pupil-detail"),
+    path(
+        "roster/pupils/<int:pupil_id>/consent/",
+        ros.ConsentCreateApi.as_view(),
+        name="consent-create",
+    ),
+    path(
+        "roster/pupils/<int:pupil_id>/guardians/",
+        ros.GuardianLinkCreateApi.as_view(),
+        name="guardian-link",
+    ),
+    path(
+        "roster/pupils/<int:pupil_id>/movements/",
+        ros.MovementCreateApi.as_view(),
+        name="movement-create",
+    ),
+    path(
+        "roster/classes/<int:class_group_id>/list/",
+        ros.ClassListOnDateApi.as_view(),
+        name="class-list-on",
+    ),
+    # planning (PLAN-1..3)
+    path("planning/curriculum/", CurriculumLineSaveApi.as_view(), name="curriculum-save"),
+    path(
+        "planning/assignments/<int:assignment_id>/plan/import/",
+        PlanImportApi.as_view(),
+        name="plan-import",
+    ),
+    path(
+        "planning/assignments/<int:assignment_id>/coverage/",
+        CoverageApi.as_view(),
+        name="coverage",
+    ),
+    # lessons, marks, attendance (LES, MRK, ATT)
+    path(
+        "register/periods/<int:period_id>/lessons/generate/",
+        reg.LessonsGenerateApi.as_view(),
+        name="lessons-generate",
+    ),
+    path(
+        "register/assignments/<int:assignment_id>/lessons/",
+        reg.LessonListApi.as_view(),
+        name="lesson-list",
+    ),
+    path(
+        "register/lessons/<int:lesson_id>/update/",
+        reg.LessonUpdateApi.as_view(),
+        name="lesson-update",
+    ),
+    path(
+        "register/lessons/<int:lesson_id>/substitution/",
+        reg.SubstitutionGrantApi.as_view(),
+        name="substitution-grant",
+    ),
+    path("register/lessons/<int:lesson_id>/marks/", reg.MarksSaveApi.as_view(), name="marks-save"),
+    path(
+        "register/lessons/<int:lesson_id>/attendance/",
+        reg.AttendanceSaveApi.as_view(),
+        name="attendance-save",
+    ),
+    path(
+        "register/marks/<int:mark_id>/correct/", reg.MarkCorrectApi.as_view(), name="mark-correct"
+    ),
+    path(
+        "register/attendance/<int:attendance_id>/reason/",
+        reg.AttendanceReasonApi.as_view(),
+        name="attendance-reason",
+    ),
+    path("register/grid/", reg.JournalGridApi.as_view(), name="grid"),
+    path(
+        "register/pupils/<int:pupil_id>/progress/",
+        reg.PupilProgressApi.as_view(),
+        name="pupil-progress",
+    ),
+    path("register/accumulation/", reg.AccumulationApi.as_view(), name="accumulation"),
+    path(
+        "register/classes/<int:class_group_id>/attendance/",
+        reg.AttendanceDailyApi.as_view(),
+        name="attendance-daily",
+    ),
+    path(
+        "register/period-marks/create/",
+        reg.PeriodMarkCreateApi.as_view(),
+        name="period-mark-create",
+    ),
+    path(
+        "register/pe-exemptions/create/",
+        reg.PeExemptionCreateApi.as_view(),
+        name="pe-exemption-create",
+    ),
+    # audit (ROLE-4) and transfer (TEN-4)
+    path("audit/log/", AccessLogListApi.as_view(), name="access-log"),
+    path(
+        "transfer/pupils/<int:pupil_id>/export/",
+        TransferExportApi.as_view(),
+        name="transfer-export",
+    ),
+    path(
+        "transfer/pupils/<int:pupil_id>/import/",
+        TransferImportApi.as_view(),
+        name="transfer-import",
+    ),
+]

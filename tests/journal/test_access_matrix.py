@@ -1,0 +1,535 @@
+"""ROLE-1..3 access matrix: every journal API endpoint × every role → allowed or denied.
+
+Allowed: a 2xx answer (with data, for reads). Denied: 403/404, or for a list an empty
+result. Pupils never succeed at a write (ROLE-2). A director of another school, on their
+own host with this school's ids, never gets this school's data (TEN-3); a token of another
+school does not authenticate here at all.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+from django.utils import timezone
+from django_tenants.utils import schema_context
+from rest_framework.authtoken.models import Token
+from rest_framework.response import Response
+from rest_framework.test import APIClient
+
+from journal.register.models import Attendance, Mark
+from journal.roster.models import Guardian
+from journal.structure.models import StaffMember, TimetableEntry
+from tests.journal.conftest import World, school2_client
+
+PERSONAS = [
+    "director",
+    "deputy",
+    "journal_admin",
+    "secretary",
+    "teacher",  # teaches math in 5А (the subject of the lessons below)
+    "other_teacher",  # teaches Russian in 5Б
+    "class_teacher",  # class teacher of 5А
+    "substitute",  # granted lesson_subst by the deputy
+    "substitute_no_grant",
+    "pupil",  # pupils[0] of 5А, consent recorded
+    "parent",  # parent of pupils[0]
+    "other_parent",  # parent of the pupil in 5Б
+]
+STRUCTURE = {"director", "deputy", "journal_admin"}
+ROSTER = {"director", "deputy", "journal_admin", "secretary"}
+SEES_5A_PUPILS = ROSTER | {"teacher", "class_teacher", "pupil", "parent"}
+READS_MATH_5A = {"director", "deputy", "teacher", "class_teacher"}
+ALL_STAFF = ROSTER | {
+    "teacher",
+    "other_teacher",
+    "class_teacher",
+    "substitute",
+    "substitute_no_grant",
+}
+
+
+@dataclass
+class Endpoint:
+    name: str
+    method: str
+    url: Callable[[World], str]
+    allowed: set[str]
+    payload: Callable[[World], Any] | None = None
+    setup: Callable[[World], None] | None = None
+    multipart: bool = False
+    list_result: bool = False
+
+    def call(self, client: APIClient, world: World) -> Response:
+        with schema_context("school1"):
+            url = self.url(world)
+            data = self.payload(world) if self.payload else {}
+        if self.method == "get":
+            return client.get(url)
+        if self.multipart:
+            return client.post(url, data, format="multipart")
+        return client.post(url, data, format="json")
+
+
+def staff_id(world: World, persona: str) -> int:
+    return StaffMember.objects.get(user=world.users[persona]).pk
+
+
+def add_timetable(world: World) -> None:
+    TimetableEntry.objects.create(
+        year=world.year,
+        assignment=world.math5a,
+        teacher_id=world.math5a.teacher_id,
+        class_group=world.class5a,
+        weekday=1,
+        slot=1,
+        room="12",
+    )
+
+
+def add_curriculum(world: World) -> None:
+    from journal.planning.models import CurriculumLine
+
+    CurriculumLine.objects.create(year=world.year, grade=5, subject=world.math, hours_per_year=3)
+
+
+def plan_file(world: World) -> dict[str, Any]:
+    content = "№;Тема;Часы;Дата\n1;Натуральные числа;2;\n2;Дроби;1;\n".encode()
+    f = io.BytesIO(content)
+    f.name = "ktp.csv"
+    return {"file": f}
+
+
+def add_mark(world: World) -> None:
+    Mark.objects.create(
+        lesson=world.lesson_today,
+        pupil=world.pupils[0],
+        value=3,
+        work_kind_id=_kind_id(),
+        weight=1,
+        entered_by=world.users["teacher"],
+    )
+
+
+def _kind_id() -> int:
+    from journal.register.models import WorkKind
+
+    return WorkKind.objects.get(code="oral").pk
+
+
+def add_absence(world: World) -> None:
+    Attendance.objects.create(
+        lesson=world.lesson_today, pupil=world.pupils[0], code="Н", marked_by=world.users["teacher"]
+    )
+
+
+def transfer_package(world: World) -> dict[str, Any]:
+    user = world.pupils[1].user
+    payload = {
+        "package_id": "p-" + str(world.pupils[1].pk),
+        "source_schema": "school2",
+        "source_school": "МБОУ «Гимназия № 2»",
+        "exported_at": timezone.now().isoformat(),
+        "pupil": {"last_name": user.last_name, "first_name": user.first_name},
+        "marks": [
+            {
+                "subject": "Математика",
+                "date": world.today.isoformat(),
+                "value": "5",
+                "work_kind": "Ответ на уроке",
+                "weight": 1,
+                "kind": "lesson",
+            }
+        ],
+        "absences": [],
+    }
+    return {"package": signing.dumps(payload, salt=settings.JOURNAL_TRANSFER_SALT)}
+
+
+B = "/api/v1/"
+ENDPOINTS = [
+    Endpoint(
+        "class-list",
+        "get",
+        lambda w: B + "structure/classes/",
+        ALL_STAFF - {"substitute", "substitute_no_grant"},
+        list_result=True,
+    ),
+    Endpoint(
+        "class-create",
+        "post",
+        lambda w: B + "structure/classes/create/",
+        STRUCTURE,
+        payload=lambda w: {"year_id": w.year.pk, "grade": 7, "letter": "В"},
+    ),
+    Endpoint(
+        "subject-create",
+        "post",
+        lambda w: B + "structure/subjects/create/",
+        STRUCTURE,
+        payload=lambda w: {"title": "Астрономия"},
+    ),
+    Endpoint(
+        "staff-create",
+        "post",
+        lambda w: B + "structure/staff/create/",
+        ROSTER,
+        payload=lambda w: {
+            "username": "newteacher",
+            "last_name": "Новикова",
+            "first_name": "Анна",
+            "roles": ["teacher"],
+        },
+    ),
+    Endpoint(
+        "assignment-create",
+        "post",
+        lambda w: B + "structure/assignments/create/",
+        STRUCTURE,
+        payload=lambda w: {
+            "teacher_id": staff_id(w, "other_teacher"),
+            "subject_id": w.math.pk,
+            "class_group_id": w.class5b.pk,
+            "weekly_hours": "4",
+        },
+    ),
+    Endpoint(
+        "timetable",
+        "get",
+        lambda w: B + f"structure/timetable/?class_group_id={w.class5a.pk}",
+        ALL_STAFF | {"pupil", "parent"},
+        setup=add_timetable,
+        list_result=True,
+    ),
+    Endpoint(
+        "timetable-create",
+        "post",
+        lambda w: B + "structure/timetable/create/",
+        STRUCTURE,
+        payload=lambda w: {
+            "assignment_id": w.russian5b.pk,
+            "weekday": 2,
+            "slot": 3,
+            "room": "21",
+        },
+    ),
+    Endpoint(
+        "break-create",
+        "post",
+        lambda w: B + "structure/breaks/create/",
+        STRUCTURE,
+        payload=lambda w: {
+            "year_id": w.year.pk,
+            "kind": "quarantine",
+            "title": "Карантин по гриппу",
+            "starts_on": w.today.isoformat(),
+            "ends_on": w.today.isoformat(),
+            "class_group_ids": [w.class5a.pk],
+        },
+    ),
+    Endpoint(
+        "pupil-list",
+        "get",
+        lambda w: B + f"roster/pupils/?class_group_id={w.class5a.pk}",
+        SEES_5A_PUPILS,
+        list_result=True,
+    ),
+    Endpoint(
+        "pupil-detail", "get", lambda w: B + f"roster/pupils/{w.pupils[0].pk}/", SEES_5A_PUPILS
+    ),
+    Endpoint(
+        "pupil-create",
+        "post",
+        lambda w: B + "roster/pupils/create/",
+        ROSTER,
+        payload=lambda w: {
+            "last_name": "Новый",
+            "first_name": "Олег",
+            "class_group_id": w.class5a.pk,
+            "enrolled_on": w.today.isoformat(),
+            "order_number": "77-у",
+        },
+    ),
+    Endpoint(
+        "consent-create",
+        "post",
+        lambda w: B + f"roster/pupils/{w.pupils[1].pk}/consent/",
+        ROSTER | {"class_teacher"},
+        payload=lambda w: {"signed_on": w.today.isoformat(), "scan_reference": "scan/77.pdf"},
+    ),
+    Endpoint(
+        "guardian-link",
+        "post",
+        lambda w: B + f"roster/pupils/{w.pupils[1].pk}/guardians/",
+        ROSTER | {"class_teacher"},
+        payload=lambda w: {
+            "guardian_id": Guardian.objects.get(user=w.users["other_parent"]).pk,
+            "relation": "guardian",
+        },
+    ),
+    Endpoint(
+        "movement-create",
+        "post",
+        lambda w: B + f"roster/pupils/{w.pupils[1].pk}/movements/",
+        ROSTER,
+        payload=lambda w: {
+            "kind": "moved",
+            "on_date": w.today.isoformat(),
+            "order_number": "80-у",
+            "class_to_id": w.class5b.pk,
+        },
+    ),
+    Endpoint(
+        "class-list-on",
+        "get",
+        lambda w: B + f"roster/classes/{w.class5a.pk}/list/?on={w.today.isoformat()}",
+        ROSTER | {"teacher", "class_teacher"},
+    ),
+    Endpoint(
+        "curriculum-save",
+        "post",
+        lambda w: B + "planning/curriculum/",
+        STRUCTURE,
+        payload=lambda w: {
+            "year_id": w.year.pk,
+            "grade": 5,
+            "subject_id": w.math.pk,
+            "hours_per_year": 136,
+        },
+    ),
+    Endpoint(
+        "plan-import",
+        "post",
+        lambda w: B + f"planning/assignments/{w.math5a.pk}/plan/import/",
+        {"director", "deputy", "teacher"},
+        payload=plan_file,
+        setup=add_curriculum,
+        multipart=True,
+    ),
+    Endpoint(
+        "coverage",
+        "get",
+        lambda w: B + f"planning/assignments/{w.math5a.pk}/coverage/",
+        READS_MATH_5A,
+    ),
+    Endpoint(
+        "lessons-generate",
+        "post",
+        lambda w: B + f"register/periods/{w.period.pk}/lessons/generate/",
+        STRUCTURE,
+        setup=add_timetable,
+    ),
+    Endpoint(
+        "lesson-list",
+        "get",
+        lambda w: B + f"register/assignments/{w.math5a.pk}/lessons/",
+        READS_MATH_5A,
+        list_result=True,
+    ),
+    Endpoint(
+        "lesson-update",
+        "post",
+        lambda w: B + f"register/lessons/{w.lesson_today.pk}/update/",
+        {"teacher"},
+        payload=lambda w: {"topic": "Сложение дробей", "homework": "№ 5"},
+    ),
+    Endpoint(
+        "substitution-grant",
+        "post",
+        lambda w: B + f"register/lessons/{w.lesson_today.pk}/substitution/",
+        {"director", "deputy"},
+        payload=lambda w: {"substitute_id": staff_id(w, "substitute_no_grant")},
+    ),
+    Endpoint(
+        "marks-save",
+        "post",
+        lambda w: B + f"register/lessons/{w.lesson_today.pk}/marks/",
+        {"teacher"},
+        payload=lambda w: {
+            "marks": [{"pupil_id": p.pk, "value": 4, "work_kind": "oral"} for p in w.pupils]
+        },
+    ),
+    Endpoint(
+        "marks-save-substituted",
+        "post",
+        lambda w: B + f"register/lessons/{w.lesson_subst.pk}/marks/",
+        {"teacher", "substitute"},
+        payload=lambda w: {
+            "marks": [{"pupil_id": w.pupils[0].pk, "value": 5, "work_kind": "oral"}]
+        },
+    ),
+    Endpoint(
+        "attendance-save",
+        "post",
+        lambda w: B + f"register/lessons/{w.lesson_today.pk}/attendance/",
+        {"teacher"},
+        payload=lambda w: {"entries": [{"pupil_id": w.pupils[0].pk, "code": "Н"}]},
+    ),
+    Endpoint(
+        "mark-correct",
+        "post",
+        lambda w: B + f"register/marks/{Mark.objects.get().pk}/correct/",
+        {"director", "deputy"},
+        payload=lambda w: {"new_value": 4, "reason": "Ошибка ввода"},
+        setup=add_mark,
+    ),
+    Endpoint(
+        "attendance-reason",
+        "post",
+        lambda w: B + f"register/attendance/{Attendance.objects.get().pk}/reason/",
+        {"director", "deputy", "class_teacher"},
+        payload=lambda w: {"code": "Б", "note": "справка"},
+        setup=add_absence,
+    ),
+    Endpoint(
+        "grid",
+        "get",
+        lambda w: B + f"register/grid/?assignment_id={w.math5a.pk}&period_id={w.period.pk}",
+        READS_MATH_5A,
+    ),
+    Endpoint(
+        "pupil-progress",
+        "get",
+        lambda w: B + f"register/pupils/{w.pupils[0].pk}/progress/?period_id={w.period.pk}",
+        SEES_5A_PUPILS,
+    ),
+    Endpoint(
+        "accumulation",
+        "get",
+        lambda w: B + f"register/accumulation/?assignment_id={w.math5a.pk}&period_id={w.period.pk}",
+        READS_MATH_5A,
+        list_result=True,
+    ),
+    Endpoint(
+        "attendance-daily",
+        "get",
+        lambda w: B + f"register/classes/{w.class5a.pk}/attendance/?date={w.today.isoformat()}",
+        {"director", "deputy", "class_teacher"},
+        list_result=True,
+    ),
+    Endpoint(
+        "period-mark-create",
+        "post",
+        lambda w: B + "register/period-marks/create/",
+        {"teacher"},
+        payload=lambda w: {
+            "pupil_id": w.pupils[0].pk,
+            "assignment_id": w.math5a.pk,
+            "period_id": w.period.pk,
+            "kind": "period",
+            "value": "4",
+        },
+    ),
+    Endpoint(
+        "pe-exemption-create",
+        "post",
+        lambda w: B + "register/pe-exemptions/create/",
+        {"director", "deputy", "class_teacher"},
+        payload=lambda w: {
+            "pupil_id": w.pupils[0].pk,
+            "starts_on": w.today.isoformat(),
+            "ends_on": w.today.isoformat(),
+            "document": "Справка № 1",
+        },
+    ),
+    Endpoint("access-log", "get", lambda w: B + "audit/log/", {"director"}, list_result=True),
+    Endpoint(
+        "transfer-export",
+        "post",
+        lambda w: B + f"transfer/pupils/{w.pupils[0].pk}/export/",
+        ROSTER,
+    ),
+    Endpoint(
+        "transfer-import",
+        "post",
+        lambda w: B + f"transfer/pupils/{w.pupils[1].pk}/import/",
+        ROSTER,
+        payload=transfer_package,
+    ),
+]
+
+
+def _has_data(response: Response, endpoint: Endpoint) -> bool:
+    if not endpoint.list_result:
+        return True
+    body = response.json()  # type: ignore[attr-defined]
+    items = body.get("results", []) if isinstance(body, dict) else body
+    return len(items) > 0
+
+
+def test_every_journal_route_is_in_the_matrix() -> None:
+    from journal.urls import urlpatterns
+
+    names = {p.name for p in urlpatterns}
+    covered = {e.name.removesuffix("-substituted") for e in ENDPOINTS}
+    assert names == covered, names ^ covered
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda e: e.name)
+def test_access_matrix_role1(world: World, endpoint: Endpoint) -> None:
+    with schema_context("school1"):
+        if endpoint.setup:
+            endpoint.setup(world)
+    outcomes: dict[str, str] = {}
+    for persona in PERSONAS:
+        sid = transaction.savepoint()
+        try:
+            response = endpoint.call(world.client(persona), world)
+        finally:
+            transaction.savepoint_rollback(sid)
+        code = response.status_code
+        allowed = 200 <= code < 300 and _has_data(response, endpoint)
+        denied = code in (403, 404) or (code == 200 and not _has_data(response, endpoint))
+        expected = persona in endpoint.allowed
+        if expected and not allowed:
+            outcomes[persona] = f"expected allow, got {code}: {response.content[:300]!r}"
+        elif not expected and not denied:
+            outcomes[persona] = f"expected deny, got {code}: {response.content[:300]!r}"
+        if persona == "pupil" and endpoint.method == "post":
+            assert code >= 400, "ROLE-2: a pupil never succeeds at a write"
+    assert not outcomes, outcomes
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda e: e.name)
+def test_other_school_director_gets_nothing_ten3(
+    world: World, school2_director: Any, endpoint: Endpoint
+) -> None:
+    """school2's director on school2's host with school1's ids: no data, nothing written."""
+    with schema_context("school1"):
+        if endpoint.setup:
+            endpoint.setup(world)
+        url = endpoint.url(world)
+        payload = endpoint.payload(world) if endpoint.payload else {}
+    client = school2_client(school2_director)
+    if endpoint.method == "get":
+        response = client.get(url)
+    else:
+        response = client.post(url, payload, format="multipart" if endpoint.multipart else "json")
+    code = response.status_code
+    ids_free = endpoint.name in {"subject-create", "staff-create", "access-log", "class-list"}
+    if ids_free:
+        pytest.skip("no ids of the other school in this request: it acts on its own school")
+    assert code in (400, 403, 404) or (code == 200 and not _has_data(response, endpoint)), (
+        code,
+        response.content[:300],
+    )
+
+
+def test_token_of_another_school_does_not_authenticate_ten3(
+    world: World, school2_director: Any
+) -> None:
+    with schema_context("school2"):
+        token = Token.objects.create(user=school2_director)
+    client = APIClient(HTTP_HOST="school1.localhost")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    # Not authenticated here (401, or 403 as DRF answers when session auth comes first).
+    for url in (f"/api/v1/roster/pupils/{world.pupils[0].pk}/", "/api/v1/structure/classes/"):
+        response = client.get(url)
+        assert response.status_code in (401, 403)
+        assert "last_name" not in response.content.decode()
