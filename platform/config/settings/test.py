@@ -2,19 +2,47 @@
 
 from __future__ import annotations
 
+import fcntl
+from typing import IO
+
+from django.core.exceptions import ImproperlyConfigured
+
 from config.settings.base import *  # noqa: F403
 from config.settings.base import CACHES, DATABASES, REST_FRAMEWORK, redis_db
 from core.env import REPO_ROOT, env
 
 SECRET_KEY = "test-only-key"  # noqa: S105
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast in tests only
-# Concurrent test runs on one machine (e.g. two checkouts) keep apart with TEST_RUN_SLOT
-# 0..2: their own test database and their own Redis databases.
-_slot = int(env("TEST_RUN_SLOT", "0") or 0)
-DATABASES["default"]["TEST"] = {"NAME": f"test_edujournal_{_slot}"}
-CACHES["default"]["LOCATION"] = redis_db(11 - 3 * _slot)
-CELERY_BROKER_URL = redis_db(10 - 3 * _slot)
-CELERY_RESULT_BACKEND = redis_db(12 - 3 * _slot)
+# Concurrent test runs on one machine keep apart: each run holds a lock on one of
+# TEST_SLOTS slots and gets that slot's test database and Redis databases (slot s uses
+# Redis databases 15-3s, 14-3s, 13-3s; `make demo` uses 0-2). TEST_RUN_SLOT is only a
+# preference: a slot held by another run is skipped.
+TEST_SLOTS = 5
+_held_slot_lock: list[IO[str]] = []
+
+
+def _claim_slot() -> int:
+    preferred = int(env("TEST_RUN_SLOT", "0") or 0) % TEST_SLOTS
+    lock_dir = REPO_ROOT / ".data"
+    lock_dir.mkdir(exist_ok=True)
+    for offset in range(TEST_SLOTS):
+        slot = (preferred + offset) % TEST_SLOTS
+        handle = (lock_dir / f"test-slot-{slot}.lock").open("w")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.close()
+            continue
+        _held_slot_lock.append(handle)  # held until this process exits
+        return slot
+    raise ImproperlyConfigured(f"all {TEST_SLOTS} test slots are in use by other test runs")
+
+
+TEST_RUN_SLOT = _claim_slot()
+DATABASES["default"]["TEST"] = {"NAME": f"test_edujournal_{TEST_RUN_SLOT}"}
+CACHES["default"]["LOCATION"] = redis_db(15 - 3 * TEST_RUN_SLOT)
+CELERY_BROKER_URL = redis_db(14 - 3 * TEST_RUN_SLOT)
+CELERY_RESULT_BACKEND = redis_db(13 - 3 * TEST_RUN_SLOT)
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {"anon": "100000/min", "user": "100000/min"}
 STATIC_ROOT = REPO_ROOT / ".data" / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
