@@ -16,10 +16,14 @@ or pupil's right counts only while the pupil's written consent is in force (SET-
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from accounts import roles
 from core.errors import PermissionDeniedError
@@ -81,10 +85,42 @@ class Scope:
         return self.child_ids | self.self_pupil_ids
 
 
+# A per-request memo (set by JournalApiView): the selector that loads an object and the
+# service that acts on it share one scope query. Outside a request nothing is memoised.
+_request_scopes: ContextVar[dict[tuple[str, int], Scope] | None] = ContextVar(
+    "journal_request_scopes", default=None
+)
+
+
+class JournalApiView(APIView):
+    """Base of the journal's API views: one scope query per request."""
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        _request_scopes.set({})
+        super().initial(request, *args, **kwargs)
+
+    def finalize_response(
+        self, request: Request, response: Response, *args: Any, **kwargs: Any
+    ) -> Response:
+        _request_scopes.set(None)
+        return super().finalize_response(request, response, *args, **kwargs)
+
+
 def scope_for(user: Any) -> Scope:
     """The acting user's roles and object rights, read with one query."""
     if user is None or not user.is_authenticated or not user.is_active:
         return Scope(user_id=None)
+    memo = _request_scopes.get()
+    key = (str(getattr(connection, "schema_name", "")), int(user.pk))
+    if memo is not None and key in memo:
+        return memo[key]
+    scope = _scope_query(user)
+    if memo is not None:
+        memo[key] = scope
+    return scope
+
+
+def _scope_query(user: Any) -> Scope:
     buckets: dict[str, set[int]] = {
         "teach_assignment": set(),
         "lead_class": set(),

@@ -6,9 +6,9 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from core.api import Pagination
+from journal.access import JournalApiView
 from journal.audit.models import AccessLog
 from journal.audit.selectors import access_log_list
 
@@ -19,7 +19,7 @@ class AccessLogOutput(serializers.ModelSerializer):
         fields = ["id", "at", "user_id", "user_name", "action", "what", "pupil_ids", "details"]
 
 
-class AccessLogListApi(APIView):
+class AccessLogListApi(JournalApiView):
     @extend_schema(
         parameters=[
             OpenApiParameter("pupil_id", int),

@@ -8,15 +8,14 @@ from rest_framework import serializers
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from journal.access import scope_for
+from journal.access import JournalApiView, scope_for
 from journal.planning import selectors, services
 from journal.register.selectors import readable_assignments_q
 from journal.structure.models import AcademicYear, Subject, TeachingAssignment
 
 
-class CurriculumLineSaveApi(APIView):
+class CurriculumLineSaveApi(JournalApiView):
     class Input(serializers.Serializer):
         year_id = serializers.PrimaryKeyRelatedField(queryset=AcademicYear.objects.all())
         grade = serializers.IntegerField()
@@ -38,7 +37,7 @@ class CurriculumLineSaveApi(APIView):
         return Response({"id": line.pk, "hours_per_year": line.hours_per_year}, status=201)
 
 
-class PlanImportApi(APIView):
+class PlanImportApi(JournalApiView):
     parser_classes = [MultiPartParser, FormParser]
 
     class Input(serializers.Serializer):
@@ -63,7 +62,7 @@ class PlanImportApi(APIView):
         return Response({"id": plan.pk, "total_hours": plan.total_hours, "topics": len(rows)}, 201)
 
 
-class CoverageApi(APIView):
+class CoverageApi(JournalApiView):
     @extend_schema(summary="Выполнение программы: план и факт (PLAN-3)")
     def get(self, request: Request, assignment_id: int) -> Response:
         c = selectors.programme_coverage(assignment_id=assignment_id, for_user=request.user)

@@ -9,9 +9,8 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from journal.access import scope_for
+from journal.access import JournalApiView, scope_for
 from journal.register import selectors, services
 from journal.register.models import Lesson, PeriodMark
 from journal.roster.models import Pupil
@@ -44,7 +43,7 @@ def _query_int(request: Request, name: str) -> int:
         raise serializers.ValidationError({name: ["Укажите целое число."]}) from exc
 
 
-class LessonsGenerateApi(APIView):
+class LessonsGenerateApi(JournalApiView):
     class Input(serializers.Serializer):
         class_group_id = serializers.IntegerField(required=False)
 
@@ -62,7 +61,7 @@ class LessonsGenerateApi(APIView):
         return Response({"created": result.created, "skipped": result.skipped_days}, status=201)
 
 
-class LessonListApi(APIView):
+class LessonListApi(JournalApiView):
     @extend_schema(
         responses=LessonOutput(many=True),
         parameters=[OpenApiParameter("date_from", str), OpenApiParameter("date_to", str)],
@@ -80,7 +79,7 @@ class LessonListApi(APIView):
         return paginator.get_paginated_response(LessonOutput(page, many=True).data)
 
 
-class LessonUpdateApi(APIView):
+class LessonUpdateApi(JournalApiView):
     class Input(serializers.Serializer):
         topic = serializers.CharField(required=False, allow_blank=True, max_length=500)
         work_topic = serializers.CharField(required=False, allow_blank=True, max_length=500)
@@ -96,7 +95,7 @@ class LessonUpdateApi(APIView):
         return Response(LessonOutput(lesson).data)
 
 
-class SubstitutionGrantApi(APIView):
+class SubstitutionGrantApi(JournalApiView):
     class Input(serializers.Serializer):
         substitute_id = serializers.PrimaryKeyRelatedField(
             queryset=StaffMember.objects.select_related("user")
@@ -113,7 +112,7 @@ class SubstitutionGrantApi(APIView):
         return Response(LessonOutput(lesson).data)
 
 
-class MarksSaveApi(APIView):
+class MarksSaveApi(JournalApiView):
     """A whole column of marks for one lesson in one request, atomically."""
 
     class Input(serializers.Serializer):
@@ -143,7 +142,7 @@ class MarksSaveApi(APIView):
         return Response(self.Output(marks, many=True).data, status=status.HTTP_201_CREATED)
 
 
-class MarkCorrectApi(APIView):
+class MarkCorrectApi(JournalApiView):
     class Input(serializers.Serializer):
         new_value = serializers.IntegerField(allow_null=True)
         reason = serializers.CharField(max_length=500, allow_blank=True)
@@ -165,7 +164,7 @@ class MarkCorrectApi(APIView):
         return Response(self.Output(correction).data, status=status.HTTP_201_CREATED)
 
 
-class AttendanceSaveApi(APIView):
+class AttendanceSaveApi(JournalApiView):
     class Input(serializers.Serializer):
         class Item(serializers.Serializer):
             pupil_id = serializers.IntegerField()
@@ -188,7 +187,7 @@ class AttendanceSaveApi(APIView):
         )
 
 
-class AttendanceReasonApi(APIView):
+class AttendanceReasonApi(JournalApiView):
     class Input(serializers.Serializer):
         code = serializers.CharField(max_length=1)
         note = serializers.CharField(max_length=300, required=False, allow_blank=True)
@@ -202,7 +201,7 @@ class AttendanceReasonApi(APIView):
         return Response({"id": att.pk, "code": att.code, "note": att.reason_note})
 
 
-class JournalGridApi(APIView):
+class JournalGridApi(JournalApiView):
     @extend_schema(
         parameters=[OpenApiParameter("assignment_id", int), OpenApiParameter("period_id", int)],
         summary="Страница журнала: ученики × уроки (отметки, посещаемость)",
@@ -250,7 +249,7 @@ class JournalGridApi(APIView):
         )
 
 
-class PupilProgressApi(APIView):
+class PupilProgressApi(JournalApiView):
     @extend_schema(
         parameters=[OpenApiParameter("period_id", int)],
         summary="Средний балл, прогноз, сколько отметок нужно (MRK-4)",
@@ -277,7 +276,7 @@ class PupilProgressApi(APIView):
         )
 
 
-class AccumulationApi(APIView):
+class AccumulationApi(JournalApiView):
     @extend_schema(
         parameters=[OpenApiParameter("assignment_id", int), OpenApiParameter("period_id", int)],
         summary="Накопляемость отметок (MRK-6)",
@@ -302,7 +301,7 @@ class AccumulationApi(APIView):
         )
 
 
-class AttendanceDailyApi(APIView):
+class AttendanceDailyApi(JournalApiView):
     @extend_schema(
         parameters=[OpenApiParameter("date", str)], summary="Посещаемость за день (ATT-2)"
     )
@@ -324,7 +323,7 @@ class AttendanceDailyApi(APIView):
         )
 
 
-class PeriodMarkCreateApi(APIView):
+class PeriodMarkCreateApi(JournalApiView):
     class Input(serializers.Serializer):
         pupil_id = serializers.IntegerField()
         assignment_id = serializers.IntegerField()
@@ -361,7 +360,7 @@ class PeriodMarkCreateApi(APIView):
         return Response({"id": mark.pk, "value": mark.value, "kind": mark.kind}, status=201)
 
 
-class PeExemptionCreateApi(APIView):
+class PeExemptionCreateApi(JournalApiView):
     class Input(serializers.Serializer):
         pupil_id = serializers.IntegerField()
         starts_on = serializers.DateField()

@@ -8,9 +8,9 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from core.api import Pagination
+from journal.access import JournalApiView
 from journal.roster import selectors, services
 from journal.roster.models import Guardian, GuardianLink, Movement
 from journal.structure.models import ClassGroup
@@ -28,7 +28,7 @@ class PupilDetailOutput(PupilOutput):
     birth_date = serializers.DateField(allow_null=True)
 
 
-class PupilListApi(APIView):
+class PupilListApi(JournalApiView):
     @extend_schema(
         parameters=[OpenApiParameter("class_group_id", int)],
         responses=PupilOutput(many=True),
@@ -52,14 +52,14 @@ class PupilListApi(APIView):
         return paginator.get_paginated_response(PupilOutput(page, many=True).data)
 
 
-class PupilDetailApi(APIView):
+class PupilDetailApi(JournalApiView):
     @extend_schema(responses=PupilDetailOutput, summary="Карточка обучающегося")
     def get(self, request: Request, pupil_id: int) -> Response:
         pupil = selectors.pupil_get(pupil_id=pupil_id, for_user=request.user)
         return Response(PupilDetailOutput(pupil).data)
 
 
-class PupilCreateApi(APIView):
+class PupilCreateApi(JournalApiView):
     class Input(serializers.Serializer):
         last_name = serializers.CharField(max_length=150)
         first_name = serializers.CharField(max_length=150)
@@ -78,7 +78,7 @@ class PupilCreateApi(APIView):
         return Response(PupilOutput(pupil).data, status=201)
 
 
-class ConsentCreateApi(APIView):
+class ConsentCreateApi(JournalApiView):
     class Input(serializers.Serializer):
         signed_on = serializers.DateField()
         scan_reference = serializers.CharField(max_length=300)
@@ -102,7 +102,7 @@ class ConsentCreateApi(APIView):
         return Response({"id": consent.pk}, status=201)
 
 
-class GuardianLinkCreateApi(APIView):
+class GuardianLinkCreateApi(JournalApiView):
     class Input(serializers.Serializer):
         guardian_id = serializers.PrimaryKeyRelatedField(queryset=Guardian.objects.all())
         relation = serializers.ChoiceField(choices=GuardianLink.Relation.choices)
@@ -121,7 +121,7 @@ class GuardianLinkCreateApi(APIView):
         return Response({"id": link.pk}, status=201)
 
 
-class MovementCreateApi(APIView):
+class MovementCreateApi(JournalApiView):
     class Input(serializers.Serializer):
         kind = serializers.ChoiceField(choices=Movement.Kind.choices)
         on_date = serializers.DateField()
@@ -143,7 +143,7 @@ class MovementCreateApi(APIView):
         return Response({"id": movement.pk}, status=201)
 
 
-class ClassListOnDateApi(APIView):
+class ClassListOnDateApi(JournalApiView):
     @extend_schema(
         parameters=[OpenApiParameter("on", str)],
         responses=PupilOutput(many=True),

@@ -8,9 +8,9 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from accounts import roles
+from journal.access import JournalApiView
 from journal.structure import selectors, services
 from journal.structure.models import (
     AcademicYear,
@@ -29,13 +29,13 @@ class ClassOutput(serializers.ModelSerializer):
         fields = ["id", "year_id", "grade", "letter", "title", "class_teacher_id"]
 
 
-class ClassListApi(APIView):
+class ClassListApi(JournalApiView):
     @extend_schema(responses=ClassOutput(many=True), summary="Классы")
     def get(self, request: Request) -> Response:
         return Response(ClassOutput(selectors.class_list(for_user=request.user), many=True).data)
 
 
-class ClassCreateApi(APIView):
+class ClassCreateApi(JournalApiView):
     class Input(serializers.Serializer):
         year_id = serializers.PrimaryKeyRelatedField(queryset=AcademicYear.objects.all())
         grade = serializers.IntegerField()
@@ -59,7 +59,7 @@ class ClassCreateApi(APIView):
         return Response(ClassOutput(group).data, status=201)
 
 
-class SubjectCreateApi(APIView):
+class SubjectCreateApi(JournalApiView):
     class Input(serializers.Serializer):
         title = serializers.CharField(max_length=200)
         short_title = serializers.CharField(max_length=40, required=False, allow_blank=True)
@@ -73,7 +73,7 @@ class SubjectCreateApi(APIView):
         return Response({"id": subject.pk, "title": subject.title}, status=201)
 
 
-class StaffCreateApi(APIView):
+class StaffCreateApi(JournalApiView):
     class Input(serializers.Serializer):
         username = serializers.CharField(max_length=150)
         last_name = serializers.CharField(max_length=150)
@@ -95,7 +95,7 @@ class StaffCreateApi(APIView):
         return Response({"id": member.pk, "user_id": member.user_id}, status=201)
 
 
-class AssignmentCreateApi(APIView):
+class AssignmentCreateApi(JournalApiView):
     class Input(serializers.Serializer):
         teacher_id = serializers.PrimaryKeyRelatedField(
             queryset=StaffMember.objects.select_related("user")
@@ -123,7 +123,7 @@ class AssignmentCreateApi(APIView):
         return Response({"id": assignment.pk}, status=201)
 
 
-class TimetableEntryCreateApi(APIView):
+class TimetableEntryCreateApi(JournalApiView):
     class Input(serializers.Serializer):
         assignment_id = serializers.PrimaryKeyRelatedField(
             queryset=TeachingAssignment.objects.select_related("year")
@@ -147,7 +147,7 @@ class TimetableEntryCreateApi(APIView):
         return Response({"id": entry.pk}, status=201)
 
 
-class TimetableListApi(APIView):
+class TimetableListApi(JournalApiView):
     @extend_schema(
         parameters=[
             OpenApiParameter("class_group_id", int),
@@ -181,7 +181,7 @@ class TimetableListApi(APIView):
         )
 
 
-class ScheduleBreakCreateApi(APIView):
+class ScheduleBreakCreateApi(JournalApiView):
     class Input(serializers.Serializer):
         year_id = serializers.PrimaryKeyRelatedField(queryset=AcademicYear.objects.all())
         kind = serializers.ChoiceField(choices=ScheduleBreak.Kind.choices)

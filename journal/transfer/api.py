@@ -6,13 +6,13 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
+from journal.access import JournalApiView
 from journal.roster.selectors import pupil_get
 from journal.transfer import services
 
 
-class TransferExportApi(APIView):
+class TransferExportApi(JournalApiView):
     @extend_schema(request=None, summary="Выгрузить подписанный пакет перевода (TEN-4)")
     def post(self, request: Request, pupil_id: int) -> Response:
         pupil = pupil_get(pupil_id=pupil_id, for_user=request.user)
@@ -20,7 +20,7 @@ class TransferExportApi(APIView):
         return Response({"package": package}, status=201)
 
 
-class TransferImportApi(APIView):
+class TransferImportApi(JournalApiView):
     class Input(serializers.Serializer):
         package = serializers.CharField()
 
