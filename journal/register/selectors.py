@@ -129,40 +129,58 @@ def journal_grid(*, assignment_id: int, period_id: int, for_user: Any) -> Grid:
     pupils = list(
         Pupil.objects.filter(id__in=members.values("pupil_id"))
         .select_related("user")
+        .only("id", "user__last_name", "user__first_name", "user__patronymic")
         .order_by("user__last_name", "user__first_name", "id")
     )
     lessons = list(
         Lesson.objects.filter(
             assignment=assignment, date__gte=period.starts_on, date__lte=period.ends_on
-        ).order_by("date", "slot")
+        )
+        .only("id", "date", "slot", "topic")
+        .order_by("date", "slot")
     )
     lesson_filter = Q(
         lesson__assignment=assignment,
         lesson__date__gte=period.starts_on,
         lesson__date__lte=period.ends_on,
     )
-    marks = Mark.objects.filter(lesson_filter).prefetch_related(
-        Prefetch("corrections", queryset=MarkCorrection.objects.order_by("corrected_at", "id"))
-    )
+    # Plain tuples, not model instances: the grid is the hottest read of the journal.
+    latest: dict[int, int | None] = {}
+    for mark_id, new_value in (
+        MarkCorrection.objects.filter(
+            mark__lesson__assignment=assignment,
+            mark__lesson__date__gte=period.starts_on,
+            mark__lesson__date__lte=period.ends_on,
+        )
+        .order_by("corrected_at", "id")
+        .values_list("mark_id", "new_value")
+    ):
+        latest[mark_id] = new_value
     cells: dict[tuple[int, int], GridCell] = defaultdict(GridCell)
     per_pupil: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for mark in marks:
-        corrections = list(mark.corrections.all())
-        value = effective_value(mark, corrections)
-        cells[(mark.pupil_id, mark.lesson_id)].marks.append(
+    for mark_id, lesson_id, pupil_id, original, weight, work_kind_id in (
+        Mark.objects.filter(lesson_filter)
+        .order_by("id")
+        .values_list("id", "lesson_id", "pupil_id", "value", "weight", "work_kind_id")
+    ):
+        corrected = mark_id in latest
+        value = latest[mark_id] if corrected else original
+        cells[(pupil_id, lesson_id)].marks.append(
             {
-                "id": mark.pk,
+                "id": mark_id,
                 "value": value,
-                "original": mark.value,
-                "corrected": bool(corrections),
-                "weight": mark.weight,
-                "work_kind_id": mark.work_kind_id,
+                "original": original,
+                "corrected": corrected,
+                "weight": weight,
+                "work_kind_id": work_kind_id,
             }
         )
         if value is not None:
-            per_pupil[mark.pupil_id].append((value, mark.weight))
-    for att in Attendance.objects.filter(lesson_filter).only("lesson_id", "pupil_id", "code"):
-        cells[(att.pupil_id, att.lesson_id)].attendance = att.code
+            per_pupil[pupil_id].append((value, weight))
+    for lesson_id, pupil_id, code in Attendance.objects.filter(lesson_filter).values_list(
+        "lesson_id", "pupil_id", "code"
+    ):
+        cells[(pupil_id, lesson_id)].attendance = code
     averages = {p.pk: grading.shown_average(per_pupil.get(p.pk, [])) for p in pupils}
     access_log(
         user=for_user,
