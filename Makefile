@@ -5,14 +5,23 @@ BIN    := $(VENV)/bin
 export PYTHONPATH := $(CURDIR):$(CURDIR)/platform
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install services services-down migrate demo test lint typecheck pytest bench clean
+.PHONY: install services services-down migrate demo test lint typecheck pytest bench browser clean
 
 $(BIN)/.installed: requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements.lock
 	touch $@
 
-install: $(BIN)/.installed
+# Front-end assets (htmx) from the npm registry, served by Django from node_modules.
+node_modules/.installed: package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(BIN)/.installed node_modules/.installed
+
+# Debian's Chromium for the Playwright browser tests.
+browser:
+	bash infra/ensure_chromium.sh
 
 # PostgreSQL and Redis: DATABASE_URL / REDIS_URL if set, else embedded real servers.
 services: install
@@ -35,7 +44,7 @@ lint: install
 typecheck: install
 	$(BIN)/mypy .
 
-pytest: services
+pytest: services browser
 	. .data/services.env && $(BIN)/pytest
 
 test: services lint typecheck pytest
@@ -44,4 +53,4 @@ bench: services
 	. .data/services.env && $(BIN)/python bench/provision.py
 
 clean: services-down
-	rm -rf .data $(VENV)
+	rm -rf .data $(VENV) node_modules

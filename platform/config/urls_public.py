@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import include, path
 
 from billing_free_check.api import SchoolAuditListApi
 from catalog.urls import public_urlpatterns as catalog_urls
@@ -19,6 +19,7 @@ urlpatterns = [
         name="api-free-check-audits",
     ),
     path("", public_home, name="home"),
+    path("console/schools/", include("console.urls")),
     path("api/v1/schools/", SchoolListApi.as_view(), name="api-schools"),
     path(
         "api/v1/schools/<int:school_id>/suspend/",

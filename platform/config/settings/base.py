@@ -22,6 +22,7 @@ SHARED_APPS = [
     "tenants",
     "core",
     "accounts",
+    "console",
     "catalog",
     "billing_free_check",
     "django.contrib.contenttypes",
@@ -92,6 +93,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "core.navigation.navigation",
             ],
         },
     },
@@ -161,6 +163,8 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 STATIC_URL = "/static/"
+# Front-end libraries come from the npm registry (`npm ci`), never copied into the repo.
+STATICFILES_DIRS = [("vendor/htmx", REPO_ROOT / "node_modules" / "htmx.org" / "dist")]
 STATIC_ROOT = REPO_ROOT / "staticfiles"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -40,6 +40,9 @@ def _claim_slot() -> int:
 
 TEST_RUN_SLOT = _claim_slot()
 DATABASES["default"]["TEST"] = {"NAME": f"test_edujournal_{TEST_RUN_SLOT}"}
+# Live-server threads must not keep connections open past their request, or the test
+# database cannot be dropped at the end of the run.
+DATABASES["default"]["CONN_MAX_AGE"] = 0
 CACHES["default"]["LOCATION"] = redis_db(15 - 3 * TEST_RUN_SLOT)
 CELERY_BROKER_URL = redis_db(14 - 3 * TEST_RUN_SLOT)
 CELERY_RESULT_BACKEND = redis_db(13 - 3 * TEST_RUN_SLOT)

@@ -1,0 +1,90 @@
+"""Operator console (public host): schools and their lifecycle."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts.roles import OPERATOR, has_role
+from catalog.selectors import school_adoption_list
+from console.forms import SchoolCreateForm
+from core.errors import ApplicationError
+from tenants import services
+from tenants.selectors import school_list
+
+
+def operator_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not has_role(request.user, OPERATOR):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@operator_required
+def schools(request: HttpRequest) -> HttpResponse:
+    """Every school with its host, status and adopted regulation version."""
+    return render(request, "console/schools.html", {"schools": school_adoption_list()})
+
+
+@operator_required
+def school_create(request: HttpRequest) -> HttpResponse:
+    form = SchoolCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = services.school_create(**form.cleaned_data)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            port = request.get_port()
+            suffix = "" if port in ("80", "443") else f":{port}"
+            scheme = "https" if request.is_secure() else "http"
+            response = render(
+                request,
+                "console/school_created.html",
+                {
+                    "created": created,
+                    "url": f"{scheme}://{created.domain}{suffix}/",
+                },
+            )
+            response["Cache-Control"] = "no-store"
+            return response
+    return render(
+        request, "console/school_form.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+STATUS_ACTIONS: dict[str, tuple[Callable[..., Any], str]] = {
+    "suspend": (services.school_suspend, "Работа школы «{}» приостановлена."),
+    "resume": (services.school_resume, "Работа школы «{}» возобновлена."),
+    "archive": (services.school_archive, "Школа «{}» отправлена в архив."),
+}
+
+
+@require_POST
+@operator_required
+def school_status(request: HttpRequest, school_id: int, action: str) -> HttpResponse:
+    school = get_object_or_404(school_list(), pk=school_id)
+    operation, message = STATUS_ACTIONS[action]
+    try:
+        operation(school=school)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, message.format(school.short_name))
+    return redirect("console:schools")

@@ -1,0 +1,63 @@
+"""Navigation by role: apps register their pages; the layout shows what the user may open."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+
+from accounts.roles import has_role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str  # Russian
+    url_name: str
+    roles: tuple[str, ...]  # any of these roles sees the item; () means any signed-in user
+    site: str  # "public" or "school"
+    order: int = 100
+
+
+_items: list[NavItem] = []
+
+
+def register(item: NavItem) -> None:
+    """Called from an app's ready(); registering twice is harmless."""
+    if item not in _items:
+        _items.append(item)
+        _items.sort(key=lambda i: (i.order, i.label))
+
+
+def items_for(request: HttpRequest) -> list[dict[str, Any]]:
+    user = getattr(request, "user", None)
+    tenant = getattr(request, "tenant", None)
+    if user is None or not user.is_authenticated or tenant is None:
+        return []
+    site = "public" if tenant.schema_name == "public" else "school"
+    visible = []
+    for item in _items:
+        if item.site != site or (item.roles and not has_role(user, *item.roles)):
+            continue
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:
+            continue
+        visible.append(
+            {"label": item.label, "url": url, "active": request.path.startswith(url) and url != "/"}
+        )
+    return visible
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    """Template context processor."""
+    tenant = getattr(request, "tenant", None)
+    return {
+        "nav_items": items_for(request),
+        "site_title": (
+            "Электронный журнал: муниципалитет"
+            if tenant is None or tenant.schema_name == "public"
+            else tenant.short_name or tenant.name
+        ),
+    }

@@ -1,0 +1,81 @@
+"""Browser: the operator onboards a school and opens its subdomain (TEN-2, issue 5)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import Group
+
+from accounts.models import User
+from core.tenancy import db
+from tenants.models import School
+
+PASSWORD = "x-operator-browser-1"
+
+
+def make_operator() -> User:
+    db.set_schema_to_public()
+    user = User.objects.create_user(
+        "browser_operator", password=PASSWORD, first_name="Ольга", last_name="Операторова"
+    )
+    user.groups.add(Group.objects.get(name="operator"))
+    return user
+
+
+def drop_operator() -> None:
+    # Raw deletes: a Django cascade from the public user model would look for the
+    # school-side tables that point at users, which public does not have.
+    db.set_schema_to_public()
+    users = User.objects.filter(username="browser_operator")
+    User.groups.through.objects.filter(user__in=users)._raw_delete("default")
+    users._raw_delete("default")
+
+
+def drop_school() -> None:
+    db.set_schema_to_public()
+    for school in School.objects.filter(slug="brs-demo"):
+        school.delete(force_drop=True)  # type: ignore[call-arg]
+
+
+def test_operator_onboards_a_school_and_opens_its_subdomain(
+    page: Any, url: Any, screenshot: Any, committed: Any
+) -> None:
+    committed(make_operator, drop_operator)
+    committed(lambda: None, drop_school)
+
+    page.goto(url("localhost", "/console/schools/"))
+    assert "/accounts/login/" in page.url  # anonymous: sent to sign in first
+    page.get_by_label("Имя пользователя").fill("browser_operator")
+    page.get_by_label("Пароль").fill(PASSWORD)
+    page.get_by_role("button", name="Войти").click()
+    page.get_by_role("heading", name="Школы муниципалитета").wait_for()
+    screenshot(page, "operator-schools")
+
+    page.get_by_role("link", name="Подключить школу").click()
+    page.get_by_label("Адрес (поддомен)").fill("brs-demo")
+    page.get_by_label("Полное наименование").fill("МБОУ «Школа для браузерного теста»")
+    page.get_by_label("Краткое наименование").fill("Школа-тест")
+    page.get_by_label("ИНН").fill("123")  # wrong on purpose: the form keeps the rest
+    page.get_by_label("Эл. почта администратора").fill("director@brs.example")
+    page.get_by_role("button", name="Подключить").click()
+    page.get_by_text("Убедитесь, что это значение содержит не менее 10 символов").wait_for()
+    assert page.get_by_label("Адрес (поддомен)").input_value() == "brs-demo"
+    screenshot(page, "operator-onboard-error")
+
+    page.get_by_label("ИНН").fill("3662010013")
+    page.get_by_role("button", name="Подключить").click()
+    page.get_by_role("heading", name="Школа «Школа-тест» подключена").wait_for()
+    password = page.locator("#admin-password").inner_text()
+    assert len(password) >= 12
+    screenshot(page, "operator-onboard-done")
+
+    page.locator("#school-url").click()
+    page.wait_for_url("**brs-demo.localhost**")
+    page.get_by_role("heading", name="МБОУ «Школа для браузерного теста»").wait_for()
+    screenshot(page, "new-school-home")
+
+    # The operator's session does not follow to the school's host: cookies are host-only.
+    assert page.get_by_role("button", name="Выйти").count() == 0
+    cookies = page.context.cookies()
+    session = [c for c in cookies if c["name"] == "__Host-sessionid"]
+    assert session and all(c["domain"] == "localhost" for c in session)
