@@ -83,7 +83,9 @@ def main() -> int:
   health          http://localhost:{PORT}/healthz   http://school1.localhost:{PORT}/readyz
 Logins (password for all: demo-2026):
   public host:  operator (муниципальный оператор), department (управление образования)
-  each school:  admin (директор, администратор ЭЖ); journal users: see docs/demo.md
+  each school:  admin (директор, администратор ЭЖ), demo_director (директор),
+                zavuch (заместитель директора), admin_ej (администратор ЭЖ),
+                secretar (секретарь), teacher0000, teacher0100 (учителя)
 Ctrl-C stops web, worker and beat.
 """,
         flush=True,

@@ -23,6 +23,8 @@ DEMO_SCHOOLS = [
     ("school2", "МБОУ «Гимназия № 2»", "Гимназия № 2", "7728168971"),
     ("school3", "МБОУ «Лицей № 3»", "Лицей № 3", "7830002293"),
 ]
+# Staff of the seeded journal who get the demo password (the seed itself sets none).
+JOURNAL_LOGINS = ["demo_director", "zavuch", "admin_ej", "secretar", "teacher0000", "teacher0100"]
 PUBLIC_USERS = [
     ("operator", "operator", "Оператор", "Муниципальный"),
     ("department", "department", "Управление", "Образования"),
@@ -66,5 +68,9 @@ class Command(BaseCommand):
                 admin.must_change_password = False
                 admin.save()
                 if "demo_seed_journal" in commands:
-                    call_command("demo_seed_journal")
+                    call_command("demo_seed_journal", pupils=25, weeks=3)
+                    for user in User.objects.filter(username__in=JOURNAL_LOGINS):
+                        user.set_password(DEMO_PASSWORD)
+                        user.must_change_password = False
+                        user.save()
         self.stdout.write(self.style.SUCCESS("demo municipality ready"))
