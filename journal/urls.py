@@ -9,7 +9,7 @@ from journal.planning.api import CoverageApi, CurriculumLineSaveApi, PlanImportA
 from journal.register import api as reg
 from journal.roster import api as ros
 from journal.structure import api as st
-from journal.transfer.api import TransferExportApi, TransferImportApi
+from journal.transfer.api import TransferExportApi, TransferImportApi, TransferRecordsApi
 
 app_name = "journal"
 
@@ -133,5 +133,10 @@ urlpatterns = [
         "transfer/pupils/<int:pupil_id>/import/",
         TransferImportApi.as_view(),
         name="transfer-import",
+    ),
+    path(
+        "transfer/pupils/<int:pupil_id>/records/",
+        TransferRecordsApi.as_view(),
+        name="transfer-records",
     ),
 ]

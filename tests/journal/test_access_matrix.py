@@ -452,6 +452,12 @@ ENDPOINTS = [
         ROSTER,
         payload=transfer_package,
     ),
+    Endpoint(
+        "transfer-records",
+        "get",
+        lambda w: B + f"transfer/pupils/{w.pupils[0].pk}/records/",
+        SEES_5A_PUPILS,
+    ),
 ]
 
 
