@@ -7,17 +7,17 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts.api import MeApi
+from accounts.views import SignInView, otp_step, password_first_change
 from core.health import healthz, readyz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
     path("api/v1/me/", MeApi.as_view(), name="api-me"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(template_name="accounts/login.html"),
-        name="login",
-    ),
+    # Staff sign-in (SEC-3): password, forced change, TOTP for privileged roles.
+    path("accounts/login/", SignInView.as_view(), name="login"),
+    path("accounts/password/first/", password_first_change, name="password_first_change"),
+    path("accounts/otp/", otp_step, name="otp"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

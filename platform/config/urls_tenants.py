@@ -7,10 +7,13 @@ from django.urls import include, path
 from catalog.urls import school_urlpatterns as catalog_urls
 from config.urls_common import urlpatterns as common
 from core.views import school_home
+from identity_school.urls import sso_urlpatterns
 
 urlpatterns = [
     *common,
     *catalog_urls,
     path("api/v1/", include("journal.urls")),
+    *sso_urlpatterns,
+    path("api/v1/identity/", include("identity_school.urls")),
     path("", school_home, name="home"),
 ]

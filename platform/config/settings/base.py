@@ -35,6 +35,12 @@ SHARED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "guardian",
+    # Identity (issue #6): the SSO portal and its subject index; lockout and TOTP for the
+    # operator and department on the public host.
+    "identity",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 ]
 # Everything about people and learning lives in the school's own schema, including its
 # users, groups, sessions, tokens and object permissions.
@@ -57,6 +63,9 @@ TENANT_APPS += [
     "journal.audit",
     "journal.transfer",
 ]
+# Identity (issue #6): lockout attempts and TOTP devices per school; SSO links, invitation
+# codes, temporary pupil logins, password resets and participation (identity_school).
+TENANT_APPS += ["axes", "django_otp", "django_otp.plugins.otp_totp", "identity_school"]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
 TENANT_MODEL = "tenants.School"
@@ -79,8 +88,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.SessionGuardMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a lockout flagged during authentication into the lockout page (SEC-3).
+    "axes.middleware.AxesMiddleware",
 ]
 
 TEMPLATES = [
@@ -126,8 +139,13 @@ CACHES = {
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
+    # SEC-3: lockout is checked before any password (django-axes, attempts per schema).
+    "accounts.backends.LockoutBackend",
+    # Passwords under the sign-in policy (staff; pupils only with a temporary login).
+    "accounts.backends.PasswordBackend",
     "guardian.backends.ObjectPermissionBackend",
+    # Parent and pupil sessions opened from an SSO hand-over ticket.
+    "accounts.backends.SsoSessionBackend",
 ]
 # No guardian anonymous user: it would be cloned into every school for nothing.
 ANONYMOUS_USER_NAME = None
@@ -292,3 +310,58 @@ LICENSE_OVERRIDES = {
 # Model/field/setting names the paywall check would flag but that mean something else
 # ("app_label.Model.field" patterns). Each entry needs a comment saying why it is free.
 BILLING_FREE_CHECK_ALLOWED_NAMES: list[str] = []
+
+# --- Identity (issue #6; docs/identity.md) -----------------------------------------------------
+# OpenID Connect provider (ESIA in production). Client authentication: "client_secret_post",
+# "client_secret_basic", "none" (PKCE only) or "esia" (client_secret = signature, identity.esia).
+SSO_ISSUER = env("SSO_ISSUER", "") or ""
+SSO_CLIENT_ID = env("SSO_CLIENT_ID", "") or ""
+SSO_CLIENT_SECRET = env("SSO_CLIENT_SECRET", "") or ""
+SSO_CLIENT_AUTH = env("SSO_CLIENT_AUTH", "client_secret_post") or "client_secret_post"
+# The fewest scopes: `openid` to sign in; the СНИЛС only when the person asks to be found by it.
+SSO_SCOPES = env("SSO_SCOPES", "openid") or "openid"
+SSO_LINK_SCOPES = env("SSO_LINK_SCOPES", "openid snils") or "openid snils"
+SSO_SNILS_CLAIM = env("SSO_SNILS_CLAIM", "snils") or "snils"
+SSO_ID_TOKEN_ALGORITHMS = env_list("SSO_ID_TOKEN_ALGORITHMS", "RS256,PS256,ES256,EdDSA")
+SSO_CLOCK_SKEW = 30
+SSO_HTTP_TIMEOUT = 10.0
+SSO_TICKET_MAX_AGE = 60
+# HMAC key of the public subject index; set it in production (check identity.W001).
+SSO_SUBJECT_HASH_KEY = env("SSO_SUBJECT_HASH_KEY") or ""
+# ESIA's signed client_secret: "key" (RSA/Ed25519 PEM, development) or "command" (ГОСТ tool).
+ESIA_SIGNER = env("ESIA_SIGNER", "key") or "key"
+ESIA_SIGNING_KEY = env("ESIA_SIGNING_KEY") or ""
+ESIA_SIGNER_COMMAND = env("ESIA_SIGNER_COMMAND") or ""
+# SEC-2: temporary pupil logins.
+TEMPORARY_LOGIN_DAYS = 30
+TEMPORARY_LOGIN_MAX_DAYS = 90
+# SEC-3: the roles that must confirm sign-in with TOTP.
+OTP_REQUIRED_ROLES = ["director", "deputy", "journal_admin", "operator"]
+OTP_TOTP_ISSUER = "Электронный журнал"
+# SEC-3 lockout (django-axes): 5 failures for one username from one address lock it for 15 min.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 0.25  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+# Axes' log lines name the username and address: keep them out of the logs (SEC-4).
+AXES_CLIENT_STR_CALLABLE = "accounts.lockout.client_str"
+AXES_VERBOSE = False
+# ROLE-2: a parent or pupil session opens only these views (deny by default); the diary's
+# pages join by their namespace.
+LEARNER_URL_NAMES = ["logout", "login", "sso-enter", "sso-begin", "password_first_change"]
+LEARNER_READ_URL_NAMES = [
+    "home",
+    "healthz",
+    "readyz",
+    "api-me",
+    "regulation",
+    "api-regulation",
+    "journal:timetable",
+    "journal:pupil-list",
+    "journal:pupil-detail",
+    "journal:pupil-progress",
+]
+LEARNER_READ_NAMESPACES = ["diary"]

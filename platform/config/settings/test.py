@@ -53,3 +53,5 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Identity (issue #6): a fixed subject-index key; SSO_ISSUER etc. are set per test.
+SSO_SUBJECT_HASH_KEY = "test-only-sso-subject-key"

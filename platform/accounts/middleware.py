@@ -1,0 +1,60 @@
+"""Per-request guards for sessions (ROLE-2) and the request origin for the audit (ROLE-4)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, JsonResponse
+
+from accounts.policy import is_learner, on_school_host
+from identity_school.audit import request_origin
+
+
+def client_address(request: HttpRequest) -> str:
+    """The client's address as the server saw it (a proxy must set REMOTE_ADDR right)."""
+    return str(request.META.get("REMOTE_ADDR", ""))[:64]
+
+
+def learner_may_open(view_name: str, method: str) -> bool:
+    """Deny by default: a parent or pupil session reaches only the views listed here."""
+    if view_name in settings.LEARNER_URL_NAMES:
+        return True
+    if method in ("GET", "HEAD") and view_name in settings.LEARNER_READ_URL_NAMES:
+        return True
+    namespace = view_name.split(":", 1)[0] if ":" in view_name else ""
+    return method in ("GET", "HEAD") and namespace in settings.LEARNER_READ_NAMESPACES
+
+
+class SessionGuardMiddleware:
+    """After authentication: record where the request came from for the access log, and
+    keep parent and pupil sessions out of every staff view (403), whatever the view's own
+    checks say. Impersonation does not exist, so a session is always its user's own."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        token = request_origin.set(client_address(request))
+        try:
+            return self.get_response(request)
+        finally:
+            request_origin.reset(token)
+
+    def process_view(
+        self, request: HttpRequest, view_func: Any, view_args: Any, view_kwargs: Any
+    ) -> HttpResponse | None:
+        if not on_school_host():
+            return None
+        user = request.user
+        if not user.is_authenticated or not is_learner(user):
+            return None
+        match = request.resolver_match
+        name = match.view_name if match else ""
+        if learner_may_open(name, request.method or "GET"):
+            return None
+        message = "Эта страница доступна только сотрудникам школы."
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": message, "errors": {}}, status=403)
+        return HttpResponseForbidden(message)

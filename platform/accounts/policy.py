@@ -1,0 +1,69 @@
+"""Who may sign in how (SEC-1..3, ROLE-2).
+
+- Staff of a school and the operator/department on the public host: username and
+  password issued by the administrator; a TOTP second factor for privileged roles.
+- Pupils: through Госуслуги, or with a temporary login in force (SEC-2).
+- Parents: through Госуслуги only.
+- An account never mixes a learner role with a staff role.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+
+from accounts import roles
+from core.tenancy import db
+
+LEARNER_ROLES = frozenset({roles.PUPIL, roles.PARENT})
+STAFF_ROLES = frozenset(
+    {
+        roles.DIRECTOR,
+        roles.DEPUTY,
+        roles.JOURNAL_ADMIN,
+        roles.SECRETARY,
+        roles.TEACHER,
+        roles.OPERATOR,
+        roles.DEPARTMENT,
+    }
+)
+
+
+def role_set(user: Any) -> set[str]:
+    cached: set[str] | None = getattr(user, "_role_names", None)
+    if cached is None:
+        cached = set(user.groups.values_list("name", flat=True))
+        setattr(user, "_role_names", cached)  # noqa: B010 - the same memo roles.has_role uses
+    return cached
+
+
+def is_learner(user: Any) -> bool:
+    return bool(role_set(user) & LEARNER_ROLES)
+
+
+def requires_otp(user: Any) -> bool:
+    return bool(role_set(user) & set(settings.OTP_REQUIRED_ROLES))
+
+
+def on_school_host() -> bool:
+    return bool(db.schema_name) and db.schema_name != "public"
+
+
+def password_sign_in_refusal(user: Any) -> str | None:
+    """None when the user may sign in with a password now; else why not (Russian)."""
+    names = role_set(user)
+    if not on_school_host():
+        return None if not names & LEARNER_ROLES else "Вход для этой учётной записи закрыт."
+    if names & LEARNER_ROLES and names & STAFF_ROLES:
+        return (
+            "Учётная запись совмещает роли обучающегося и сотрудника: обратитесь к администратору."
+        )
+    if roles.PARENT in names:
+        return "Родители входят через Госуслуги."
+    if roles.PUPIL in names:
+        from identity_school.selectors import temporary_login_active
+
+        if temporary_login_active(user=user) is None:
+            return "Временный логин истёк или отозван. Обратитесь к классному руководителю."
+    return None

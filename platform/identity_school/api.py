@@ -1,0 +1,144 @@
+"""Staff API of the school's identity records: temporary pupil logins (SEC-2), invitation
+codes and verified attributes for linking (SEC-1), password resets (SEC-3), participation
+(DIA-4). Thin: parse, call one service or selector, render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.shortcuts import get_object_or_404
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import User
+from identity_school import selectors, services
+from identity_school.models import TemporaryLogin
+from journal.roster.models import Pupil
+
+
+def _secret_response(data: dict[str, Any], code: int = status.HTTP_201_CREATED) -> Response:
+    response = Response(data, status=code)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class TemporaryLoginListApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        pupil_id = serializers.IntegerField()
+        request_reason = serializers.CharField(max_length=500)
+        request_date = serializers.DateField()
+        valid_days = serializers.IntegerField(required=False, min_value=1)
+
+    class OutputSerializer(serializers.ModelSerializer):
+        pupil_name = serializers.CharField(source="pupil.user.full_name")
+        issued_by_name = serializers.CharField(source="issued_by.full_name")
+
+        class Meta:
+            model = TemporaryLogin
+            fields = [
+                "id",
+                "pupil_id",
+                "pupil_name",
+                "request_reason",
+                "request_date",
+                "issued_by_name",
+                "issued_at",
+                "expires_at",
+                "first_used_at",
+                "password_changed_at",
+                "revoked_at",
+            ]
+
+    def get(self, request: Request) -> Response:
+        qs = selectors.temporary_login_list(for_user=request.user)
+        return Response(self.OutputSerializer(qs, many=True).data)
+
+    def post(self, request: Request) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        pupil = get_object_or_404(Pupil, pk=data.validated_data["pupil_id"])
+        record, username, password = services.temporary_login_issue(
+            pupil=pupil,
+            request_reason=data.validated_data["request_reason"],
+            request_date=data.validated_data["request_date"],
+            valid_days=data.validated_data.get("valid_days"),
+            by=request.user,
+        )
+        return _secret_response(
+            {
+                "id": record.pk,
+                "username": username,
+                "password": password,
+                "expires_at": record.expires_at,
+            }
+        )
+
+
+class TemporaryLoginRevokeApi(APIView):
+    def post(self, request: Request, temporary_login_id: int) -> Response:
+        record = get_object_or_404(
+            TemporaryLogin.objects.select_related("pupil__user"), pk=temporary_login_id
+        )
+        record = services.temporary_login_revoke(temporary_login=record, by=request.user)
+        return Response({"id": record.pk, "revoked_at": record.revoked_at})
+
+
+class InvitationIssueApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        user_id = serializers.IntegerField()
+
+    def post(self, request: Request) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        person = get_object_or_404(User, pk=data.validated_data["user_id"])
+        invitation, code = services.invitation_issue(person=person, by=request.user)
+        return _secret_response({"code": code, "expires_at": invitation.expires_at})
+
+
+class IdentityAttributeApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        user_id = serializers.IntegerField()
+        snils = serializers.CharField(max_length=20)
+
+    def post(self, request: Request) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        person = get_object_or_404(User, pk=data.validated_data["user_id"])
+        services.identity_attribute_record(
+            person=person, snils=data.validated_data["snils"], by=request.user
+        )
+        return Response({"detail": "СНИЛС внесён."}, status=status.HTTP_201_CREATED)
+
+
+class StaffPasswordResetApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        reason = serializers.CharField(max_length=300, required=False, allow_blank=True)
+
+    def post(self, request: Request, user_id: int) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = get_object_or_404(User, pk=user_id)
+        password = services.staff_password_reset(
+            user=user, by=request.user, reason=data.validated_data.get("reason", "")
+        )
+        return _secret_response({"username": user.get_username(), "password": password})
+
+
+class ParticipationApi(APIView):
+    def get(self, request: Request, class_group_id: int) -> Response:
+        rows = selectors.participation_for_class(
+            class_group_id=class_group_id, for_user=request.user
+        )
+        return Response(
+            [
+                {
+                    "pupil_id": row.pupil_id,
+                    "pupil_name": row.pupil_name,
+                    "pupil_last_sign_in": row.pupil_last_sign_in,
+                    "parents": [{"name": name, "last_sign_in": at} for name, at in row.parents],
+                }
+                for row in rows
+            ]
+        )

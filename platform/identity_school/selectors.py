@@ -1,0 +1,141 @@
+"""Reads of the school's identity records, filtered by the acting user."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from accounts import roles
+from identity_school.models import ExternalIdentity, Participation, TemporaryLogin
+from journal.access import STAFF_ROLES, deny, scope_for
+from journal.roster.models import Consent, GuardianLink, Pupil
+
+LEARNER_ROLES = frozenset({roles.PUPIL, roles.PARENT})
+
+
+def linked_user_id(*, subject_hash: str) -> int | None:
+    """The school-side account behind this subject hash, if the school linked one."""
+    return (
+        ExternalIdentity.objects.filter(subject_hash=subject_hash, user__is_active=True)
+        .values_list("user_id", flat=True)
+        .first()
+    )
+
+
+def role_names(user: Any) -> set[str]:
+    return set(user.groups.values_list("name", flat=True))
+
+
+def learner_refusal(user: Any) -> str | None:
+    """Why this parent or pupil may not sign in now (None: may). ROLE-2, SET-5."""
+    names = role_names(user)
+    if not names or not names <= LEARNER_ROLES or names & STAFF_ROLES:
+        # Roles never mix: an account with a staff role signs in with password and TOTP.
+        return "Эта учётная запись не предназначена для входа через Госуслуги."
+    consent_in_force = Consent.objects.filter(revoked_on__isnull=True)
+    if (
+        roles.PARENT in names
+        and GuardianLink.objects.filter(
+            guardian__user=user, pupil__in=consent_in_force.values("pupil_id")
+        ).exists()
+    ):
+        return None
+    if roles.PUPIL in names and consent_in_force.filter(pupil__user=user).exists():
+        return None
+    return (
+        "Доступ к данным откроется после того, как школа внесёт письменное согласие "
+        "родителя (законного представителя) на обработку персональных данных."
+    )
+
+
+def temporary_login_active(*, user: Any, now: dt.datetime | None = None) -> TemporaryLogin | None:
+    """The pupil's temporary login in force (issued, not revoked, not expired)."""
+    moment = now or timezone.now()
+    return (
+        TemporaryLogin.objects.filter(
+            pupil__user=user, revoked_at__isnull=True, expires_at__gt=moment
+        )
+        .order_by("-issued_at")
+        .first()
+    )
+
+
+def temporary_login_list(*, for_user: Any) -> QuerySet[TemporaryLogin]:
+    """For the class teacher (own classes) and the journal administrator / director (all)."""
+    scope = scope_for(for_user)
+    qs = TemporaryLogin.objects.select_related("pupil__user", "pupil__class_group", "issued_by")
+    if scope.has(roles.JOURNAL_ADMIN, roles.DIRECTOR):
+        return qs
+    if scope.class_ids:
+        return qs.filter(pupil__class_group_id__in=scope.class_ids)
+    raise deny("Временные логины видят классный руководитель и администратор ЭЖ.")
+
+
+@dataclass(frozen=True)
+class ParticipationRow:
+    pupil_id: int
+    pupil_name: str
+    pupil_last_sign_in: dt.datetime | None
+    parents: list[tuple[str, dt.datetime | None]]
+
+
+def _may_see_participation(scope: Any, class_group_id: int) -> bool:
+    return scope.has(roles.DEPUTY, roles.DIRECTOR) or class_group_id in scope.class_ids
+
+
+def participation_for_class(*, class_group_id: int, for_user: Any) -> list[ParticipationRow]:
+    """DIA-4: last sign-in of each pupil of the class and of their parents."""
+    scope = scope_for(for_user)
+    if not _may_see_participation(scope, class_group_id):
+        raise deny("Участие родителей и обучающихся видят классный руководитель и заместитель.")
+    pupils = list(
+        Pupil.objects.filter(class_group_id=class_group_id)
+        .select_related("user__participation")
+        .prefetch_related("guardian_links__guardian__user__participation")
+        .order_by("user__last_name", "user__first_name", "id")
+    )
+    rows = []
+    for pupil in pupils:
+        own = getattr(pupil.user, "participation", None)
+        parents = []
+        for link in pupil.guardian_links.all():
+            puser = link.guardian.user
+            p = getattr(puser, "participation", None)
+            parents.append((puser.full_name, p.last_sign_in_at if p else None))
+        rows.append(
+            ParticipationRow(
+                pupil_id=pupil.pk,
+                pupil_name=pupil.user.full_name,
+                pupil_last_sign_in=own.last_sign_in_at if own else None,
+                parents=parents,
+            )
+        )
+    return rows
+
+
+def participation_figures(
+    *, since: dt.datetime, class_group_id: int | None = None
+) -> dict[str, int]:
+    """REP-2 figures: how many pupils and parents signed in since a moment (no names)."""
+    pupils = Pupil.objects.filter(class_group__isnull=False)
+    if class_group_id is not None:
+        pupils = pupils.filter(class_group_id=class_group_id)
+    active = Participation.objects.filter(last_sign_in_at__gte=since)
+    guardians_q = Q(links__pupil__in=pupils)
+    from journal.roster.models import Guardian
+
+    guardians = Guardian.objects.filter(guardians_q).distinct()
+    return {
+        "pupils": pupils.count(),
+        "pupils_signed_in": pupils.filter(
+            Exists(active.filter(user_id=OuterRef("user_id")))
+        ).count(),
+        "parents": guardians.count(),
+        "parents_signed_in": guardians.filter(
+            Exists(active.filter(user_id=OuterRef("user_id")))
+        ).count(),
+    }

@@ -1,0 +1,319 @@
+"""The school's identity services: linking, invitation codes, temporary pupil logins,
+staff password resets, participation (SEC-1..3, SET-5, ROLE-2, DIA-4)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accounts import roles
+from core.errors import ApplicationError
+from core.tenancy import db
+from identity.hashing import snils_hash
+from identity_school.models import (
+    ExternalIdentity,
+    IdentityAttribute,
+    InvitationCode,
+    Participation,
+    PasswordReset,
+    TemporaryLogin,
+)
+from identity_school.selectors import LEARNER_ROLES, role_names
+from journal.access import ROSTER_MANAGERS, STAFF_ROLES, deny, scope_for
+from journal.roster.models import GuardianLink, Pupil
+from tenants.services import generate_password
+
+# Crockford-like alphabet: no 0/O, 1/I/L confusion when read aloud or copied by hand.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"
+CODE_GROUPS = 3
+CODE_GROUP_LEN = 4
+
+
+def _code_hash(code: str) -> str:
+    normal = "".join(ch for ch in code.upper() if ch in CODE_ALPHABET)
+    return hashlib.sha256(f"{db.schema_name}:{normal}".encode()).hexdigest()
+
+
+def _new_code() -> str:
+    return "-".join(
+        "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_GROUP_LEN))
+        for _ in range(CODE_GROUPS)
+    )
+
+
+def _school_id() -> int:
+    """The current school's id in the public registry (schema_context has no real tenant)."""
+    from tenants.models import School
+
+    return int(School.objects.only("id").get(schema_name=db.schema_name).pk)
+
+
+def _learner_pupil_ids(user: Any) -> set[int]:
+    """Pupils a learner account stands for: itself (pupil) or linked children (parent)."""
+    ids = set(Pupil.objects.filter(user=user).values_list("id", flat=True))
+    ids |= set(GuardianLink.objects.filter(guardian__user=user).values_list("pupil_id", flat=True))
+    return ids
+
+
+def _require_learner(user: Any) -> None:
+    names = role_names(user)
+    if not names or not names <= LEARNER_ROLES:
+        raise ApplicationError(
+            "Связать с Госуслугами можно только учётную запись родителя или обучающегося."
+        )
+
+
+def _may_manage_person(by: Any, person: Any) -> bool:
+    """Roster managers; the class teacher of the person's (or their child's) class."""
+    scope = scope_for(by)
+    if scope.roles & ROSTER_MANAGERS:
+        return True
+    if not scope.class_ids:
+        return False
+    classes = set(
+        Pupil.objects.filter(id__in=_learner_pupil_ids(person)).values_list(
+            "class_group_id", flat=True
+        )
+    )
+    return bool(classes & scope.class_ids)
+
+
+@transaction.atomic
+def invitation_issue(*, person: Any, by: Any, valid_days: int = 14) -> tuple[InvitationCode, str]:
+    """A one-time code for a parent or pupil; the code is shown once, only its hash kept."""
+    if not _may_manage_person(by, person):
+        raise deny("Код приглашения выдаёт классный руководитель или администратор ЭЖ.")
+    _require_learner(person)
+    # A new code replaces the person's unused ones.
+    InvitationCode.objects.filter(user=person, used_at__isnull=True).delete()
+    code = _new_code()
+    invitation = InvitationCode.objects.create(
+        user=person,
+        code_hash=_code_hash(code),
+        issued_by=by,
+        expires_at=timezone.now() + dt.timedelta(days=valid_days),
+    )
+    return invitation, code
+
+
+def _link(*, user: Any, subject_hash: str, method: str) -> ExternalIdentity:
+    from identity.services import subject_index_add
+
+    existing = ExternalIdentity.objects.filter(subject_hash=subject_hash).first()
+    if existing is not None and existing.user_id != user.pk:
+        raise ApplicationError(
+            "Эта учётная запись Госуслуг уже связана с другим человеком в этой школе. "
+            "Обратитесь к администратору ЭЖ."
+        )
+    if ExternalIdentity.objects.filter(user=user).exclude(subject_hash=subject_hash).exists():
+        raise ApplicationError(
+            "Эта запись школы уже связана с другой учётной записью Госуслуг. "
+            "Обратитесь к администратору ЭЖ."
+        )
+    link, _ = ExternalIdentity.objects.get_or_create(
+        user=user, defaults={"subject_hash": subject_hash, "method": method}
+    )
+    subject_index_add(subject_hash=subject_hash, school_id=_school_id())
+    return link
+
+
+@transaction.atomic
+def invitation_redeem(*, code: str, subject_hash: str) -> ExternalIdentity:
+    """Link the signed-in person to the invited record (in the current school)."""
+    invitation = (
+        InvitationCode.objects.select_for_update()
+        .filter(code_hash=_code_hash(code), used_at__isnull=True, expires_at__gt=timezone.now())
+        .select_related("user")
+        .first()
+    )
+    if invitation is None:
+        raise ApplicationError("Код приглашения неверен, уже использован или истёк.")
+    _require_learner(invitation.user)
+    link = _link(
+        user=invitation.user, subject_hash=subject_hash, method=ExternalIdentity.Method.INVITATION
+    )
+    invitation.used_at = timezone.now()
+    invitation.save(update_fields=["used_at"])
+    return link
+
+
+@transaction.atomic
+def identity_attribute_record(*, person: Any, snils: str, by: Any) -> IdentityAttribute:
+    """Record a parent's or pupil's СНИЛС as verified by the school (hash only)."""
+    if not _may_manage_person(by, person):
+        raise deny()
+    _require_learner(person)
+    value_hash = snils_hash(snils)
+    if not value_hash:
+        raise ValidationError({"snils": ["СНИЛС: 11 цифр с верной контрольной суммой."]})
+    try:
+        with transaction.atomic():
+            attribute, _ = IdentityAttribute.objects.update_or_create(
+                user=person,
+                kind=IdentityAttribute.Kind.SNILS,
+                defaults={"value_hash": value_hash, "recorded_by": by},
+            )
+    except IntegrityError as exc:
+        raise ValidationError({"snils": ["Этот СНИЛС уже указан у другого человека."]}) from exc
+    return attribute
+
+
+@transaction.atomic
+def identity_link_by_attribute(*, subject_hash: str, snils_hash: str) -> ExternalIdentity | None:
+    """Link by a verified СНИЛС the school already holds (never by name)."""
+    if not snils_hash:
+        return None
+    attribute = (
+        IdentityAttribute.objects.filter(
+            kind=IdentityAttribute.Kind.SNILS, value_hash=snils_hash, user__is_active=True
+        )
+        .select_related("user")
+        .first()
+    )
+    if attribute is None:
+        return None
+    names = role_names(attribute.user)
+    if not names or not names <= LEARNER_ROLES:
+        return None
+    return _link(
+        user=attribute.user, subject_hash=subject_hash, method=ExternalIdentity.Method.ATTRIBUTES
+    )
+
+
+@transaction.atomic
+def identity_unlink(*, person: Any, by: Any) -> None:
+    from identity.services import subject_index_remove
+
+    if not _may_manage_person(by, person):
+        raise deny()
+    link = ExternalIdentity.objects.filter(user=person).first()
+    if link is None:
+        return
+    subject_index_remove(subject_hash=link.subject_hash, school_id=_school_id())
+    link.delete()
+
+
+# --- temporary pupil logins (SEC-2) --------------------------------------------------------
+
+
+@transaction.atomic
+def temporary_login_issue(
+    *,
+    pupil: Pupil,
+    request_reason: str,
+    request_date: dt.date,
+    by: Any,
+    valid_days: int | None = None,
+) -> tuple[TemporaryLogin, str, str]:
+    """The class teacher issues a temporary login on a written request; returns
+    (record, username, password) — the password is shown once."""
+    scope = scope_for(by)
+    if pupil.class_group_id is None or pupil.class_group_id not in scope.class_ids:
+        raise deny("Временный логин выдаёт классный руководитель обучающегося.")
+    errors: dict[str, list[str]] = {}
+    if not (request_reason or "").strip():
+        errors["request_reason"] = ["Укажите причину из письменного заявления."]
+    if request_date > timezone.localdate():
+        errors["request_date"] = ["Дата заявления не может быть в будущем."]
+    days = valid_days or settings.TEMPORARY_LOGIN_DAYS
+    if not 1 <= days <= settings.TEMPORARY_LOGIN_MAX_DAYS:
+        errors["valid_days"] = [f"Срок действия: от 1 до {settings.TEMPORARY_LOGIN_MAX_DAYS} дней."]
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    TemporaryLogin.objects.filter(pupil=pupil, revoked_at__isnull=True).update(
+        revoked_at=now, revoked_by=by
+    )
+    record = TemporaryLogin.objects.create(
+        pupil=pupil,
+        request_reason=request_reason.strip(),
+        request_date=request_date,
+        issued_by=by,
+        expires_at=now + dt.timedelta(days=days),
+    )
+    password = generate_password()
+    user = pupil.user
+    user.set_password(password)
+    user.must_change_password = True
+    user.save(update_fields=["password", "must_change_password"])
+    return record, user.get_username(), password
+
+
+@transaction.atomic
+def temporary_login_revoke(*, temporary_login: TemporaryLogin, by: Any) -> TemporaryLogin:
+    scope = scope_for(by)
+    class_id = temporary_login.pupil.class_group_id
+    if not (scope.has(roles.JOURNAL_ADMIN) or (class_id and class_id in scope.class_ids)):
+        raise deny("Отозвать временный логин может классный руководитель или администратор ЭЖ.")
+    if temporary_login.revoked_at is None:
+        temporary_login.revoked_at = timezone.now()
+        temporary_login.revoked_by = by
+        temporary_login.save(update_fields=["revoked_at", "revoked_by"])
+        user = temporary_login.pupil.user
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return temporary_login
+
+
+def temporary_login_first_use(*, temporary_login: TemporaryLogin) -> None:
+    if temporary_login.first_used_at is None:
+        TemporaryLogin.objects.filter(pk=temporary_login.pk, first_used_at__isnull=True).update(
+            first_used_at=timezone.now()
+        )
+
+
+def temporary_login_password_changed(*, user: Any) -> None:
+    TemporaryLogin.objects.filter(
+        pupil__user=user, revoked_at__isnull=True, password_changed_at__isnull=True
+    ).update(password_changed_at=timezone.now())
+
+
+# --- staff passwords (SEC-3) -----------------------------------------------------------------
+
+
+@transaction.atomic
+def staff_password_reset(*, user: Any, by: Any, reason: str = "") -> str:
+    """The journal administrator resets a staff member's password; returns the new one
+    (shown once), forces a change at the next sign-in, clears the lockout, records it."""
+    if not scope_for(by).has(roles.JOURNAL_ADMIN):
+        raise deny("Пароль сотрудника сбрасывает администратор ЭЖ.")
+    if not role_names(user) & STAFF_ROLES:
+        raise ApplicationError("Сбросить пароль можно только сотруднику школы.")
+    password = generate_password()
+    user.set_password(password)
+    user.must_change_password = True
+    user.save(update_fields=["password", "must_change_password"])
+    PasswordReset.objects.create(user=user, reset_by=by, reason=(reason or "").strip()[:300])
+    from axes.utils import reset as axes_reset
+
+    axes_reset(username=user.get_username())
+    return password
+
+
+# --- participation (DIA-4) -------------------------------------------------------------------
+
+
+def participation_record(*, user: Any, method: str) -> None:
+    """One sign-in of a parent or pupil (an upsert; no personal data beyond the moment)."""
+    now = timezone.now()
+    updated = Participation.objects.filter(user=user).update(
+        last_sign_in_at=now, last_method=method, sign_in_count=F("sign_in_count") + 1
+    )
+    if not updated:
+        try:
+            with transaction.atomic():
+                Participation.objects.create(
+                    user=user, last_sign_in_at=now, last_method=method, sign_in_count=1
+                )
+        except IntegrityError:
+            Participation.objects.filter(user=user).update(
+                last_sign_in_at=now, last_method=method, sign_in_count=F("sign_in_count") + 1
+            )
