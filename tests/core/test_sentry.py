@@ -61,7 +61,8 @@ def test_exception_event_has_no_personal_data_and_names_the_school(
     for event in captured.events:
         text = repr(event)
         assert "Петров" not in text
-        assert "445" not in text
+        assert SNILS not in text
+        assert "112-233" not in text
         assert event["tags"]["schema"] == "school1"
         assert "user" not in event
     exception_event = captured.events[0]
