@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.core.cache import cache
 from django.db.models import QuerySet
-from django_tenants.utils import get_public_schema_name, schema_context
+from django_tenants.utils import get_public_schema_name
 
+from core.cache import platform_cache
 from tenants.models import Domain, School
 
 _MISSING = "__no_school__"
@@ -19,32 +19,31 @@ def _host_key(hostname: str) -> str:
 def school_for_host(hostname: str) -> School | None:
     """The school (or the public site) serving `hostname`, from the cache when warm.
 
-    Cached in Redis under the public schema's key space, so every web process shares the
+    Cached in Redis in the platform cache (public's key space), so every web process shares the
     entry and an onboarding or status change invalidates it everywhere at once
     (`school_cache_invalidate`). Unknown hosts are cached briefly too, so a flood of
     random hosts does not reach the database.
     """
     from django.conf import settings
 
-    with schema_context(get_public_schema_name()):
-        key = _host_key(hostname)
-        cached = cache.get(key)
-        if isinstance(cached, School):
-            return cached
-        if cached == _MISSING:
-            return None
-        domain = Domain.objects.select_related("tenant").filter(domain=hostname.lower()).first()
-        if domain is None:
-            cache.set(key, _MISSING, NEGATIVE_TTL)
-            return None
-        cache.set(key, domain.tenant, settings.TENANT_CACHE_SECONDS)
-        return domain.tenant
+    cache = platform_cache()
+    key = _host_key(hostname)
+    cached = cache.get(key)
+    if isinstance(cached, School):
+        return cached
+    if cached == _MISSING:
+        return None
+    domain = Domain.objects.select_related("tenant").filter(domain=hostname.lower()).first()
+    if domain is None:
+        cache.set(key, _MISSING, NEGATIVE_TTL)
+        return None
+    cache.set(key, domain.tenant, settings.TENANT_CACHE_SECONDS)
+    return domain.tenant
 
 
 def school_cache_invalidate(*, hostnames: list[str]) -> None:
     """Forget the cached lookups of these hosts (call after commit)."""
-    with schema_context(get_public_schema_name()):
-        cache.delete_many([_host_key(h) for h in hostnames])
+    platform_cache().delete_many([_host_key(h) for h in hostnames])
 
 
 def school_list(*, include_public: bool = False) -> QuerySet[School]:

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.cache import cache
 from django.db.models import Max, OuterRef, QuerySet, Subquery
 from django_tenants.utils import get_public_schema_name
 
 from catalog.rules import DEFAULT_RULES, Rules
+from core.cache import platform_cache
 from core.tenancy import db
 
 RULES_CACHE_SECONDS = 60 * 60 * 24  # dropped on adoption; the TTL only bounds stale memory
@@ -20,24 +18,6 @@ RULES_CACHE_SECONDS = 60 * 60 * 24  # dropped on adoption; the TTL only bounds s
 
 def _rules_key(schema_name: str) -> str:
     return f"catalog-rules:v1:{schema_name}"
-
-
-@contextmanager
-def _public_key_space() -> Iterator[None]:
-    """Cache keys made while inside are in the public schema's key space.
-
-    `django_tenants.cache.make_key` prefixes keys with `connection.schema_name`, so the
-    rules of every school live under public and one delete reaches every process. Only
-    the name is swapped, not the tenant: `schema_context` would reset the connection's
-    search path and cost a `SET search_path` on the journal's next query. No query runs
-    inside this block.
-    """
-    previous = db.schema_name
-    db.schema_name = get_public_schema_name()
-    try:
-        yield
-    finally:
-        db.schema_name = previous
 
 
 def _schema_of(school: Any | None) -> str:
@@ -52,18 +32,18 @@ def current_rules(school: Any | None = None) -> Rules:
     `school` is a School (or anything with `schema_name`); None means the school whose
     schema the connection is on. A school that adopted nothing (and the public site) gets
     the built-in defaults. Cached per school in the shared cache under the public key
-    space, so a warm call makes no query; adoption drops the entry after commit.
+    space (the platform cache), so a warm call makes no query; adoption drops the entry
+    after commit.
     """
     schema = _schema_of(school)
     if schema == get_public_schema_name():
         return DEFAULT_RULES
     key = _rules_key(schema)
-    with _public_key_space():
-        cached = cache.get(key)
+    cache = platform_cache()
+    cached = cache.get(key)
     if cached is None:
         cached = _load_rules_document(schema)  # public tables, reachable from any schema
-        with _public_key_space():
-            cache.set(key, cached, RULES_CACHE_SECONDS)
+        cache.set(key, cached, RULES_CACHE_SECONDS)
     if not cached:
         return DEFAULT_RULES
     from catalog.schema import rules_from_dict
@@ -92,8 +72,7 @@ def _load_rules_document(schema: str) -> dict[str, Any]:
 
 def rules_cache_invalidate(*, schema_names: list[str]) -> None:
     """Forget the cached rules of these schools (called after the adoption commits)."""
-    with _public_key_space():
-        cache.delete_many([_rules_key(s) for s in schema_names])
+    platform_cache().delete_many([_rules_key(s) for s in schema_names])
 
 
 # --- reporting periods for the journal ----------------------------------------------------

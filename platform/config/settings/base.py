@@ -134,7 +134,15 @@ CACHES = {
         # Every key carries the schema it was written from: the same key never crosses schools.
         "KEY_FUNCTION": "django_tenants.cache.make_key",
         "TIMEOUT": 300,
-    }
+    },
+    # Entries about the platform itself (host lookups, adopted rules), keyed as public's
+    # whatever schema the connection is on (core/cache.py).
+    "platform": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": redis_db(REDIS_DB_CACHE),
+        "KEY_FUNCTION": "core.cache.public_key",
+        "TIMEOUT": 300,
+    },
 }
 
 AUTH_USER_MODEL = "accounts.User"

@@ -43,7 +43,8 @@ DATABASES["default"]["TEST"] = {"NAME": f"test_edujournal_{TEST_RUN_SLOT}"}
 # Live-server threads must not keep connections open past their request, or the test
 # database cannot be dropped at the end of the run.
 DATABASES["default"]["CONN_MAX_AGE"] = 0
-CACHES["default"]["LOCATION"] = redis_db(15 - 3 * TEST_RUN_SLOT)
+for _alias in ("default", "platform"):
+    CACHES[_alias]["LOCATION"] = redis_db(15 - 3 * TEST_RUN_SLOT)
 CELERY_BROKER_URL = redis_db(14 - 3 * TEST_RUN_SLOT)
 CELERY_RESULT_BACKEND = redis_db(13 - 3 * TEST_RUN_SLOT)
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {"anon": "100000/min", "user": "100000/min"}
