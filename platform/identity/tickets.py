@@ -61,9 +61,10 @@ def ticket_redeem(*, value: str, schema: str, binding: str) -> Ticket:
         raise SsoError("ticket_malformed") from exc
     if ticket.schema != schema:
         raise SsoError("ticket_wrong_school", "Эта ссылка для входа выдана для другой школы.")
-    if not binding or not secrets.compare_digest(ticket.binding, binding):
-        raise SsoError("ticket_wrong_browser", "Начните вход заново на этом устройстве.")
-    # cache.add is atomic in Redis (SET NX): of two concurrent redemptions, one wins.
+    # cache.add is atomic in Redis (SET NX): of two concurrent redemptions, one wins. Any
+    # presentation uses the ticket up, so one shown in a wrong browser is burnt as well.
     if not cache.add(f"identity:ticket-used:{ticket.jti}", 1, timeout=max_age + 30):
         raise SsoError("ticket_used", "Эта ссылка для входа уже использована.")
+    if not binding or not secrets.compare_digest(ticket.binding, binding):
+        raise SsoError("ticket_wrong_browser", "Начните вход заново на этом устройстве.")
     return ticket

@@ -255,7 +255,15 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # SEC-4: exception messages and log arguments may name a pupil; they never reach output.
+    "filters": {"personal_data": {"()": "identity.logfilter.PersonalDataFilter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["personal_data"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     # Request logs carry URLs and bodies only at DEBUG; keep them out at INFO.
     "loggers": {"django.request": {"level": "ERROR"}},
