@@ -6,8 +6,8 @@ from django.urls import include, path
 
 from catalog.urls import school_urlpatterns as catalog_urls
 from config.urls_common import urlpatterns as common
-from core.views import school_home
 from identity_school.urls import sso_urlpatterns
+from journal.web.views import start
 
 urlpatterns = [
     *common,
@@ -15,5 +15,7 @@ urlpatterns = [
     path("api/v1/", include("journal.urls")),
     *sso_urlpatterns,
     path("api/v1/identity/", include("identity_school.urls")),
-    path("", school_home, name="home"),
+    path("", include("journal.web.urls")),
+    path("", include("journal.web.diary_urls")),
+    path("", start, name="home"),
 ]

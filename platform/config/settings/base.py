@@ -63,6 +63,8 @@ TENANT_APPS += [
     "journal.audit",
     "journal.transfer",
 ]
+# The school's web pages (issue #5): no models, templates and static files only.
+TENANT_APPS += ["journal.web"]
 # Identity (issue #6): lockout attempts and TOTP devices per school; SSO links, invitation
 # codes, temporary pupil logins, password resets and participation (identity_school).
 TENANT_APPS += ["axes", "django_otp", "django_otp.plugins.otp_totp", "identity_school"]
