@@ -29,8 +29,32 @@ urlpatterns = [
         name="timetable-create",
     ),
     path("structure/breaks/create/", st.ScheduleBreakCreateApi.as_view(), name="break-create"),
+    path("structure/years/", st.AcademicYearListApi.as_view(), name="year-list"),
+    path("structure/years/create/", st.AcademicYearCreateApi.as_view(), name="year-create"),
+    path(
+        "structure/years/<int:year_id>/bells/",
+        st.BellScheduleSetApi.as_view(),
+        name="bell-schedule-set",
+    ),
+    path(
+        "structure/classes/<int:class_group_id>/class-teacher/",
+        st.ClassTeacherSetApi.as_view(),
+        name="class-teacher-set",
+    ),
+    path(
+        "structure/classes/<int:class_group_id>/subgroups/",
+        st.SubgroupListApi.as_view(),
+        name="subgroup-list",
+    ),
+    path(
+        "structure/classes/<int:class_group_id>/subgroups/split/",
+        st.SubgroupSplitApi.as_view(),
+        name="subgroup-split",
+    ),
+    path("structure/subgroups/create/", st.SubgroupCreateApi.as_view(), name="subgroup-create"),
     # people (SET-4, SET-5)
     path("roster/pupils/", ros.PupilListApi.as_view(), name="pupil-list"),
+    path("roster/guardians/create/", ros.GuardianCreateApi.as_view(), name="guardian-create"),
     path("roster/pupils/create/", ros.PupilCreateApi.as_view(), name="pupil-create"),
     path("roster/pupils/<int:pupil_id>/", ros.PupilDetailApi.as_view(), name="pupil-detail"),
     path(
@@ -101,6 +125,8 @@ urlpatterns = [
         name="attendance-reason",
     ),
     path("register/grid/", reg.JournalGridApi.as_view(), name="grid"),
+    path("register/work-kinds/", reg.WorkKindListApi.as_view(), name="work-kind-list"),
+    path("register/work-kinds/save/", reg.WorkKindSaveApi.as_view(), name="work-kind-save"),
     path(
         "register/pupils/<int:pupil_id>/progress/",
         reg.PupilProgressApi.as_view(),

@@ -22,7 +22,11 @@ class CurriculumLineSaveApi(JournalApiView):
         subject_id = serializers.PrimaryKeyRelatedField(queryset=Subject.objects.all())
         hours_per_year = serializers.IntegerField()
 
-    @extend_schema(request=Input, summary="Строка учебного плана (PLAN-1)")
+    class Output(serializers.Serializer):
+        id = serializers.IntegerField()
+        hours_per_year = serializers.IntegerField()
+
+    @extend_schema(request=Input, responses={201: Output}, summary="Строка учебного плана (PLAN-1)")
     def post(self, request: Request) -> Response:
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
@@ -43,7 +47,14 @@ class PlanImportApi(JournalApiView):
     class Input(serializers.Serializer):
         file = serializers.FileField()
 
-    @extend_schema(request=Input, summary="Загрузить КТП из XLSX/CSV (PLAN-2)")
+    class Output(serializers.Serializer):
+        id = serializers.IntegerField()
+        total_hours = serializers.IntegerField()
+        topics = serializers.IntegerField()
+
+    @extend_schema(
+        request=Input, responses={201: Output}, summary="Загрузить КТП из XLSX/CSV (PLAN-2)"
+    )
     def post(self, request: Request, assignment_id: int) -> Response:
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
@@ -63,7 +74,15 @@ class PlanImportApi(JournalApiView):
 
 
 class CoverageApi(JournalApiView):
-    @extend_schema(summary="Выполнение программы: план и факт (PLAN-3)")
+    class Output(serializers.Serializer):
+        planned_hours = serializers.IntegerField(help_text="Часов по КТП")
+        planned_to_date = serializers.IntegerField(help_text="Часов по КТП до сегодняшнего дня")
+        given = serializers.IntegerField(help_text="Проведено уроков")
+        given_with_topic = serializers.IntegerField(help_text="Проведено уроков с темой")
+        lag = serializers.IntegerField(help_text="Отставание от КТП, часов")
+        topics_missing = serializers.ListField(child=serializers.CharField())
+
+    @extend_schema(responses=Output, summary="Выполнение программы: план и факт (PLAN-3)")
     def get(self, request: Request, assignment_id: int) -> Response:
         c = selectors.programme_coverage(assignment_id=assignment_id, for_user=request.user)
         return Response(

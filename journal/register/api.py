@@ -10,7 +10,7 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from journal.access import JournalApiView, scope_for
+from journal.access import CreatedOutput, JournalApiView, scope_for
 from journal.register import selectors, services
 from journal.register.models import Lesson, PeriodMark
 from journal.roster.models import Pupil
@@ -47,7 +47,15 @@ class LessonsGenerateApi(JournalApiView):
     class Input(serializers.Serializer):
         class_group_id = serializers.IntegerField(required=False)
 
-    @extend_schema(request=Input, summary="Сформировать уроки периода по расписанию (LES-1)")
+    class Output(serializers.Serializer):
+        created = serializers.IntegerField(help_text="Создано уроков")
+        skipped = serializers.IntegerField(help_text="Пропущено (каникулы, карантин)")
+
+    @extend_schema(
+        request=Input,
+        responses={201: Output},
+        summary="Сформировать уроки периода по расписанию (LES-1)",
+    )
     def post(self, request: Request, period_id: int) -> Response:
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
@@ -172,7 +180,14 @@ class AttendanceSaveApi(JournalApiView):
 
         entries = Item(many=True)
 
-    @extend_schema(request=Input, summary="Посещаемость урока целиком (ATT-1)")
+    class Output(serializers.Serializer):
+        id = serializers.IntegerField()
+        pupil_id = serializers.IntegerField()
+        code = serializers.CharField()
+
+    @extend_schema(
+        request=Input, responses=Output(many=True), summary="Посещаемость урока целиком (ATT-1)"
+    )
     def post(self, request: Request, lesson_id: int) -> Response:
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
@@ -192,7 +207,16 @@ class AttendanceReasonApi(JournalApiView):
         code = serializers.CharField(max_length=1)
         note = serializers.CharField(max_length=300, required=False, allow_blank=True)
 
-    @extend_schema(request=Input, summary="Причина пропуска (классный руководитель, ATT-1)")
+    class Output(serializers.Serializer):
+        id = serializers.IntegerField()
+        code = serializers.CharField()
+        note = serializers.CharField()
+
+    @extend_schema(
+        request=Input,
+        responses=Output,
+        summary="Причина пропуска (классный руководитель, ATT-1)",
+    )
     def post(self, request: Request, attendance_id: int) -> Response:
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
@@ -202,8 +226,48 @@ class AttendanceReasonApi(JournalApiView):
 
 
 class JournalGridApi(JournalApiView):
+    class Output(serializers.Serializer):
+        class Assignment(serializers.Serializer):
+            id = serializers.IntegerField()
+            subject = serializers.CharField()
+            class_group = serializers.CharField()
+
+        class Period(serializers.Serializer):
+            id = serializers.IntegerField()
+            title = serializers.CharField()
+
+        class Lesson(serializers.Serializer):
+            id = serializers.IntegerField()
+            date = serializers.DateField()
+            slot = serializers.IntegerField()
+            topic = serializers.CharField()
+
+        class Pupil(serializers.Serializer):
+            class Cell(serializers.Serializer):
+                class Mark(serializers.Serializer):
+                    id = serializers.IntegerField()
+                    value = serializers.IntegerField(allow_null=True)
+                    original = serializers.IntegerField()
+                    corrected = serializers.BooleanField()
+                    weight = serializers.IntegerField()
+                    work_kind_id = serializers.IntegerField()
+
+                marks = Mark(many=True)
+                attendance = serializers.CharField(allow_null=True)
+
+            id = serializers.IntegerField()
+            name = serializers.CharField()
+            average = serializers.DecimalField(max_digits=4, decimal_places=2, allow_null=True)
+            cells = serializers.DictField(child=Cell(), help_text="Ключ — id урока")
+
+        assignment = Assignment()
+        period = Period()
+        lessons = Lesson(many=True)
+        pupils = Pupil(many=True)
+
     @extend_schema(
         parameters=[OpenApiParameter("assignment_id", int), OpenApiParameter("period_id", int)],
+        responses=Output,
         summary="Страница журнала: ученики × уроки (отметки, посещаемость)",
     )
     def get(self, request: Request) -> Response:
@@ -250,8 +314,25 @@ class JournalGridApi(JournalApiView):
 
 
 class PupilProgressApi(JournalApiView):
+    class Output(serializers.Serializer):
+        class Pupil(serializers.Serializer):
+            id = serializers.IntegerField()
+            name = serializers.CharField()
+
+        class Subject(serializers.Serializer):
+            assignment_id = serializers.IntegerField()
+            subject = serializers.CharField()
+            marks = serializers.ListField(child=serializers.IntegerField())
+            average = serializers.DecimalField(max_digits=4, decimal_places=2, allow_null=True)
+            forecast = serializers.IntegerField(allow_null=True)
+            needed_for_next = serializers.IntegerField(allow_null=True)
+
+        pupil = Pupil()
+        subjects = Subject(many=True)
+
     @extend_schema(
         parameters=[OpenApiParameter("period_id", int)],
+        responses=Output,
         summary="Средний балл, прогноз, сколько отметок нужно (MRK-4)",
     )
     def get(self, request: Request, pupil_id: int) -> Response:
@@ -277,8 +358,17 @@ class PupilProgressApi(JournalApiView):
 
 
 class AccumulationApi(JournalApiView):
+    class Output(serializers.Serializer):
+        pupil_id = serializers.IntegerField()
+        name = serializers.CharField()
+        marks = serializers.IntegerField()
+        # The metaclass takes declared fields off the class; mypy sees Field.required.
+        required = serializers.IntegerField()  # type: ignore[assignment]
+        enough = serializers.BooleanField()
+
     @extend_schema(
         parameters=[OpenApiParameter("assignment_id", int), OpenApiParameter("period_id", int)],
+        responses=Output(many=True),
         summary="Накопляемость отметок (MRK-6)",
     )
     def get(self, request: Request) -> Response:
@@ -302,8 +392,23 @@ class AccumulationApi(JournalApiView):
 
 
 class AttendanceDailyApi(JournalApiView):
+    class Output(serializers.Serializer):
+        class Absence(serializers.Serializer):
+            id = serializers.IntegerField()
+            lesson_id = serializers.IntegerField()
+            slot = serializers.IntegerField()
+            subject = serializers.CharField()
+            code = serializers.CharField()
+
+        pupil_id = serializers.IntegerField()
+        name = serializers.CharField()
+        absences = Absence(many=True)
+        systematic = serializers.BooleanField(help_text="Систематические пропуски без причины")
+
     @extend_schema(
-        parameters=[OpenApiParameter("date", str)], summary="Посещаемость за день (ATT-2)"
+        parameters=[OpenApiParameter("date", str)],
+        responses=Output(many=True),
+        summary="Посещаемость за день (ATT-2)",
     )
     def get(self, request: Request, class_group_id: int) -> Response:
         on = serializers.DateField().to_internal_value(request.query_params.get("date", ""))
@@ -331,7 +436,16 @@ class PeriodMarkCreateApi(JournalApiView):
         kind = serializers.ChoiceField(choices=PeriodMark.Kind.choices)
         value = serializers.CharField(max_length=8)
 
-    @extend_schema(request=Input, summary="Отметка за период, годовая, экзаменационная, итоговая")
+    class Output(serializers.Serializer):
+        id = serializers.IntegerField()
+        value = serializers.CharField()
+        kind = serializers.CharField()
+
+    @extend_schema(
+        request=Input,
+        responses={201: Output},
+        summary="Отметка за период, годовая, экзаменационная, итоговая (MRK-3)",
+    )
     def post(self, request: Request) -> Response:
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
@@ -367,7 +481,9 @@ class PeExemptionCreateApi(JournalApiView):
         ends_on = serializers.DateField()
         document = serializers.CharField(max_length=300)
 
-    @extend_schema(request=Input, summary="Освобождение от физкультуры (MRK-5)")
+    @extend_schema(
+        request=Input, responses={201: CreatedOutput}, summary="Освобождение от физкультуры (MRK-5)"
+    )
     def post(self, request: Request) -> Response:
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
@@ -378,3 +494,37 @@ class PeExemptionCreateApi(JournalApiView):
         )
         exemption = services.pe_exemption_create(pupil=pupil, by=request.user, **v)
         return Response({"id": exemption.pk}, status=201)
+
+
+class WorkKindOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    title = serializers.CharField()
+    weight = serializers.IntegerField()
+    is_theoretical = serializers.BooleanField()
+
+
+class WorkKindListApi(JournalApiView):
+    @extend_schema(responses=WorkKindOutput(many=True), summary="Виды работ и их веса (MRK-1)")
+    def get(self, request: Request) -> Response:
+        kinds = selectors.work_kind_list(for_user=request.user)
+        return Response(WorkKindOutput(kinds, many=True).data)
+
+
+class WorkKindSaveApi(JournalApiView):
+    class Input(serializers.Serializer):
+        code = serializers.SlugField(max_length=32)
+        title = serializers.CharField(max_length=200)
+        weight = serializers.IntegerField(min_value=1, max_value=10)
+        is_theoretical = serializers.BooleanField(default=True)
+
+    @extend_schema(
+        request=Input,
+        responses=WorkKindOutput,
+        summary="Добавить или изменить вид работы школы (MRK-1)",
+    )
+    def post(self, request: Request) -> Response:
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        kind = services.work_kind_save(by=request.user, **data.validated_data)
+        return Response(WorkKindOutput(kind).data)

@@ -16,8 +16,8 @@ from catalog.selectors import current_rules
 from journal.access import Scope, scope_for
 from journal.audit.services import access_log
 from journal.register import grading
-from journal.register.models import Attendance, Lesson, Mark, MarkCorrection
-from journal.register.services import effective_value
+from journal.register.models import Attendance, Lesson, Mark, MarkCorrection, WorkKind
+from journal.register.services import effective_value, work_kinds_ensure
 from journal.roster.models import ClassMembership, Pupil
 from journal.roster.selectors import visible_pupils_q
 from journal.structure.models import ReportingPeriod, SubgroupMember, TeachingAssignment
@@ -79,6 +79,14 @@ def lesson_list(
     if date_to:
         qs = qs.filter(date__lte=date_to)
     return qs
+
+
+def work_kind_list(*, for_user: Any) -> list[WorkKind]:
+    """The school's kinds of work with weights (MRK-1), seeded from the template on first
+    use; staff only (pupils and parents see the weight next to each mark instead)."""
+    if not scope_for(for_user).is_staff:
+        return []
+    return sorted(work_kinds_ensure().values(), key=lambda k: (-k.weight, k.title))
 
 
 @dataclass

@@ -10,7 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api import Pagination
-from journal.access import JournalApiView
+from journal.access import CreatedOutput, JournalApiView
 from journal.roster import selectors, services
 from journal.roster.models import Guardian, GuardianLink, Movement
 from journal.structure.models import ClassGroup
@@ -86,7 +86,9 @@ class ConsentCreateApi(JournalApiView):
             queryset=Guardian.objects.all(), required=False, allow_null=True
         )
 
-    @extend_schema(request=Input, summary="Внести письменное согласие (SET-5)")
+    @extend_schema(
+        request=Input, responses={201: CreatedOutput}, summary="Внести письменное согласие (SET-5)"
+    )
     def post(self, request: Request, pupil_id: int) -> Response:
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
@@ -107,7 +109,11 @@ class GuardianLinkCreateApi(JournalApiView):
         guardian_id = serializers.PrimaryKeyRelatedField(queryset=Guardian.objects.all())
         relation = serializers.ChoiceField(choices=GuardianLink.Relation.choices)
 
-    @extend_schema(request=Input, summary="Связать родителя с обучающимся (SET-4)")
+    @extend_schema(
+        request=Input,
+        responses={201: CreatedOutput},
+        summary="Связать родителя с обучающимся (SET-4)",
+    )
     def post(self, request: Request, pupil_id: int) -> Response:
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
@@ -131,7 +137,9 @@ class MovementCreateApi(JournalApiView):
         )
         other_school = serializers.CharField(max_length=300, required=False, allow_blank=True)
 
-    @extend_schema(request=Input, summary="Движение обучающегося (SET-4)")
+    @extend_schema(
+        request=Input, responses={201: CreatedOutput}, summary="Движение обучающегося (SET-4)"
+    )
     def post(self, request: Request, pupil_id: int) -> Response:
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
@@ -155,3 +163,34 @@ class ClassListOnDateApi(JournalApiView):
             class_group_id=class_group_id, on_date=on, for_user=request.user
         )
         return Response(PupilOutput(pupils, many=True).data)
+
+
+class GuardianCreateApi(JournalApiView):
+    class Input(serializers.Serializer):
+        last_name = serializers.CharField(max_length=150)
+        first_name = serializers.CharField(max_length=150)
+        patronymic = serializers.CharField(max_length=150, required=False, allow_blank=True)
+        phone = serializers.RegexField(
+            r"^\+?[\d\s()-]{5,20}$",
+            required=False,
+            allow_blank=True,
+            error_messages={"invalid": "Телефон: цифры, пробелы, скобки и дефис."},
+        )
+        email = serializers.EmailField(required=False, allow_blank=True)
+
+    class Output(serializers.Serializer):
+        id = serializers.IntegerField()
+        user_id = serializers.IntegerField()
+        last_name = serializers.CharField(source="user.last_name")
+        first_name = serializers.CharField(source="user.first_name")
+
+    @extend_schema(
+        request=Input,
+        responses={201: Output},
+        summary="Добавить родителя (законного представителя) (SET-4)",
+    )
+    def post(self, request: Request) -> Response:
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        guardian = services.guardian_create(by=request.user, **data.validated_data)
+        return Response(self.Output(guardian).data, status=201)

@@ -10,11 +10,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts import roles
-from journal.access import JournalApiView
+from journal.access import CreatedOutput, JournalApiView
 from journal.structure import selectors, services
 from journal.structure.models import (
     AcademicYear,
     ClassGroup,
+    ReportingPeriod,
     ScheduleBreak,
     StaffMember,
     Subgroup,
@@ -65,7 +66,11 @@ class SubjectCreateApi(JournalApiView):
         short_title = serializers.CharField(max_length=40, required=False, allow_blank=True)
         is_physical_education = serializers.BooleanField(required=False, default=False)
 
-    @extend_schema(request=Input, summary="Создать предмет")
+    class Output(serializers.Serializer):
+        id = serializers.IntegerField()
+        title = serializers.CharField()
+
+    @extend_schema(request=Input, responses={201: Output}, summary="Создать предмет")
     def post(self, request: Request) -> Response:
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
@@ -86,7 +91,11 @@ class StaffCreateApi(JournalApiView):
         )
         position = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
-    @extend_schema(request=Input, summary="Добавить сотрудника (SET-3)")
+    class Output(serializers.Serializer):
+        id = serializers.IntegerField()
+        user_id = serializers.IntegerField()
+
+    @extend_schema(request=Input, responses={201: Output}, summary="Добавить сотрудника (SET-3)")
     def post(self, request: Request) -> Response:
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
@@ -107,7 +116,9 @@ class AssignmentCreateApi(JournalApiView):
         )
         weekly_hours = serializers.DecimalField(max_digits=4, decimal_places=1)
 
-    @extend_schema(request=Input, summary="Закрепить нагрузку (SET-3)")
+    @extend_schema(
+        request=Input, responses={201: CreatedOutput}, summary="Закрепить нагрузку (SET-3)"
+    )
     def post(self, request: Request) -> Response:
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
@@ -132,7 +143,11 @@ class TimetableEntryCreateApi(JournalApiView):
         slot = serializers.IntegerField(min_value=1, max_value=12)
         room = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
 
-    @extend_schema(request=Input, summary="Строка расписания; накладки отклоняются (SET-3)")
+    @extend_schema(
+        request=Input,
+        responses={201: CreatedOutput},
+        summary="Строка расписания; накладки отклоняются (SET-3)",
+    )
     def post(self, request: Request) -> Response:
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
@@ -148,12 +163,23 @@ class TimetableEntryCreateApi(JournalApiView):
 
 
 class TimetableListApi(JournalApiView):
+    class Output(serializers.Serializer):
+        id = serializers.IntegerField()
+        weekday = serializers.IntegerField(help_text="1 — понедельник")
+        slot = serializers.IntegerField(help_text="Номер урока")
+        room = serializers.CharField()
+        class_group = serializers.CharField()
+        subject = serializers.CharField()
+        teacher_id = serializers.IntegerField()
+        assignment_id = serializers.IntegerField()
+
     @extend_schema(
         parameters=[
             OpenApiParameter("class_group_id", int),
             OpenApiParameter("teacher_id", int),
             OpenApiParameter("room", str),
         ],
+        responses=Output(many=True),
         summary="Расписание класса, учителя или кабинета",
     )
     def get(self, request: Request) -> Response:
@@ -190,10 +216,229 @@ class ScheduleBreakCreateApi(JournalApiView):
         ends_on = serializers.DateField()
         class_group_ids = serializers.ListField(child=serializers.IntegerField(), default=list)
 
-    @extend_schema(request=Input, summary="Каникулы, карантин, изменение расписания (SET-1)")
+    @extend_schema(
+        request=Input,
+        responses={201: CreatedOutput},
+        summary="Каникулы, карантин, изменение расписания (SET-1)",
+    )
     def post(self, request: Request) -> Response:
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
         v: dict[str, Any] = dict(data.validated_data)
         item = services.schedule_break_create(year=v.pop("year_id"), by=request.user, **v)
         return Response({"id": item.pk}, status=201)
+
+
+# ---------------------------------------------------------------- school years (SET-1)
+
+
+class PeriodOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    number = serializers.IntegerField()
+    title = serializers.CharField()
+    grade_from = serializers.IntegerField()
+    grade_to = serializers.IntegerField()
+    starts_on = serializers.DateField()
+    ends_on = serializers.DateField()
+    marks_due = serializers.DateField(allow_null=True)
+
+
+class BellOutput(serializers.Serializer):
+    number = serializers.IntegerField()
+    starts_at = serializers.TimeField(format="%H:%M")
+    ends_at = serializers.TimeField(format="%H:%M")
+
+
+class YearOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    starts_on = serializers.DateField()
+    ends_on = serializers.DateField()
+    days_per_week = serializers.IntegerField()
+    is_current = serializers.BooleanField()
+    periods = PeriodOutput(many=True, source="periods.all")
+    bells = BellOutput(many=True, source="bell_slots.all")
+
+
+class AcademicYearListApi(JournalApiView):
+    @extend_schema(responses=YearOutput(many=True), summary="Учебные годы, периоды, звонки")
+    def get(self, request: Request) -> Response:
+        years = selectors.academic_year_list(for_user=request.user)
+        return Response(YearOutput(years, many=True).data)
+
+
+class AcademicYearCreateApi(JournalApiView):
+    class Input(serializers.Serializer):
+        class Period(serializers.Serializer):
+            kind = serializers.ChoiceField(choices=ReportingPeriod.Kind.choices)
+            number = serializers.IntegerField(min_value=1, max_value=6)
+            starts_on = serializers.DateField()
+            ends_on = serializers.DateField()
+            grade_from = serializers.IntegerField(min_value=1, max_value=11, default=1)
+            grade_to = serializers.IntegerField(min_value=1, max_value=11, default=11)
+            title = serializers.CharField(max_length=40, required=False, default="")
+
+        title = serializers.RegexField(
+            r"^\d{4}/\d{4}$",
+            max_length=9,
+            error_messages={"invalid": "Учебный год в виде 2025/2026."},
+        )
+        starts_on = serializers.DateField()
+        ends_on = serializers.DateField()
+        days_per_week = serializers.ChoiceField(choices=[5, 6], default=5)
+        make_current = serializers.BooleanField(default=True)
+        periods = Period(
+            many=True,
+            required=False,
+            help_text="Не указаны — четверти в 1–9 классах, полугодия в 10–11",
+        )
+
+    @extend_schema(
+        request=Input, responses={201: YearOutput}, summary="Создать учебный год (SET-1)"
+    )
+    def post(self, request: Request) -> Response:
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        v: dict[str, Any] = dict(data.validated_data)
+        periods = v.pop("periods", None)
+        year = services.academic_year_create(
+            periods=[services.PeriodSpec(**p) for p in periods] if periods is not None else None,
+            by=request.user,
+            **v,
+        )
+        return Response(YearOutput(year).data, status=201)
+
+
+class BellScheduleSetApi(JournalApiView):
+    class Input(serializers.Serializer):
+        class Slot(serializers.Serializer):
+            number = serializers.IntegerField(min_value=1, max_value=12)
+            starts_at = serializers.TimeField()
+            ends_at = serializers.TimeField()
+
+        slots = Slot(many=True, allow_empty=False)
+
+    @extend_schema(
+        request=Input,
+        responses=BellOutput(many=True),
+        summary="Расписание звонков учебного года (SET-1)",
+    )
+    def post(self, request: Request, year_id: int) -> Response:
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        year = selectors.academic_year_get(year_id=year_id, for_user=request.user)
+        slots = services.bell_schedule_set(
+            year=year,
+            slots=[
+                (s["number"], s["starts_at"], s["ends_at"]) for s in data.validated_data["slots"]
+            ],
+            by=request.user,
+        )
+        return Response(BellOutput(slots, many=True).data)
+
+
+# ---------------------------------------------------------------- class teacher, subgroups (SET-2)
+
+
+class ClassTeacherSetApi(JournalApiView):
+    class Input(serializers.Serializer):
+        teacher_id = serializers.PrimaryKeyRelatedField(
+            queryset=StaffMember.objects.select_related("user"), allow_null=True
+        )
+
+    @extend_schema(request=Input, responses=ClassOutput, summary="Сменить классного руководителя")
+    def post(self, request: Request, class_group_id: int) -> Response:
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        group = selectors.class_group_get(class_group_id=class_group_id, for_user=request.user)
+        group = services.class_teacher_set(
+            class_group=group, teacher=data.validated_data["teacher_id"], by=request.user
+        )
+        return Response(ClassOutput(group).data)
+
+
+class SubgroupListApi(JournalApiView):
+    class Output(serializers.Serializer):
+        class Group(serializers.Serializer):
+            id = serializers.IntegerField()
+            title = serializers.CharField()
+            pupil_ids = serializers.ListField(child=serializers.IntegerField())
+
+        subject_id = serializers.IntegerField()
+        subject = serializers.CharField()
+        subgroups = Group(many=True)
+        unassigned_pupil_ids = serializers.ListField(
+            child=serializers.IntegerField(), help_text="Ученики класса вне подгрупп предмета"
+        )
+
+    @extend_schema(responses=Output(many=True), summary="Подгруппы класса по предметам (SET-2)")
+    def get(self, request: Request, class_group_id: int) -> Response:
+        splits = selectors.subgroup_list(class_group_id=class_group_id, for_user=request.user)
+        return Response(
+            [
+                {
+                    "subject_id": s.subject_id,
+                    "subject": s.subject,
+                    "subgroups": [
+                        {"id": g.pk, "title": g.title, "pupil_ids": ids} for g, ids in s.subgroups
+                    ],
+                    "unassigned_pupil_ids": s.unassigned_pupil_ids,
+                }
+                for s in splits
+            ]
+        )
+
+
+class SubgroupCreateApi(JournalApiView):
+    class Input(serializers.Serializer):
+        class_group_id = serializers.PrimaryKeyRelatedField(queryset=ClassGroup.objects.all())
+        subject_id = serializers.PrimaryKeyRelatedField(queryset=Subject.objects.all())
+        title = serializers.CharField(max_length=60)
+
+    @extend_schema(
+        request=Input, responses={201: CreatedOutput}, summary="Создать подгруппу (SET-2)"
+    )
+    def post(self, request: Request) -> Response:
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        subgroup = services.subgroup_create(
+            class_group=v["class_group_id"],
+            subject=v["subject_id"],
+            title=v["title"],
+            by=request.user,
+        )
+        return Response({"id": subgroup.pk}, status=201)
+
+
+class SubgroupSplitApi(JournalApiView):
+    class Input(serializers.Serializer):
+        class Group(serializers.Serializer):
+            subgroup_id = serializers.IntegerField()
+            pupil_ids = serializers.ListField(child=serializers.IntegerField())
+
+        subject_id = serializers.PrimaryKeyRelatedField(queryset=Subject.objects.all())
+        subgroups = Group(many=True, allow_empty=False)
+
+    class Output(serializers.Serializer):
+        subgroup_id = serializers.IntegerField()
+        pupils = serializers.IntegerField()
+
+    @extend_schema(
+        request=Input,
+        responses=Output(many=True),
+        summary="Состав подгрупп: каждый ученик класса ровно в одной (SET-2)",
+    )
+    def post(self, request: Request, class_group_id: int) -> Response:
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        group = selectors.class_group_get(class_group_id=class_group_id, for_user=request.user)
+        v = data.validated_data
+        counts = services.subgroups_split(
+            class_group=group,
+            subject=v["subject_id"],
+            members={g["subgroup_id"]: g["pupil_ids"] for g in v["subgroups"]},
+            by=request.user,
+        )
+        return Response([{"subgroup_id": k, "pupils": n} for k, n in counts.items()])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -9,7 +10,13 @@ from django.http import Http404
 
 from journal.access import scope_for
 from journal.roster.selectors import visible_class_ids_q
-from journal.structure.models import ClassGroup, TimetableEntry
+from journal.structure.models import (
+    AcademicYear,
+    ClassGroup,
+    Subgroup,
+    SubgroupMember,
+    TimetableEntry,
+)
 
 
 def class_list(*, for_user: Any) -> QuerySet[ClassGroup]:
@@ -49,3 +56,68 @@ def timetable(
     if room is not None:
         filters &= Q(room=room)
     return qs.filter(filters).order_by("weekday", "slot")
+
+
+def academic_year_list(*, for_user: Any) -> QuerySet[AcademicYear]:
+    """School years with their periods and bells, for staff (SET-1)."""
+    if not scope_for(for_user).is_staff:
+        return AcademicYear.objects.none()
+    return AcademicYear.objects.prefetch_related("periods", "bell_slots").order_by("-starts_on")
+
+
+def academic_year_get(*, year_id: int, for_user: Any) -> AcademicYear:
+    """One school year; 404 for anyone outside staff or an id of no year of this school."""
+    year = academic_year_list(for_user=for_user).filter(id=year_id).first()
+    if year is None:
+        raise Http404
+    return year
+
+
+def class_group_get(*, class_group_id: int, for_user: Any) -> ClassGroup:
+    """A class the user may list (administration: all; teachers: their own), else 404."""
+    group = class_list(for_user=for_user).filter(id=class_group_id).select_related("year").first()
+    if group is None:
+        raise Http404
+    return group
+
+
+@dataclass(frozen=True)
+class SubjectSplit:
+    """How a subject of a class is split into subgroups (SET-2)."""
+
+    subject_id: int
+    subject: str
+    subgroups: list[tuple[Subgroup, list[int]]]
+    unassigned_pupil_ids: list[int]
+
+
+def subgroup_list(*, class_group_id: int, for_user: Any) -> list[SubjectSplit]:
+    """The class's subgroups by subject with their pupils, and the pupils of the class who
+    are in no subgroup of a split subject yet (to be distributed, SET-2)."""
+    from journal.roster.models import Pupil
+
+    group = class_group_get(class_group_id=class_group_id, for_user=for_user)
+    subgroups = list(
+        Subgroup.objects.filter(class_group=group).select_related("subject").order_by("title")
+    )
+    members: dict[int, list[int]] = {}
+    for subgroup_id, pupil_id in SubgroupMember.objects.filter(class_group=group).values_list(
+        "subgroup_id", "pupil_id"
+    ):
+        members.setdefault(subgroup_id, []).append(pupil_id)
+    class_pupils = sorted(Pupil.objects.filter(class_group=group).values_list("id", flat=True))
+    by_subject: dict[int, list[Subgroup]] = {}
+    for sub in subgroups:
+        by_subject.setdefault(sub.subject_id, []).append(sub)
+    result = []
+    for subject_id, subs in sorted(by_subject.items(), key=lambda kv: kv[1][0].subject.title):
+        assigned = {pid for sub in subs for pid in members.get(sub.pk, [])}
+        result.append(
+            SubjectSplit(
+                subject_id=subject_id,
+                subject=subs[0].subject.title,
+                subgroups=[(sub, sorted(members.get(sub.pk, []))) for sub in subs],
+                unassigned_pupil_ids=[p for p in class_pupils if p not in assigned],
+            )
+        )
+    return result

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -329,6 +329,67 @@ def subgroup_members_set(*, subgroup: Subgroup, pupil_ids: Sequence[int], by: An
         for pid in ids - existing
     )
     return len(ids)
+
+
+@transaction.atomic
+def subgroups_split(
+    *, class_group: ClassGroup, subject: Subject, members: Mapping[int, Sequence[int]], by: Any
+) -> dict[int, int]:
+    """Split a subject of a class into its subgroups: every pupil of the class is in exactly
+    one subgroup (SET-2). `members` maps each subgroup id to its pupils' ids.
+
+    All subgroups of the subject must be given, every pupil now in the class must appear
+    exactly once, and nobody from outside the class. All or nothing.
+    """
+    from journal.roster.models import Pupil
+
+    require_roles(scope_for(by), STRUCTURE_MANAGERS)
+    subgroups = {g.pk: g for g in Subgroup.objects.filter(class_group=class_group, subject=subject)}
+    errors: dict[str, list[str]] = {}
+    if len(subgroups) < 2:
+        errors["subgroups"] = [
+            f"Для деления на подгруппы нужно не меньше двух подгрупп по предмету «{subject}» "
+            f"в классе {class_group}."
+        ]
+    elif set(members) != set(subgroups):
+        errors["subgroups"] = ["Укажите состав каждой подгруппы этого класса по этому предмету."]
+    class_pupils = set(Pupil.objects.filter(class_group=class_group).values_list("id", flat=True))
+    seen: dict[int, int] = {}
+    twice: set[int] = set()
+    strangers: set[int] = set()
+    for subgroup_id, pupil_ids in members.items():
+        for pid in pupil_ids:
+            if pid not in class_pupils:
+                strangers.add(pid)
+            elif pid in seen:
+                twice.add(pid)
+            seen[pid] = subgroup_id
+    missing = class_pupils - set(seen)
+    problems: list[str] = []
+    if strangers:
+        problems.append("В подгруппы можно включить только учеников класса.")
+    if twice:
+        problems.append(f"Ученик не может быть в двух подгруппах сразу ({len(twice)} чел.).")
+    if missing:
+        problems.append(
+            f"Каждый ученик класса должен быть ровно в одной подгруппе: не распределено "
+            f"{len(missing)} чел."
+        )
+    if problems:
+        errors["pupil_ids"] = problems
+    if errors:
+        raise ValidationError(errors)
+    SubgroupMember.objects.filter(class_group=class_group, subject=subject).delete()
+    SubgroupMember.objects.bulk_create(
+        SubgroupMember(
+            subgroup_id=subgroup_id,
+            pupil_id=pid,
+            class_group_id=class_group.pk,
+            subject_id=subject.pk,
+        )
+        for pid, subgroup_id in seen.items()
+    )
+    return {gid: len(list(ids)) for gid, ids in members.items()}
 
 
 @transaction.atomic

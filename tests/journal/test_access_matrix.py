@@ -152,6 +152,27 @@ def transfer_package(world: World) -> dict[str, Any]:
     return {"package": signing.dumps(payload, salt=settings.JOURNAL_TRANSFER_SALT)}
 
 
+def add_subgroups(world: World) -> None:
+    from journal.structure.models import Subgroup
+
+    for title in ("1-я группа", "2-я группа"):
+        Subgroup.objects.create(class_group=world.class5a, subject=world.pe, title=title)
+
+
+def split_payload(world: World) -> dict[str, Any]:
+    from journal.structure.models import Subgroup
+
+    first, second = Subgroup.objects.filter(class_group=world.class5a).order_by("title")
+    half = len(world.pupils) // 2
+    return {
+        "subject_id": world.pe.pk,
+        "subgroups": [
+            {"subgroup_id": first.pk, "pupil_ids": [p.pk for p in world.pupils[:half]]},
+            {"subgroup_id": second.pk, "pupil_ids": [p.pk for p in world.pupils[half:]]},
+        ],
+    }
+
+
 B = "/api/v1/"
 ENDPOINTS = [
     Endpoint(
@@ -458,6 +479,82 @@ ENDPOINTS = [
         lambda w: B + f"transfer/pupils/{w.pupils[0].pk}/records/",
         SEES_5A_PUPILS,
     ),
+    Endpoint("year-list", "get", lambda w: B + "structure/years/", ALL_STAFF, list_result=True),
+    Endpoint(
+        "year-create",
+        "post",
+        lambda w: B + "structure/years/create/",
+        STRUCTURE,
+        payload=lambda w: {
+            "title": "2031/2032",
+            "starts_on": "2031-09-01",
+            "ends_on": "2032-05-31",
+            "make_current": False,
+        },
+    ),
+    Endpoint(
+        "bell-schedule-set",
+        "post",
+        lambda w: B + f"structure/years/{w.year.pk}/bells/",
+        STRUCTURE,
+        payload=lambda w: {
+            "slots": [
+                {"number": 1, "starts_at": "08:30", "ends_at": "09:15"},
+                {"number": 2, "starts_at": "09:25", "ends_at": "10:10"},
+            ]
+        },
+    ),
+    Endpoint(
+        "class-teacher-set",
+        "post",
+        lambda w: B + f"structure/classes/{w.class5a.pk}/class-teacher/",
+        STRUCTURE,
+        payload=lambda w: {"teacher_id": staff_id(w, "other_teacher")},
+    ),
+    Endpoint(
+        "subgroup-list",
+        "get",
+        lambda w: B + f"structure/classes/{w.class5a.pk}/subgroups/",
+        ROSTER | {"teacher", "class_teacher"},
+        setup=add_subgroups,
+        list_result=True,
+    ),
+    Endpoint(
+        "subgroup-create",
+        "post",
+        lambda w: B + "structure/subgroups/create/",
+        STRUCTURE,
+        payload=lambda w: {
+            "class_group_id": w.class5a.pk,
+            "subject_id": w.pe.pk,
+            "title": "Девочки",
+        },
+    ),
+    Endpoint(
+        "subgroup-split",
+        "post",
+        lambda w: B + f"structure/classes/{w.class5a.pk}/subgroups/split/",
+        STRUCTURE,
+        setup=add_subgroups,
+        payload=split_payload,
+    ),
+    Endpoint(
+        "guardian-create",
+        "post",
+        lambda w: B + "roster/guardians/create/",
+        ROSTER | {"class_teacher"},
+        payload=lambda w: {"last_name": "Новикова", "first_name": "Мария", "phone": "+7 900 1"},
+    ),
+    Endpoint(
+        "work-kind-list", "get", lambda w: B + "register/work-kinds/", ALL_STAFF, list_result=True
+    ),
+    Endpoint(
+        "work-kind-save",
+        "post",
+        lambda w: B + "register/work-kinds/save/",
+        STRUCTURE,
+        payload=lambda w: {"code": "project", "title": "Проект", "weight": 3},
+    ),
 ]
 
 
@@ -504,7 +601,17 @@ def test_access_matrix_role1(world: World, endpoint: Endpoint) -> None:
 
 # Requests that carry no id of this school (create a subject, list own classes...): sent by
 # school2's director to school2's host they act on school2, which the test below asserts.
-OWN_SCHOOL_ONLY = {"subject-create", "staff-create", "access-log", "class-list"}
+OWN_SCHOOL_ONLY = {
+    "subject-create",
+    "staff-create",
+    "access-log",
+    "class-list",
+    "year-list",
+    "year-create",
+    "guardian-create",
+    "work-kind-list",
+    "work-kind-save",
+}
 
 
 @pytest.mark.parametrize(
@@ -549,13 +656,15 @@ def test_other_school_director_acts_only_on_own_school_ten3(
     """The id-free requests of school2's director read and write school2 only, never school1."""
     from journal.audit.models import AccessLog
     from journal.audit.services import access_log
-    from journal.structure.models import ClassGroup, Subject
+    from journal.register.models import WorkKind
+    from journal.structure.models import AcademicYear, ClassGroup, Subject
 
     endpoint = next(e for e in ENDPOINTS if e.name == name)
     own_class_id = _school2_class(school2_director)
     with schema_context("school2"):
         access_log(user=school2_director, action="read", what="school2.own", pupil_ids=[1])
     with schema_context("school1"):
+        WorkKind.objects.create(code="s1only", title="Только в школе 1", weight=1)
         school1_classes = set(ClassGroup.objects.values_list("id", "grade", "letter"))
         school1_log = set(AccessLog.objects.values_list("id", "what", "user_name"))
         assert school1_classes and school1_log
@@ -579,6 +688,27 @@ def test_other_school_director_acts_only_on_own_school_ten3(
             assert Subject.objects.filter(title="Астрономия").exists()
         with schema_context("school1"):
             assert not Subject.objects.filter(title="Астрономия").exists()
+    elif name == "year-list":
+        assert [y["title"] for y in items] == ["2099/2100"]
+    elif name == "year-create":
+        with schema_context("school2"):
+            assert AcademicYear.objects.filter(title="2031/2032").exists()
+        with schema_context("school1"):
+            assert not AcademicYear.objects.filter(title="2031/2032").exists()
+    elif name == "guardian-create":
+        with schema_context("school2"):
+            assert Guardian.objects.filter(user__first_name="Мария").exists()
+        with schema_context("school1"):
+            assert not Guardian.objects.filter(user__first_name="Мария").exists()
+    elif name == "work-kind-list":
+        assert items and "s1only" not in {k["code"] for k in items}
+        with schema_context("school2"):
+            assert {k["id"] for k in items} == set(WorkKind.objects.values_list("id", flat=True))
+    elif name == "work-kind-save":
+        with schema_context("school2"):
+            assert WorkKind.objects.filter(code="project").exists()
+        with schema_context("school1"):
+            assert not WorkKind.objects.filter(code="project").exists()
     elif name == "staff-create":
         from accounts.models import User
 

@@ -227,6 +227,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several journal choice sets are all called "kind": name each enum after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "LessonKindEnum": "journal.register.models.Lesson.Kind",
+        "PeriodMarkKindEnum": "journal.register.models.PeriodMark.Kind",
+        "ReportingPeriodKindEnum": "journal.structure.models.ReportingPeriod.Kind",
+        "ScheduleBreakKindEnum": "journal.structure.models.ScheduleBreak.Kind",
+        "MovementKindEnum": "journal.roster.models.Movement.Kind",
+    },
 }
 
 CELERY_BROKER_URL = env("CELERY_BROKER_URL") or redis_db(REDIS_DB_BROKER)
