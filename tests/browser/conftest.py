@@ -131,3 +131,126 @@ def committed(django_db_blocker: Any) -> Iterator[Callable[[Callable[[], Any]], 
         db.set_schema_to_public()
         for cleanup in reversed(cleanups):
             cleanup()
+
+
+# ---------------------------------------------------------------- school pages (issue #5)
+
+STAFF_PASSWORD = "x-pass-12345"  # the password tests/journal/conftest.py gives its cast
+SSO_BACKEND = "accounts.backends.SsoSessionBackend"
+
+
+@pytest.fixture
+def journal_school(committed: Any) -> Callable[[str], Any]:
+    """A committed school with the journal's small school year (tests/journal/conftest.py:
+    one persona per role, 5А with pupils, lessons today, yesterday and 20 days ago); dropped
+    at teardown. Privileged staff get a confirmed TOTP device (the sign-in asks for a code)."""
+
+    def build(slug: str) -> Any:
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+        from django_tenants.utils import schema_context
+
+        from core.tenancy import db
+        from tenants.models import School
+        from tenants.services import school_create
+        from tests.journal.conftest import build_world
+
+        def drop() -> None:
+            db.set_schema_to_public()
+            for school in School.objects.filter(slug=slug):
+                school.delete(force_drop=True)  # type: ignore[call-arg]
+
+        def create() -> Any:
+            drop()
+            created = school_create(
+                slug=slug,
+                name=f"МБОУ «Школа {slug}»",
+                short_name="Школа-тест",
+                inn="3662010013",
+                admin_email=f"director@{slug}.example",
+            )
+            with schema_context(created.school.schema_name):
+                world = build_world()
+                for persona in ("deputy", "director", "journal_admin"):
+                    TOTPDevice.objects.create(
+                        user=world.users[persona], name="test", confirmed=True
+                    )
+            db.set_schema_to_public()
+            return world
+
+        return committed(create, drop)
+
+    return build
+
+
+@pytest.fixture
+def sign_in(url: Callable[[str, str], str]) -> Callable[..., None]:
+    """Sign in through the school's own login page (and the TOTP step when asked)."""
+
+    def run(page: Any, host: str, user: Any, password: str = STAFF_PASSWORD) -> None:
+        from django_otp.oath import totp
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+        from django_tenants.utils import schema_context
+
+        page.goto(url(host, "/accounts/login/"))
+        page.get_by_label("Имя пользователя").fill(user.username)
+        page.get_by_label("Пароль").fill(password)
+        page.get_by_role("button", name="Войти").click()
+        page.wait_for_load_state()
+        if page.locator("#id_token").count():
+            with schema_context(host.split(".")[0].replace("-", "_")):
+                device = TOTPDevice.objects.get(user=user)
+                code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
+            page.locator("#id_token").fill(f"{code:06d}")
+            page.get_by_role("button", name="Подтвердить").click()
+            page.wait_for_load_state()
+
+    return run
+
+
+@pytest.fixture
+def learner_session(
+    url: Callable[[str, str], str], django_db_blocker: Any
+) -> Callable[[Any, str, Any], None]:
+    """A parent's or pupil's session as the Госуслуги hand-over creates it (the identity
+    issue's SSO flow is tested on its own): the school-side link and a session cookie."""
+
+    def run(page: Any, host: str, user: Any) -> None:
+        from importlib import import_module
+
+        from django.conf import settings
+        from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+        from django_tenants.utils import schema_context
+
+        schema = host.split(".")[0].replace("-", "_")
+        with django_db_blocker.unblock(), schema_context(schema):
+            backend = settings.AUTHENTICATION_BACKENDS[0]
+            if SSO_BACKEND in settings.AUTHENTICATION_BACKENDS:
+                from identity_school.models import ExternalIdentity
+
+                ExternalIdentity.objects.get_or_create(
+                    user=user,
+                    defaults={
+                        "subject_hash": f"browser-{user.pk:08d}".ljust(64, "0"),
+                        "method": "invitation",
+                    },
+                )
+                backend = SSO_BACKEND
+            store = import_module(settings.SESSION_ENGINE).SessionStore()
+            store[SESSION_KEY] = str(user.pk)
+            store[BACKEND_SESSION_KEY] = backend
+            store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+            store.save()
+            key = store.session_key
+        page.context.add_cookies(
+            [
+                {
+                    "name": settings.SESSION_COOKIE_NAME,
+                    "value": key,
+                    "url": url(host, "/"),
+                    "secure": True,
+                    "httpOnly": True,
+                }
+            ]
+        )
+
+    return run
