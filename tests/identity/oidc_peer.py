@@ -67,7 +67,7 @@ class Handler(BaseHTTPRequestHandler):
     # --- helpers -----------------------------------------------------------------------
     @property
     def issuer(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
+        return f"http://127.0.0.1:{getattr(self.server, 'server_port', 0)}"
 
     def _send(self, code: int, body: str | bytes, ctype: str = "application/json") -> None:
         data = body.encode() if isinstance(body, str) else body

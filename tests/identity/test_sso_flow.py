@@ -48,8 +48,8 @@ def test_parent_with_children_in_two_schools_signs_in_once_and_sees_both(
     assert response.status_code == 302 and response["Location"] == "/sso/"
     assert "пока не связана" in browser.portal.get("/sso/").content.decode()
 
-    response = browser.portal.post("/sso/invitation/", {"school_id": school1.pk, "code": code})
-    assert response.status_code == 302
+    linked = browser.portal.post("/sso/invitation/", {"school_id": school1.pk, "code": code})
+    assert linked.status_code == 302
     # Signing in again with the СНИЛС scope finds the second school.
     assert browser.sign_in("mama", purpose="link").status_code == 302
     page = browser.portal.get("/sso/").content.decode()
