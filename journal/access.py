@@ -117,6 +117,28 @@ class CreatedOutput(serializers.Serializer):
     id = serializers.IntegerField()
 
 
+def query_filters(request: Request, filters: type[serializers.Serializer]) -> dict[str, Any]:
+    """Validated query-string filters of a list (400 with Russian field errors when bad).
+
+    Each list view declares a small `Filters` serializer and passes it to
+    `extend_schema(parameters=[Filters])`, so the filters are documented in OpenAPI too.
+    """
+    data = filters(data=request.query_params)
+    data.is_valid(raise_exception=True)
+    return {k: v for k, v in data.validated_data.items() if v not in (None, "")}
+
+
+class DateRangeFilters(serializers.Serializer):
+    date_from = serializers.DateField(required=False, help_text="С даты (ГГГГ-ММ-ДД)")
+    date_to = serializers.DateField(required=False, help_text="По дату включительно")
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        start, end = attrs.get("date_from"), attrs.get("date_to")
+        if start and end and end < start:
+            raise serializers.ValidationError({"date_to": ["Конец периода раньше начала."]})
+        return attrs
+
+
 class JournalApiView(APIView):
     """Base of the journal's API views: one scope query per request."""
 

@@ -10,7 +10,14 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from journal.access import CreatedOutput, JournalApiView, scope_for
+from core.api import Pagination
+from journal.access import (
+    CreatedOutput,
+    DateRangeFilters,
+    JournalApiView,
+    query_filters,
+    scope_for,
+)
 from journal.register import selectors, services
 from journal.register.models import Lesson, PeriodMark
 from journal.roster.models import Pupil
@@ -70,17 +77,20 @@ class LessonsGenerateApi(JournalApiView):
 
 
 class LessonListApi(JournalApiView):
+    class Filters(DateRangeFilters):
+        period_id = serializers.IntegerField(required=False, help_text="Отчётный период")
+
     @extend_schema(
         responses=LessonOutput(many=True),
-        parameters=[OpenApiParameter("date_from", str), OpenApiParameter("date_to", str)],
+        parameters=[Filters],
+        summary="Уроки по нагрузке: за даты и/или период (LES-1)",
     )
     def get(self, request: Request, assignment_id: int) -> Response:
-        qs = selectors.lesson_list(assignment_id=assignment_id, for_user=request.user)
-        if request.query_params.get("date_from"):
-            qs = qs.filter(date__gte=request.query_params["date_from"])
-        if request.query_params.get("date_to"):
-            qs = qs.filter(date__lte=request.query_params["date_to"])
-        from core.api import Pagination
+        qs = selectors.lesson_list(
+            assignment_id=assignment_id,
+            for_user=request.user,
+            **query_filters(request, self.Filters),
+        )
 
         paginator = Pagination()
         page = paginator.paginate_queryset(qs, request, view=self)

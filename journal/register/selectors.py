@@ -71,9 +71,15 @@ def lesson_list(
     for_user: Any,
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
+    period_id: int | None = None,
 ) -> QuerySet[Lesson]:
+    """Lessons of an assignment the user may read; by date range and/or reporting period
+    (a period of another year or parallel is 404)."""
     assignment, _ = assignment_for_reading(assignment_id=assignment_id, for_user=for_user)
     qs = Lesson.objects.filter(assignment=assignment).order_by("date", "slot")
+    if period_id is not None:
+        period = _period_for(assignment, period_id)
+        qs = qs.filter(date__gte=period.starts_on, date__lte=period.ends_on)
     if date_from:
         qs = qs.filter(date__gte=date_from)
     if date_to:

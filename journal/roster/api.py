@@ -10,7 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api import Pagination
-from journal.access import CreatedOutput, JournalApiView
+from journal.access import CreatedOutput, JournalApiView, query_filters
 from journal.roster import selectors, services
 from journal.roster.models import Guardian, GuardianLink, Movement
 from journal.structure.models import ClassGroup
@@ -29,16 +29,20 @@ class PupilDetailOutput(PupilOutput):
 
 
 class PupilListApi(JournalApiView):
+    class Filters(serializers.Serializer):
+        class_group_id = serializers.IntegerField(required=False, help_text="Класс")
+        grade = serializers.IntegerField(
+            required=False, min_value=1, max_value=11, help_text="Параллель"
+        )
+        search = serializers.CharField(required=False, max_length=150, help_text="Начало фамилии")
+
     @extend_schema(
-        parameters=[OpenApiParameter("class_group_id", int)],
+        parameters=[Filters],
         responses=PupilOutput(many=True),
         summary="Обучающиеся (в пределах прав)",
     )
     def get(self, request: Request) -> Response:
-        class_id = request.query_params.get("class_group_id")
-        qs = selectors.pupil_list(
-            for_user=request.user, class_group_id=int(class_id) if class_id else None
-        )
+        qs = selectors.pupil_list(for_user=request.user, **query_filters(request, self.Filters))
         paginator = Pagination()
         page = paginator.paginate_queryset(qs, request, view=self) or []
         from journal.audit.services import access_log

@@ -44,11 +44,22 @@ def visible_class_ids_q(scope: Scope) -> Q:
     return q
 
 
-def pupil_list(*, for_user: Any, class_group_id: int | None = None) -> QuerySet[Pupil]:
+def pupil_list(
+    *,
+    for_user: Any,
+    class_group_id: int | None = None,
+    grade: int | None = None,
+    search: str | None = None,
+) -> QuerySet[Pupil]:
+    """Pupils the user may see; by class, by parallel, by the start of the surname."""
     scope = scope_for(for_user)
     qs = Pupil.objects.filter(visible_pupils_q(scope)).select_related("user", "class_group")
     if class_group_id is not None:
         qs = qs.filter(class_group_id=class_group_id)
+    if grade is not None:
+        qs = qs.filter(class_group__grade=grade)
+    if search:
+        qs = qs.filter(user__last_name__istartswith=search.strip())
     return qs.order_by("user__last_name", "user__first_name", "id")
 
 

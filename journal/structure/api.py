@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts import roles
-from journal.access import CreatedOutput, JournalApiView
+from journal.access import CreatedOutput, JournalApiView, query_filters
 from journal.structure import selectors, services
 from journal.structure.models import (
     AcademicYear,
@@ -31,9 +31,17 @@ class ClassOutput(serializers.ModelSerializer):
 
 
 class ClassListApi(JournalApiView):
-    @extend_schema(responses=ClassOutput(many=True), summary="Классы")
+    class Filters(serializers.Serializer):
+        year_id = serializers.IntegerField(required=False, help_text="Учебный год")
+        grade = serializers.IntegerField(
+            required=False, min_value=1, max_value=11, help_text="Параллель"
+        )
+
+    @extend_schema(parameters=[Filters], responses=ClassOutput(many=True), summary="Классы")
     def get(self, request: Request) -> Response:
-        return Response(ClassOutput(selectors.class_list(for_user=request.user), many=True).data)
+        filters = query_filters(request, self.Filters)
+        classes = selectors.class_list(for_user=request.user, **filters)
+        return Response(ClassOutput(classes, many=True).data)
 
 
 class ClassCreateApi(JournalApiView):
@@ -173,23 +181,18 @@ class TimetableListApi(JournalApiView):
         teacher_id = serializers.IntegerField()
         assignment_id = serializers.IntegerField()
 
+    class Filters(serializers.Serializer):
+        class_group_id = serializers.IntegerField(required=False, help_text="Класс")
+        teacher_id = serializers.IntegerField(required=False, help_text="Учитель (сотрудник)")
+        room = serializers.CharField(required=False, max_length=20, help_text="Кабинет")
+
     @extend_schema(
-        parameters=[
-            OpenApiParameter("class_group_id", int),
-            OpenApiParameter("teacher_id", int),
-            OpenApiParameter("room", str),
-        ],
+        parameters=[Filters],
         responses=Output(many=True),
-        summary="Расписание класса, учителя или кабинета",
+        summary="Расписание класса, учителя или кабинета (хотя бы один фильтр)",
     )
     def get(self, request: Request) -> Response:
-        params = request.query_params
-        entries = selectors.timetable(
-            for_user=request.user,
-            class_group_id=int(params["class_group_id"]) if params.get("class_group_id") else None,
-            teacher_id=int(params["teacher_id"]) if params.get("teacher_id") else None,
-            room=params.get("room") or None,
-        )
+        entries = selectors.timetable(for_user=request.user, **query_filters(request, self.Filters))
         return Response(
             [
                 {

@@ -19,12 +19,20 @@ from journal.structure.models import (
 )
 
 
-def class_list(*, for_user: Any) -> QuerySet[ClassGroup]:
-    """Classes: the whole school for the administration, own classes for teachers."""
+def class_list(
+    *, for_user: Any, year_id: int | None = None, grade: int | None = None
+) -> QuerySet[ClassGroup]:
+    """Classes: the whole school for the administration, own classes for teachers;
+    optionally of one school year and one parallel."""
     scope = scope_for(for_user)
     if not scope.is_staff:
         return ClassGroup.objects.none()
-    return ClassGroup.objects.filter(visible_class_ids_q(scope)).order_by("grade", "letter")
+    qs = ClassGroup.objects.filter(visible_class_ids_q(scope))
+    if year_id is not None:
+        qs = qs.filter(year_id=year_id)
+    if grade is not None:
+        qs = qs.filter(grade=grade)
+    return qs.order_by("grade", "letter")
 
 
 def timetable(
