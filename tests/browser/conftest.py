@@ -241,16 +241,12 @@ def learner_session(
             store[HASH_SESSION_KEY] = user.get_session_auth_hash()
             store.save()
             key = store.session_key
-        page.context.add_cookies(
-            [
-                {
-                    "name": settings.SESSION_COOKIE_NAME,
-                    "value": key,
-                    "url": url(host, "/"),
-                    "secure": True,
-                    "httpOnly": True,
-                }
-            ]
+        # Set from the page itself: Chromium takes a Secure `__Host-` cookie from a
+        # *.localhost page (a secure context) but not through the protocol for an http URL.
+        page.goto(url(host, "/healthz"))
+        page.evaluate(
+            "([name, value]) => { document.cookie = `${name}=${value}; Secure; Path=/`; }",
+            [settings.SESSION_COOKIE_NAME, key],
         )
 
     return run

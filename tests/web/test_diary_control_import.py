@@ -48,7 +48,9 @@ def test_parent_sees_the_childs_marks_average_and_what_is_needed(
 
 def test_parent_with_two_children_switches_between_them(world: World, page_client: Any) -> None:
     with schema_context("school1"):
-        parent = world.users["parent"].guardian
+        from journal.roster.models import Guardian
+
+        parent = Guardian.objects.get(user=world.users["parent"])
         roster.guardian_link_create(
             guardian=parent, pupil=world.pupils[1], relation="mother", by=world.users["director"]
         )
