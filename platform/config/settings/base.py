@@ -248,6 +248,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_RESULT_EXPIRES = 60 * 60 * 24
 CELERY_TASK_TENANT_CACHE_SECONDS = 30
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Workers keep Django's LOGGING (with its personal-data filter) instead of Celery's own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # FREE-1: every school's own configuration is audited daily; results in the operator API.
     "billing-free-check-daily": {
