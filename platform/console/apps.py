@@ -10,3 +10,7 @@ class ConsoleConfig(AppConfig):
         from core.navigation import NavItem, register
 
         register(NavItem("Школы", "console:schools", (OPERATOR,), "public", order=10))
+        register(NavItem("Положения об ЭЖ", "console:templates", (OPERATOR,), "public", order=20))
+        register(
+            NavItem("Без платных сервисов", "console:free-check", (OPERATOR,), "public", order=30)
+        )

@@ -1,0 +1,53 @@
+"""Operator console: FREE-1 results — the daily audit of each school and a check on demand."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.views.decorators.http import require_POST
+
+from billing_free_check.engine import project_findings
+from billing_free_check.selectors import latest_school_audits
+from console.views import operator_required
+
+SESSION_KEY = "console:platform-free-check"
+
+
+@operator_required
+def free_check(request: HttpRequest) -> HttpResponse:
+    """The newest audit of every school with its findings, and the last check run here."""
+    platform: dict[str, Any] | None = request.session.get(SESSION_KEY)
+    if platform is not None:
+        platform = {**platform, "ran_at": parse_datetime(platform["ran_at"])}
+    audits = list(latest_school_audits())
+    return render(
+        request,
+        "console/free_check.html",
+        {
+            "audits": audits,
+            "failed": sum(1 for a in audits if not a.ok),
+            "platform": platform,
+        },
+    )
+
+
+@require_POST
+@operator_required
+def free_check_run(request: HttpRequest) -> HttpResponse:
+    """Run the platform-wide checks now (what the system check and the CLI report)."""
+    findings = [f.as_dict() for f in project_findings()]
+    request.session[SESSION_KEY] = {
+        "ran_at": timezone.now().isoformat(),
+        "ok": not findings,
+        "findings": findings,
+    }
+    if findings:
+        messages.error(request, f"Проверка платформы: найдено нарушений — {len(findings)}.")
+    else:
+        messages.success(request, "Проверка платформы: платных сервисов не найдено.")
+    return redirect("console:free-check")
