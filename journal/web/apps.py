@@ -16,6 +16,15 @@ class WebConfig(AppConfig):
 
         register(NavItem("Мои уроки", "web:today", (r.TEACHER,), "school", order=10))
         register(NavItem("Классное руководство", "web:class_day", (r.TEACHER,), "school", 20))
+        register(
+            NavItem(
+                "Ученики и родители",
+                "web:class_pupils",
+                (r.TEACHER, r.DIRECTOR, r.DEPUTY),
+                "school",
+                order=25,
+            )
+        )
         register(NavItem("Дневник", "diary:index", (r.PUPIL, r.PARENT), "school", order=10))
         register(NavItem("Контроль ведения", "web:control", (r.DIRECTOR, r.DEPUTY), "school", 30))
         register(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import include, path
 
 from journal.web import views
 
@@ -23,4 +23,5 @@ urlpatterns = [
         name="attendance_reason",
     ),
     path("manage/plans/import/", views.plan_import, name="plan_import"),
+    path("class/", include("journal.web.urls_class")),
 ]
