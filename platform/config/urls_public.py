@@ -21,7 +21,7 @@ urlpatterns = [
     path("", public_home, name="home"),
     # SEC-1: "Войти через Госуслуги" and the hand-over to the schools.
     path("sso/", include("identity.urls")),
-    path("console/schools/", include("console.urls")),
+    path("console/", include("console.urls")),
     path("api/v1/schools/", SchoolListApi.as_view(), name="api-schools"),
     path(
         "api/v1/schools/<int:school_id>/suspend/",

@@ -4,8 +4,8 @@ from console import free_check_views, templates_views, views
 
 app_name = "console"
 urlpatterns = [
-    path("", views.schools, name="schools"),
-    path("new/", views.school_create, name="school-create"),
+    path("schools/", views.schools, name="schools"),
+    path("schools/new/", views.school_create, name="school-create"),
     path("templates/", templates_views.templates, name="templates"),
     path(
         "templates/<int:template_id>/versions/new/",
@@ -20,5 +20,5 @@ urlpatterns = [
     path("templates/adopt/", templates_views.adopt, name="adopt"),
     path("free-check/", free_check_views.free_check, name="free-check"),
     path("free-check/run/", free_check_views.free_check_run, name="free-check-run"),
-    path("<int:school_id>/<str:action>/", views.school_status, name="school-status"),
+    path("schools/<int:school_id>/<str:action>/", views.school_status, name="school-status"),
 ]

@@ -10,8 +10,8 @@ from django_tenants.utils import schema_context
 from accounts.models import User
 from billing_free_check.models import SchoolAudit
 
-URL = "/console/schools/free-check/"
-RUN = "/console/schools/free-check/run/"
+URL = "/console/free-check/"
+RUN = "/console/free-check/run/"
 
 FINDING = {
     "code": "E001",

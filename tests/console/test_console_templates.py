@@ -13,8 +13,8 @@ from catalog import services
 from catalog.models import AdoptionRecord, RegulationTemplate, RegulationVersion, SchoolAdoption
 from catalog.seed import DEFAULT_REGULATION_CODE
 
-LIST = "/console/schools/templates/"
-ADOPT = "/console/schools/templates/adopt/"
+LIST = "/console/templates/"
+ADOPT = "/console/templates/adopt/"
 
 
 def signed_in(user: Any, host: str = "localhost") -> Client:
@@ -28,7 +28,7 @@ def default_template() -> RegulationTemplate:
 
 
 def new_url(template: RegulationTemplate) -> str:
-    return f"/console/schools/templates/{template.pk}/versions/new/"
+    return f"/console/templates/{template.pk}/versions/new/"
 
 
 def draft(operator: Any, **changes: Any) -> RegulationVersion:
@@ -44,7 +44,7 @@ def test_operator_sees_templates_with_versions_and_status(operator: Any, school1
     html = page.content.decode()
     assert default_template().title in html
     assert "Опубликована" in html and "Черновик" in html
-    assert f"/console/schools/templates/versions/{version.pk}/publish/" in html
+    assert f"/console/templates/versions/{version.pk}/publish/" in html
     assert new_url(default_template()) in html
 
 
@@ -89,7 +89,7 @@ def test_bad_rules_show_the_catalogs_russian_errors_and_keep_the_input(operator:
 def test_operator_publishes_a_draft_once(operator: Any) -> None:
     version = draft(operator)
     client = signed_in(operator)
-    url = f"/console/schools/templates/versions/{version.pk}/publish/"
+    url = f"/console/templates/versions/{version.pk}/publish/"
     assert client.get(url).status_code == 405
     done = client.post(url, follow=True)
     assert "опубликована" in done.content.decode()
@@ -154,7 +154,7 @@ def test_department_user_gets_403_and_nothing_is_written(
     assert client.get(LIST).status_code == 403
     assert client.get(new_url(default_template())).status_code == 403
     assert client.post(new_url(default_template()), {"title": "x", "rules": ""}).status_code == 403
-    url = f"/console/schools/templates/versions/{version.pk}/publish/"
+    url = f"/console/templates/versions/{version.pk}/publish/"
     assert client.post(url).status_code == 403
     assert client.post(ADOPT, {"version": published.pk, "schools": [school1.pk]}).status_code == 403
     version.refresh_from_db()
