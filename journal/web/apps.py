@@ -36,4 +36,13 @@ class WebConfig(AppConfig):
                 order=40,
             )
         )
+        admins = (r.DIRECTOR, r.DEPUTY, r.JOURNAL_ADMIN, r.SECRETARY)
+        structure = (r.DIRECTOR, r.DEPUTY, r.JOURNAL_ADMIN)
+        register(NavItem("Классы", "web:manage_classes", admins, "school", order=50))
+        register(NavItem("Сотрудники", "web:manage_staff", admins, "school", order=51))
+        register(NavItem("Ученики", "web:manage_pupils", admins, "school", order=52))
+        register(NavItem("Родители", "web:manage_parents", admins, "school", order=53))
+        register(NavItem("Нагрузка", "web:manage_assignments", structure, "school", order=54))
+        register(NavItem("Расписание", "web:manage_timetable", structure, "school", order=55))
+        register(NavItem("Учебный год", "web:manage_years", admins, "school", order=56))
         register(NavItem("Положение об ЭЖ", "regulation", (), "school", order=90))

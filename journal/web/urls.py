@@ -24,4 +24,5 @@ urlpatterns = [
     ),
     path("manage/plans/import/", views.plan_import, name="plan_import"),
     path("class/", include("journal.web.urls_class")),
+    path("manage/", include("journal.web.urls_manage")),
 ]
