@@ -201,6 +201,7 @@ class AssignmentCreateForm(forms.Form):
         label="Часов в неделю",
         max_digits=4,
         decimal_places=1,
+        localize=True,
         error_messages={
             "required": "Укажите часы в неделю.",
             "invalid": "Часы в неделю — число, например 4 или 0,5.",
