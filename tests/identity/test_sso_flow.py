@@ -197,3 +197,32 @@ def test_sso_participation_is_recorded(linked_parent: Browser, family1: Family) 
     [row] = rows.json()
     assert row["pupil_last_sign_in"] is None
     assert row["parents"][0]["last_sign_in"] is not None
+
+
+def test_handover_binding_travels_in_its_own_cross_site_cookie(
+    linked_parent: Browser, school1: Any
+) -> None:
+    """The portal's POST to the school is cross-site where portal and schools share no
+    registrable domain (`localhost` / `<slug>.localhost` in Chromium): a Lax session cookie
+    stays behind, so the browser binding has its own SameSite=None, host-only cookie."""
+    browser = linked_parent
+    school = browser.school("school1")
+    begin = school.get("/sso/begin/")
+    cookie = begin.cookies["__Host-sso-binding"]
+    assert cookie["samesite"] == "None" and cookie["secure"] and cookie["httponly"]
+    assert cookie["path"] == "/" and not cookie["domain"] and int(cookie["max-age"]) == 600
+    # /sso/begin/ no longer needs a school session: none was opened.
+    assert "__Host-sessionid" not in school.cookies
+    handover = begin["Location"].split("localhost", 1)[1]
+    html = browser.portal.get(handover).content.decode()
+    ticket = html.split('name="ticket" value="', 1)[1].split('"', 1)[0]
+
+    # Without the binding cookie (another browser) the ticket is refused (and used up).
+    stranger = type(school)(HTTP_HOST="school1.localhost")
+    refused(stranger.post("/sso/enter/", {"ticket": ticket}))
+    refused(school.post("/sso/enter/", {"ticket": ticket}))
+    # A fresh hand-over in this browser opens the session and clears the binding cookie.
+    entered = browser.enter("school1")
+    assert entered.status_code == 302 and entered["Location"] == "/"
+    assert entered.cookies["__Host-sso-binding"]["max-age"] == 0
+    assert school.get("/api/v1/me/").json()["roles"] == ["parent"]
