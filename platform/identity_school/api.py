@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -24,12 +25,75 @@ def _secret_response(data: dict[str, Any], code: int = status.HTTP_201_CREATED) 
     return response
 
 
+# Component names in the OpenAPI schema are the class names: unique across the school API.
+
+
+class TemporaryLoginIssueInput(serializers.Serializer):
+    pupil_id = serializers.IntegerField()
+    request_reason = serializers.CharField(max_length=500)
+    request_date = serializers.DateField()
+    valid_days = serializers.IntegerField(required=False, min_value=1)
+
+
+class TemporaryLoginIssued(serializers.Serializer):
+    """Shown once (Cache-Control: no-store)."""
+
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    password = serializers.CharField()
+    expires_at = serializers.DateTimeField()
+
+
+class TemporaryLoginRevoked(serializers.Serializer):
+    id = serializers.IntegerField()
+    revoked_at = serializers.DateTimeField()
+
+
+class InvitationIssueInput(serializers.Serializer):
+    user_id = serializers.IntegerField()
+
+
+class InvitationIssued(serializers.Serializer):
+    """The code is shown once (Cache-Control: no-store); only its hash is kept."""
+
+    code = serializers.CharField()
+    expires_at = serializers.DateTimeField()
+
+
+class IdentityAttributeInput(serializers.Serializer):
+    user_id = serializers.IntegerField()
+    snils = serializers.CharField(max_length=20)
+
+
+class Detail(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+class StaffPasswordResetInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=300, required=False, allow_blank=True)
+
+
+class StaffPasswordResetOutput(serializers.Serializer):
+    """Shown once (Cache-Control: no-store); the change is forced at the next sign-in."""
+
+    username = serializers.CharField()
+    password = serializers.CharField()
+
+
+class ParentSignIn(serializers.Serializer):
+    name = serializers.CharField()
+    last_sign_in = serializers.DateTimeField(allow_null=True)
+
+
+class ParticipationRow(serializers.Serializer):
+    pupil_id = serializers.IntegerField()
+    pupil_name = serializers.CharField()
+    pupil_last_sign_in = serializers.DateTimeField(allow_null=True)
+    parents = ParentSignIn(many=True)
+
+
 class TemporaryLoginListApi(APIView):
-    class InputSerializer(serializers.Serializer):
-        pupil_id = serializers.IntegerField()
-        request_reason = serializers.CharField(max_length=500)
-        request_date = serializers.DateField()
-        valid_days = serializers.IntegerField(required=False, min_value=1)
+    InputSerializer = TemporaryLoginIssueInput
 
     class OutputSerializer(serializers.ModelSerializer):
         pupil_name = serializers.CharField(source="pupil.user.full_name")
@@ -50,11 +114,18 @@ class TemporaryLoginListApi(APIView):
                 "password_changed_at",
                 "revoked_at",
             ]
+            ref_name = "TemporaryLogin"
 
+    @extend_schema(responses=OutputSerializer(many=True), summary="Временные логины обучающихся")
     def get(self, request: Request) -> Response:
         qs = selectors.temporary_login_list(for_user=request.user)
         return Response(self.OutputSerializer(qs, many=True).data)
 
+    @extend_schema(
+        request=TemporaryLoginIssueInput,
+        responses={201: TemporaryLoginIssued},
+        summary="Выдать временный логин обучающемуся",
+    )
     def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -77,6 +148,9 @@ class TemporaryLoginListApi(APIView):
 
 
 class TemporaryLoginRevokeApi(APIView):
+    @extend_schema(
+        request=None, responses=TemporaryLoginRevoked, summary="Отозвать временный логин"
+    )
     def post(self, request: Request, temporary_login_id: int) -> Response:
         record = get_object_or_404(
             TemporaryLogin.objects.select_related("pupil__user"), pk=temporary_login_id
@@ -86,9 +160,13 @@ class TemporaryLoginRevokeApi(APIView):
 
 
 class InvitationIssueApi(APIView):
-    class InputSerializer(serializers.Serializer):
-        user_id = serializers.IntegerField()
+    InputSerializer = InvitationIssueInput
 
+    @extend_schema(
+        request=InvitationIssueInput,
+        responses={201: InvitationIssued},
+        summary="Код приглашения родителю или обучающемуся",
+    )
     def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -98,10 +176,13 @@ class InvitationIssueApi(APIView):
 
 
 class IdentityAttributeApi(APIView):
-    class InputSerializer(serializers.Serializer):
-        user_id = serializers.IntegerField()
-        snils = serializers.CharField(max_length=20)
+    InputSerializer = IdentityAttributeInput
 
+    @extend_schema(
+        request=IdentityAttributeInput,
+        responses={201: OpenApiResponse(Detail, description="СНИЛС внесён (хранится хэш)")},
+        summary="Подтверждённый СНИЛС родителя или обучающегося",
+    )
     def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -113,9 +194,13 @@ class IdentityAttributeApi(APIView):
 
 
 class StaffPasswordResetApi(APIView):
-    class InputSerializer(serializers.Serializer):
-        reason = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    InputSerializer = StaffPasswordResetInput
 
+    @extend_schema(
+        request=StaffPasswordResetInput,
+        responses={201: StaffPasswordResetOutput},
+        summary="Сбросить пароль сотрудника",
+    )
     def post(self, request: Request, user_id: int) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -127,6 +212,9 @@ class StaffPasswordResetApi(APIView):
 
 
 class ParticipationApi(APIView):
+    @extend_schema(
+        responses=ParticipationRow(many=True), summary="Входы обучающихся и родителей класса"
+    )
     def get(self, request: Request, class_group_id: int) -> Response:
         rows = selectors.participation_for_class(
             class_group_id=class_group_id, for_user=request.user
