@@ -9,6 +9,7 @@ def public_home(request: HttpRequest) -> HttpResponse:
         request,
         "core/home.html",
         {
+            "public_site": True,
             "title": "Электронный журнал и дневник",
             "text": (
                 "Сайт муниципального оператора. Журналы школ открываются на их собственных адресах."
