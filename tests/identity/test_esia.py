@@ -53,7 +53,7 @@ def test_command_signer_is_the_gost_hook(tmp_path: Any) -> None:
     import shutil
 
     if shutil.which("openssl") is None:
-        pytest.skip("openssl is not installed")
+        pytest.fail("this test needs the openssl command (Debian package openssl)")
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     key_file = tmp_path / "key.pem"
     key_file.write_bytes(pem(key))
