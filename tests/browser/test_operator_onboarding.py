@@ -33,13 +33,8 @@ def current_code(user: User) -> str:
 
 
 def drop_operator() -> None:
-    # Raw deletes: a Django cascade from the public user model would look for the
-    # school-side tables that point at users, which public does not have.
     db.set_schema_to_public()
-    users = User.objects.filter(username="browser_operator")
-    TOTPDevice.objects.filter(user__in=users)._raw_delete("default")
-    User.groups.through.objects.filter(user__in=users)._raw_delete("default")
-    users._raw_delete("default")
+    User.objects.filter(username="browser_operator").delete()
 
 
 def drop_school() -> None:
