@@ -16,6 +16,8 @@ or pupil's right counts only while the pupil's written consent is in force (SET-
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -24,7 +26,6 @@ from django.db import connection
 from drf_spectacular.openapi import AutoSchema
 from rest_framework import serializers
 from rest_framework.request import Request
-from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import roles
@@ -87,7 +88,7 @@ class Scope:
         return self.child_ids | self.self_pupil_ids
 
 
-# A per-request memo (set by JournalApiView): the selector that loads an object and the
+# A per-request memo (see scope_memo): the selector that loads an object and the
 # service that acts on it share one scope query. Outside a request nothing is memoised.
 _request_scopes: ContextVar[dict[tuple[str, int], Scope] | None] = ContextVar(
     "journal_request_scopes", default=None
@@ -144,15 +145,20 @@ class JournalApiView(APIView):
 
     schema = JournalAutoSchema()
 
-    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        _request_scopes.set({})
-        super().initial(request, *args, **kwargs)
+    def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        with scope_memo():
+            return super().dispatch(request, *args, **kwargs)
 
-    def finalize_response(
-        self, request: Request, response: Response, *args: Any, **kwargs: Any
-    ) -> Response:
-        _request_scopes.set(None)
-        return super().finalize_response(request, response, *args, **kwargs)
+
+@contextmanager
+def scope_memo() -> Iterator[None]:
+    """Inside, `scope_for` reads each user's scope once (a request's memo): the selector
+    that loads an object and the service that acts on it share one query."""
+    token = _request_scopes.set({})
+    try:
+        yield
+    finally:
+        _request_scopes.reset(token)
 
 
 def scope_for(user: Any) -> Scope:

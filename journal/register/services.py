@@ -64,7 +64,7 @@ def _grade_without_marks(rules: Rules, lesson: Lesson) -> bool:
     return lesson.assignment.class_group.grade in rules.grades_without_marks
 
 
-def _entry_window(rules: Rules, lesson_date: dt.date, now: dt.datetime) -> str:
+def entry_window(rules: Rules, lesson_date: dt.date, now: dt.datetime) -> str:
     """'future' | 'on_time' | 'late' (within the back-dating window) | 'closed'."""
     today = timezone.localdate(now)
     if lesson_date > today:
@@ -181,7 +181,7 @@ def lesson_update(
     _require_lesson_writer(scope, lesson)
     rules = current_rules()
     errors: dict[str, list[str]] = {}
-    window = _entry_window(rules, lesson.date, timezone.now())
+    window = entry_window(rules, lesson.date, timezone.now())
     if homework and _grade_without_marks(rules, lesson):
         errors["homework"] = [
             f"В {lesson.assignment.class_group.grade} классе (безотметочное обучение) "
@@ -341,7 +341,7 @@ def marks_save(*, lesson: Lesson, marks: Sequence[MarkInput], by: Any) -> list[M
         )
     if not marks:
         raise ValidationError({"marks": ["Нет ни одной отметки."]})
-    window = _entry_window(rules, lesson.date, timezone.now())
+    window = entry_window(rules, lesson.date, timezone.now())
     if window == "future":
         raise ValidationError({"marks": ["Урок ещё не проведён: отметки за него ставить рано."]})
     if window == "closed":
@@ -573,7 +573,7 @@ def attendance_save(
     scope = scope_for(by)
     _require_lesson_writer(scope, lesson)
     rules = current_rules()
-    window = _entry_window(rules, lesson.date, timezone.now())
+    window = entry_window(rules, lesson.date, timezone.now())
     if window in ("future", "closed"):
         raise ApplicationError(
             "Посещаемость отмечается в день урока."

@@ -243,7 +243,7 @@ def grid_page(*, assignment_id: int, period_id: int | None, for_user: Any) -> Gr
     columns = []
     for lesson in grid.lessons:
         lesson.assignment = assignment  # the lesson's own assignment: no query per column
-        window = reg_services._entry_window(rules, lesson.date, now)
+        window = reg_services.entry_window(rules, lesson.date, now)
         editable = (
             not scope.is_pupil
             and reg_services.may_enter_lesson(scope, lesson)
@@ -364,7 +364,7 @@ def lesson_page(*, lesson_id: int, for_user: Any) -> LessonPage:
             }
         )
     attendance = dict(Attendance.objects.filter(lesson=lesson).values_list("pupil_id", "code"))
-    window = reg_services._entry_window(rules, lesson.date, timezone.now())
+    window = reg_services.entry_window(rules, lesson.date, timezone.now())
     may_write = not scope.is_pupil and reg_services.may_enter_lesson(scope, lesson)
     access_log(
         user=for_user,

@@ -24,7 +24,7 @@ from accounts import roles
 from catalog.selectors import current_rules
 from core.errors import ApplicationError, PermissionDeniedError
 from core.views import school_home
-from journal.access import _request_scopes, scope_for
+from journal.access import scope_for, scope_memo
 from journal.planning import services as planning
 from journal.register import grading
 from journal.register import selectors as reg_selectors
@@ -47,13 +47,11 @@ def school_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        token = _request_scopes.set({})
-        try:
-            return view(request, *args, **kwargs)
-        except PermissionDeniedError as exc:
-            raise PermissionDenied(exc.message) from exc
-        finally:
-            _request_scopes.reset(token)
+        with scope_memo():
+            try:
+                return view(request, *args, **kwargs)
+            except PermissionDeniedError as exc:
+                raise PermissionDenied(exc.message) from exc
 
     return wrapper
 
