@@ -6,10 +6,23 @@ schema points at these tables; the journal reads rules through `catalog.selector
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 
 from core.models import TimeStampedModel
+
+
+def public_user_ref() -> models.ForeignKey[Any, Any]:
+    """Who did it: an operator (public user); the record stays if the user goes."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
 
 class RegulationTemplate(TimeStampedModel):
@@ -59,21 +72,9 @@ class RegulationVersion(models.Model):
         "состояние", max_length=16, choices=Status.choices, default=Status.DRAFT
     )
     created_at = models.DateTimeField("создана", auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    created_by = public_user_ref()
     published_at = models.DateTimeField("опубликована", null=True, blank=True)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    published_by = public_user_ref()
 
     class Meta:
         verbose_name = "редакция положения"
@@ -103,13 +104,7 @@ class PeriodScheme(TimeStampedModel):
     description = models.TextField("описание", blank=True)
     bands = models.JSONField("параллели и периоды")
     is_default = models.BooleanField("по умолчанию для новых школ", default=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    created_by = public_user_ref()
 
     class Meta:
         verbose_name = "схема учебных периодов"
@@ -162,13 +157,7 @@ class ReportForm(models.Model):
     parameters = models.JSONField("параметры", default=list)
     columns = models.JSONField("столбцы")
     created_at = models.DateTimeField("создана", auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    created_by = public_user_ref()
 
     class Meta:
         verbose_name = "форма отчёта"
@@ -196,13 +185,7 @@ class SchoolAdoption(models.Model):
     )
     overrides = models.JSONField("местные изменения правил", default=dict, blank=True)
     adopted_at = models.DateTimeField("принято")
-    adopted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    adopted_by = public_user_ref()
 
     class Meta:
         verbose_name = "принятые шаблоны школы"
@@ -235,13 +218,7 @@ class AdoptionRecord(models.Model):
     )
     overrides = models.JSONField("местные изменения правил", default=dict, blank=True)
     at = models.DateTimeField("когда", auto_now_add=True)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    by = public_user_ref()
 
     class Meta:
         verbose_name = "запись о принятии шаблона"
