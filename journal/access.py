@@ -20,10 +20,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 from django.db import connection
-from drf_spectacular.openapi import AutoSchema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.views import APIView
@@ -95,23 +94,6 @@ _request_scopes: ContextVar[dict[tuple[str, int], Scope] | None] = ContextVar(
 )
 
 
-class JournalAutoSchema(AutoSchema):
-    """OpenAPI component names from the serializer's qualified name.
-
-    Views nest their serializers (`ClassCreateApi.Input`); the default name would be
-    `Input` for all of them and the components would collide. `ClassCreateApi.Input`
-    becomes `ClassCreateInput`, `MarksSaveApi.Input.Item` becomes `MarksSaveInputItem`.
-    """
-
-    def get_serializer_name(
-        self, serializer: Any, direction: Literal["request", "response"]
-    ) -> str:
-        qualname = type(serializer).__qualname__
-        if "." not in qualname:
-            return str(super().get_serializer_name(serializer, direction))
-        return "".join(part.removesuffix("Api") for part in qualname.split("."))
-
-
 class CreatedOutput(serializers.Serializer):
     """The answer of a create operation: the id of what was created."""
 
@@ -142,8 +124,6 @@ class DateRangeFilters(serializers.Serializer):
 
 class JournalApiView(APIView):
     """Base of the journal's API views: one scope query per request."""
-
-    schema = JournalAutoSchema()
 
     def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> Any:
         with scope_memo():

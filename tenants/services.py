@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 import string
 from dataclasses import dataclass
@@ -72,8 +73,6 @@ def inn_is_valid(inn: str) -> bool:
 def _validate(
     *, slug: str, name: str, short_name: str, municipality_code: str, inn: str, admin_email: str
 ) -> None:
-    import re
-
     errors: dict[str, list[str]] = {}
     if not re.fullmatch(SLUG_RE, slug or ""):
         errors["slug"] = [

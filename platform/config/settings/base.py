@@ -209,7 +209,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.openapi.QualifiedNameAutoSchema",
     "DEFAULT_PAGINATION_CLASS": "core.api.Pagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "core.api.exception_handler",
@@ -234,6 +234,8 @@ SPECTACULAR_SETTINGS = {
         "ReportingPeriodKindEnum": "journal.structure.models.ReportingPeriod.Kind",
         "ScheduleBreakKindEnum": "journal.structure.models.ScheduleBreak.Kind",
         "MovementKindEnum": "journal.roster.models.Movement.Kind",
+        "SchoolStatusEnum": "tenants.models.School.Status",
+        "RegulationVersionStatusEnum": "catalog.models.RegulationVersion.Status",
     },
 }
 
