@@ -110,6 +110,16 @@ urlpatterns = [
         reg.SubstitutionGrantApi.as_view(),
         name="substitution-grant",
     ),
+    path(
+        "register/lessons/<int:lesson_id>/files/",
+        reg.HomeworkFileListApi.as_view(),
+        name="homework-file-list",
+    ),
+    path(
+        "register/lessons/<int:lesson_id>/files/upload/",
+        reg.HomeworkFileUploadApi.as_view(),
+        name="homework-file-upload",
+    ),
     path("register/lessons/<int:lesson_id>/marks/", reg.MarksSaveApi.as_view(), name="marks-save"),
     path(
         "register/lessons/<int:lesson_id>/attendance/",

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -19,7 +21,7 @@ from journal.access import (
     scope_for,
 )
 from journal.register import selectors, services
-from journal.register.models import Lesson, PeriodMark
+from journal.register.models import HomeworkAttachment, Lesson, PeriodMark
 from journal.roster.models import Pupil
 from journal.roster.selectors import visible_pupils_q
 from journal.structure.models import ReportingPeriod, StaffMember, TeachingAssignment
@@ -111,6 +113,53 @@ class LessonUpdateApi(JournalApiView):
         lesson = selectors.lesson_for_writing(lesson_id=lesson_id, for_user=request.user)
         lesson = services.lesson_update(lesson=lesson, by=request.user, **data.validated_data)
         return Response(LessonOutput(lesson).data)
+
+
+class HomeworkFileOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    lesson_id = serializers.IntegerField()
+    name = serializers.CharField(source="original_name", help_text="Имя файла")
+    content_type = serializers.CharField()
+    size = serializers.IntegerField(help_text="Размер, байт")
+    sha256 = serializers.CharField()
+    uploaded_at = serializers.DateTimeField()
+    url = serializers.SerializerMethodField(help_text="Скачать (с проверкой прав)")
+
+    def get_url(self, obj: HomeworkAttachment) -> str:
+        return reverse("diary:homework_file", args=[obj.lesson_id, obj.pk])
+
+
+class HomeworkFileListApi(JournalApiView):
+    @extend_schema(
+        responses=HomeworkFileOutput(many=True),
+        summary="Файлы домашнего задания урока (LES-1)",
+    )
+    def get(self, request: Request, lesson_id: int) -> Response:
+        files = selectors.homework_attachment_list(lesson_id=lesson_id, for_user=request.user)
+        return Response(HomeworkFileOutput(files, many=True).data)
+
+
+class HomeworkFileUploadApi(JournalApiView):
+    parser_classes = [MultiPartParser, FormParser]
+
+    class Input(serializers.Serializer):
+        file = serializers.FileField(
+            help_text="PDF, изображение, документ Office/OpenDocument, RTF или текст"
+        )
+
+    @extend_schema(
+        request={"multipart/form-data": Input},
+        responses={201: HomeworkFileOutput},
+        summary="Прикрепить файл к домашнему заданию (LES-1)",
+    )
+    def post(self, request: Request, lesson_id: int) -> Response:
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        lesson = selectors.lesson_for_writing(lesson_id=lesson_id, for_user=request.user)
+        attachment = services.homework_attachment_add(
+            lesson=lesson, upload=data.validated_data["file"], by=request.user
+        )
+        return Response(HomeworkFileOutput(attachment).data, status=status.HTTP_201_CREATED)
 
 
 class SubstitutionGrantApi(JournalApiView):

@@ -7,9 +7,11 @@ DELETE and TRUNCATE. A mistake is mended by a `MarkCorrection` row (MRK-2).
 
 from __future__ import annotations
 
+import uuid
+
 import pgtrigger
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
 
 from core.models import TimeStampedModel
@@ -224,4 +226,38 @@ class Attendance(JournalModel):
         verbose_name_plural = "посещаемость"
         constraints = [
             models.UniqueConstraint(fields=["lesson", "pupil"], name="attendance_unique"),
+        ]
+
+
+def homework_upload_to(instance: HomeworkAttachment, filename: str) -> str:
+    """`<schema>/homework/<lesson id>/<uuid>`: each school's files under its own folder.
+
+    The name on disk never comes from the user (no traversal, no clashes); the original
+    name is kept in the row and used only in the download's Content-Disposition.
+    """
+    schema = str(getattr(connection, "schema_name", ""))
+    if not schema or schema == "public":
+        raise ValueError("Homework files belong to a school: no school schema is active.")
+    return f"{schema}/homework/{instance.lesson_id}/{uuid.uuid4().hex}"
+
+
+class HomeworkAttachment(JournalModel):
+    """A file attached to a lesson's homework (LES-1). Never served by a public URL: only
+    through the lesson's read check (`selectors.homework_attachment_for_reading`)."""
+
+    lesson = models.ForeignKey(Lesson, models.CASCADE, related_name="homework_files")
+    file = models.FileField("файл", upload_to=homework_upload_to, max_length=300)
+    original_name = models.CharField("имя файла", max_length=255)
+    content_type = models.CharField("тип", max_length=100)
+    size = models.PositiveIntegerField("размер, байт")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField("загружен", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "файл домашнего задания"
+        verbose_name_plural = "файлы домашних заданий"
+        ordering = ["uploaded_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(size__gt=0), name="homework_file_not_empty"),
         ]

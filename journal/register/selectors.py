@@ -16,7 +16,14 @@ from catalog.selectors import current_rules
 from journal.access import Scope, scope_for
 from journal.audit.services import access_log
 from journal.register import grading
-from journal.register.models import Attendance, Lesson, Mark, MarkCorrection, WorkKind
+from journal.register.models import (
+    Attendance,
+    HomeworkAttachment,
+    Lesson,
+    Mark,
+    MarkCorrection,
+    WorkKind,
+)
 from journal.register.services import effective_value, work_kinds_ensure
 from journal.roster.models import ClassMembership, Pupil
 from journal.roster.selectors import visible_pupils_q
@@ -404,3 +411,94 @@ def mark_for_correction(*, mark_id: int, for_user: Any) -> Mark:
     if mark is None:
         raise Http404
     return mark
+
+
+# ---------------------------------------------------------------- homework files (LES-1)
+
+
+def readable_lessons_q(scope: Scope) -> Q:
+    """Lessons whose topic and homework the scope may read: staff who read the assignment's
+    journal and a substitute granted the lesson (as `lesson_for_writing`); a pupil and a
+    parent (consent in force) the lessons that teach the pupil — the class's whole-class
+    assignments and the pupil's subgroups (the diary's rule)."""
+    q = Q(id__in=scope.substitute_lesson_ids)
+    if scope.is_staff:
+        q |= Q(assignment__in=TeachingAssignment.objects.filter(readable_assignments_q(scope)))
+    pupil_ids = scope.personal_pupil_ids
+    if pupil_ids:
+        q |= Q(
+            assignment__in=TeachingAssignment.objects.filter(
+                Q(
+                    class_group_id__in=Pupil.objects.filter(id__in=pupil_ids).values(
+                        "class_group_id"
+                    )
+                )
+                & (
+                    Q(subgroup__isnull=True)
+                    | Q(
+                        subgroup_id__in=SubgroupMember.objects.filter(
+                            pupil_id__in=pupil_ids
+                        ).values("subgroup_id")
+                    )
+                )
+            )
+        )
+    return q
+
+
+def homework_attachment_list(*, lesson_id: int, for_user: Any) -> list[HomeworkAttachment]:
+    """The files of a lesson's homework, for whoever may read the lesson (else 404)."""
+    scope = scope_for(for_user)
+    if not Lesson.objects.filter(readable_lessons_q(scope), id=lesson_id).exists():
+        raise Http404
+    return list(
+        HomeworkAttachment.objects.filter(lesson_id=lesson_id).order_by("uploaded_at", "id")
+    )
+
+
+def homework_attachment_for_reading(
+    *, lesson_id: int, attachment_id: int, for_user: Any
+) -> HomeworkAttachment:
+    """One homework file, if the user may read its lesson; 404 otherwise (another class's
+    parent, another school's ids, a file of another lesson). One query after the scope.
+
+    Not written to the access log: a homework file is the teacher's material, not a pupil's
+    data (ROLE-4 logs reads of pupils' data; the diary's homework text is not logged either).
+    """
+    scope = scope_for(for_user)
+    attachment = (
+        HomeworkAttachment.objects.filter(
+            lesson__in=Lesson.objects.filter(readable_lessons_q(scope)),
+            lesson_id=lesson_id,
+            id=attachment_id,
+        )
+        .select_related("lesson")
+        .first()
+    )
+    if attachment is None:
+        raise Http404
+    return attachment
+
+
+def homework_attachment_for_removal(
+    *, lesson_id: int, attachment_id: int, for_user: Any
+) -> HomeworkAttachment:
+    """A file of a lesson the user may see as staff (else 404); the service checks the
+    right to write the lesson."""
+    lesson = lesson_for_writing(lesson_id=lesson_id, for_user=for_user)
+    attachment = HomeworkAttachment.objects.filter(lesson=lesson, id=attachment_id).first()
+    if attachment is None:
+        raise Http404
+    attachment.lesson = lesson
+    return attachment
+
+
+def homework_files_by_lesson(lesson_ids: list[int]) -> dict[int, list[HomeworkAttachment]]:
+    """Files of lessons the caller has already checked the user may read. One query."""
+    result: dict[int, list[HomeworkAttachment]] = defaultdict(list)
+    if lesson_ids:
+        for item in HomeworkAttachment.objects.filter(lesson_id__in=lesson_ids).order_by(
+            "uploaded_at", "id"
+        ):
+            result[item.lesson_id].append(item)
+    return dict(result)

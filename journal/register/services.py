@@ -6,12 +6,16 @@ Every rule of the adopted regulation comes from `catalog.selectors.current_rules
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
@@ -26,6 +30,7 @@ from journal.audit.services import access_log
 from journal.planning.models import ThematicPlanItem
 from journal.register.models import (
     Attendance,
+    HomeworkAttachment,
     Lesson,
     Mark,
     MarkCorrection,
@@ -645,3 +650,162 @@ def attendance_reason_set(
     attendance.save(update_fields=["code", "reason_by", "reason_note", "updated_at"])
     access_log(user=by, action="change", what="register.attendance_reason", pupil_ids=[pupil.pk])
     return attendance
+
+
+# ---------------------------------------------------------------- homework files (LES-1)
+
+# Extension → (content type, signatures of the first bytes; empty: a text check instead).
+_OLE = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",)
+_ZIP = (b"PK\x03\x04",)
+HOMEWORK_FILE_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
+    "pdf": ("application/pdf", (b"%PDF-",)),
+    "png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
+    "jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    "jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    "gif": ("image/gif", (b"GIF87a", b"GIF89a")),
+    "webp": ("image/webp", (b"RIFF",)),
+    "doc": ("application/msword", _OLE),
+    "xls": ("application/vnd.ms-excel", _OLE),
+    "ppt": ("application/vnd.ms-powerpoint", _OLE),
+    "docx": (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        _ZIP,
+    ),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", _ZIP),
+    "pptx": (
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        _ZIP,
+    ),
+    "odt": ("application/vnd.oasis.opendocument.text", _ZIP),
+    "ods": ("application/vnd.oasis.opendocument.spreadsheet", _ZIP),
+    "odp": ("application/vnd.oasis.opendocument.presentation", _ZIP),
+    "rtf": ("application/rtf", (b"{\\rtf",)),
+    "txt": ("text/plain", ()),
+}
+_SNIFF_BYTES = 4096
+_UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f\"<>:|?*]")
+
+
+def homework_file_name(raw: str) -> str:
+    """The user's file name made safe to show and to put in Content-Disposition: the last
+    path component only (no `../`, no folders of the uploader's disk), no control
+    characters or quotes, at most 200 characters with the extension kept."""
+    name = (raw or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = _UNSAFE_NAME.sub("_", name).strip().lstrip(".").strip()
+    if len(name) > 200:
+        stem, dot, ext = name.rpartition(".")
+        name = (stem[: 200 - len(ext) - 1] + "." + ext) if dot and len(ext) <= 10 else name[:200]
+    return name or "файл"
+
+
+def _sniff_ok(ext: str, head: bytes) -> bool:
+    _ctype, signatures = HOMEWORK_FILE_TYPES[ext]
+    if ext == "webp":
+        return head[:4] == b"RIFF" and head[8:12] == b"WEBP"
+    if signatures:
+        return any(head.startswith(sig) for sig in signatures)
+    return b"\x00" not in head  # plain text: no NUL bytes in the first block
+
+
+def _homework_refusal(rules: Rules, lesson: Lesson) -> str | None:
+    """LES-3 and the lesson's window, the same rules as the homework text (lesson_update)."""
+    if _grade_without_marks(rules, lesson):
+        return (
+            f"В {lesson.assignment.class_group.grade} классе (безотметочное обучение) "
+            "домашние задания не задаются."
+        )
+    if entry_window(rules, lesson.date, timezone.now()) == "closed":
+        return "Срок внесения домашнего задания к этому уроку истёк."
+    return None
+
+
+@transaction.atomic
+def homework_attachment_add(*, lesson: Lesson, upload: UploadedFile, by: Any) -> HomeworkAttachment:
+    """Attach a file to the lesson's homework (LES-1), stored in the school's own folder.
+
+    Only who may write the lesson (its teacher or a granted substitute); not in a grade
+    taught without marks (LES-3) nor after the lesson's window closed; at most
+    HOMEWORK_FILE_MAX_BYTES and HOMEWORK_FILES_PER_LESSON files; a PDF, an image, an office
+    document or plain text whose first bytes match its extension. Nothing is written when
+    refused.
+    """
+    scope = scope_for(by)
+    _require_lesson_writer(scope, lesson)
+    refusal = _homework_refusal(current_rules(), lesson)
+    if refusal:
+        raise ValidationError({"file": [refusal]})
+    name = homework_file_name(upload.name or "")
+    ext = name.rpartition(".")[2].lower() if "." in name else ""
+    limit = settings.HOMEWORK_FILE_MAX_BYTES
+    size = upload.size or 0
+    if ext not in HOMEWORK_FILE_TYPES:
+        raise ValidationError(
+            {
+                "file": [
+                    "Можно прикрепить PDF, изображение (JPG, PNG, GIF, WEBP), документ "
+                    "Word/Excel/PowerPoint/OpenDocument, RTF или текстовый файл."
+                ]
+            }
+        )
+    if size == 0:
+        raise ValidationError({"file": ["Файл пустой."]})
+    if size > limit:
+        raise ValidationError(
+            {"file": [f"Файл слишком большой: не более {limit / 1024 / 1024:g} МБ."]}
+        )
+    upload.seek(0)
+    head = upload.read(_SNIFF_BYTES)
+    if not _sniff_ok(ext, head):
+        raise ValidationError(
+            {"file": [f"Содержимое файла не похоже на {ext.upper()}: проверьте файл."]}
+        )
+    # Lock the lesson row: two uploads at once must not both pass the per-lesson limit.
+    Lesson.objects.select_for_update().filter(pk=lesson.pk).first()
+    if HomeworkAttachment.objects.filter(lesson=lesson).count() >= (
+        settings.HOMEWORK_FILES_PER_LESSON
+    ):
+        raise ValidationError(
+            {
+                "file": [
+                    f"К уроку можно прикрепить не более {settings.HOMEWORK_FILES_PER_LESSON} "
+                    "файлов."
+                ]
+            }
+        )
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    attachment = HomeworkAttachment(
+        lesson=lesson,
+        original_name=name,
+        content_type=HOMEWORK_FILE_TYPES[ext][0],
+        size=size,
+        sha256=digest.hexdigest(),
+        uploaded_by=by,
+    )
+    attachment.file.save("upload", upload, save=False)
+    stored = attachment.file.name
+    try:
+        attachment.save()
+    except Exception:
+        attachment.file.storage.delete(stored)
+        raise
+    # An outer transaction rolled back after this point leaves an orphan file (no row
+    # points at it, so it is never served); the row save failing here removes it at once.
+    return attachment
+
+
+@transaction.atomic
+def homework_attachment_remove(*, attachment: HomeworkAttachment, by: Any) -> None:
+    """Remove a homework file: the row now, the file once the transaction commits.
+
+    Who may write the lesson may remove its files at any time (a file attached by mistake
+    must be removable even after the lesson's window closed).
+    """
+    lesson = attachment.lesson
+    _require_lesson_writer(scope_for(by), lesson)
+    storage, name = attachment.file.storage, attachment.file.name
+    attachment.delete()
+    transaction.on_commit(lambda: storage.delete(name))

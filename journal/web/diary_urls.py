@@ -11,4 +11,10 @@ app_name = "diary"
 
 urlpatterns = [
     path("diary/", views.diary, name="index"),
+    # Homework files: read by staff, pupils and parents alike (the view checks the lesson).
+    path(
+        "lessons/<int:lesson_id>/files/<int:attachment_id>/",
+        views.homework_file,
+        name="homework_file",
+    ),
 ]

@@ -43,6 +43,14 @@ class LessonForm(forms.Form):
     )
 
 
+class HomeworkFileForm(forms.Form):
+    file = forms.FileField(
+        label="Файл к домашнему заданию",
+        help_text="PDF, изображение, документ Word/Excel/PowerPoint/OpenDocument, RTF или текст.",
+        error_messages={"required": "Выберите файл.", "empty": "Файл пустой."},
+    )
+
+
 class CorrectionForm(forms.Form):
     new_value = forms.TypedChoiceField(
         label="Новая отметка",

@@ -14,6 +14,16 @@ urlpatterns = [
     path("journals/<int:assignment_id>/", views.grid, name="grid"),
     path("lessons/<int:lesson_id>/", views.lesson, name="lesson"),
     path("lessons/<int:lesson_id>/save/", views.lesson_save, name="lesson_save"),
+    path(
+        "lessons/<int:lesson_id>/files/upload/",
+        views.homework_file_upload,
+        name="homework_file_upload",
+    ),
+    path(
+        "lessons/<int:lesson_id>/files/<int:attachment_id>/remove/",
+        views.homework_file_remove,
+        name="homework_file_remove",
+    ),
     path("marks/<int:mark_id>/correct/", views.mark_correct, name="mark_correct"),
     path("control/", views.control, name="control"),
     path("class/day/", views.class_day, name="class_day"),

@@ -8,13 +8,14 @@ import json
 import re
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.db.models import prefetch_related_objects
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -33,6 +34,7 @@ from journal.web import selectors
 from journal.web.forms import (
     AttendanceReasonForm,
     CorrectionForm,
+    HomeworkFileForm,
     LessonForm,
     LessonSaveInput,
     PlanImportForm,
@@ -132,6 +134,16 @@ def grid(request: HttpRequest, assignment_id: int) -> HttpResponse:
 @school_page
 def lesson(request: HttpRequest, lesson_id: int) -> HttpResponse:
     page = selectors.lesson_page(lesson_id=lesson_id, for_user=request.user)
+    return _lesson_response(request, page)
+
+
+def _lesson_response(
+    request: HttpRequest,
+    page: selectors.LessonPage,
+    *,
+    upload_form: HomeworkFileForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     lsn = page.lesson
     initial = {
         "topic": lsn.topic,
@@ -139,9 +151,9 @@ def lesson(request: HttpRequest, lesson_id: int) -> HttpResponse:
         "work_topic": lsn.work_topic,
         "homework": lsn.homework,
     }
-    form = LessonForm(request.POST or None, initial=initial)
-    status = 200
-    if request.method == "POST":
+    posted = request.method == "POST" and upload_form is None
+    form = LessonForm(request.POST if posted else None, initial=initial)
+    if posted:
         if not page.may_write:
             raise PermissionDenied
         if form.is_valid():
@@ -161,9 +173,73 @@ def lesson(request: HttpRequest, lesson_id: int) -> HttpResponse:
             "form": form,
             "correction_form": CorrectionForm(),
             "scale": ",".join(str(v) for v in current_rules().mark_scale),
+            "upload_form": upload_form or HomeworkFileForm(),
+            "homework_files": reg_selectors.homework_files_by_lesson([lsn.pk]).get(lsn.pk, []),
         },
         status=status,
     )
+
+
+@require_POST
+@school_page
+def homework_file_upload(request: HttpRequest, lesson_id: int) -> HttpResponse:
+    """Attach a file to the lesson's homework; a refusal keeps the page with the reason."""
+    page = selectors.lesson_page(lesson_id=lesson_id, for_user=request.user)
+    if not page.may_write:
+        raise PermissionDenied
+    form = HomeworkFileForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            reg_services.homework_attachment_add(
+                lesson=page.lesson, upload=form.cleaned_data["file"], by=request.user
+            )
+        except (ValidationError, ApplicationError) as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, "Файл прикреплён к домашнему заданию.")
+            return redirect("web:lesson", lesson_id=page.lesson.pk)
+    return _lesson_response(request, page, upload_form=form, status=400)
+
+
+@require_POST
+@school_page
+def homework_file_remove(request: HttpRequest, lesson_id: int, attachment_id: int) -> HttpResponse:
+    attachment = reg_selectors.homework_attachment_for_removal(
+        lesson_id=lesson_id, attachment_id=attachment_id, for_user=request.user
+    )
+    try:
+        reg_services.homework_attachment_remove(attachment=attachment, by=request.user)
+    except (ValidationError, ApplicationError) as exc:
+        messages.error(
+            request, exc.message if isinstance(exc, ApplicationError) else " ".join(exc.messages)
+        )
+    else:
+        messages.success(request, f"Файл «{attachment.original_name}» удалён.")
+    return redirect("web:lesson", lesson_id=lesson_id)
+
+
+@school_page
+def homework_file(request: HttpRequest, lesson_id: int, attachment_id: int) -> HttpResponse:
+    """A homework file, for whoever may read the lesson (404 otherwise), always as a
+    download: never rendered by the browser in the school's origin."""
+    attachment = reg_selectors.homework_attachment_for_reading(
+        lesson_id=lesson_id, attachment_id=attachment_id, for_user=request.user
+    )
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    # A streaming response: `school_page` is typed for pages, Django serves either.
+    return cast(HttpResponse, response)
 
 
 def _json_errors(exc: ValidationError | ApplicationError, status: int = 400) -> JsonResponse:
@@ -287,6 +363,9 @@ def diary(request: HttpRequest) -> HttpResponse:
         raise Http404
     week = _monday(_date_param(request, "week", timezone.localdate()))
     days = selectors.diary_week(pupil=child, week_start=week)
+    # Homework files next to the homework: one query for the week's lessons (the diary
+    # shows lessons that teach this child, which is the files' read rule too).
+    prefetch_related_objects([x.lesson for d in days for x in d.lessons], "homework_files")
     progress = selectors.diary_progress(
         pupil=child, period_id=_int_param(request, "period"), for_user=request.user
     )

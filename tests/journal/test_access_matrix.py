@@ -173,6 +173,27 @@ def split_payload(world: World) -> dict[str, Any]:
     }
 
 
+def add_homework_file(world: World) -> None:
+    from journal.register.models import HomeworkAttachment
+
+    # A row is enough for the list (nothing reads the file itself here).
+    HomeworkAttachment.objects.create(
+        lesson=world.lesson_today,
+        file=f"school1/homework/{world.lesson_today.pk}/matrix",
+        original_name="задание.pdf",
+        content_type="application/pdf",
+        size=9,
+        sha256="0" * 64,
+        uploaded_by=world.users["teacher"],
+    )
+
+
+def homework_upload(world: World) -> dict[str, Any]:
+    f = io.BytesIO(b"%PDF-1.4\n% homework\n")
+    f.name = "задание.pdf"
+    return {"file": f}
+
+
 B = "/api/v1/"
 ENDPOINTS = [
     Endpoint(
@@ -366,6 +387,22 @@ ENDPOINTS = [
         lambda w: B + f"register/lessons/{w.lesson_today.pk}/substitution/",
         {"director", "deputy"},
         payload=lambda w: {"substitute_id": staff_id(w, "substitute_no_grant")},
+    ),
+    Endpoint(
+        "homework-file-list",
+        "get",
+        lambda w: B + f"register/lessons/{w.lesson_today.pk}/files/",
+        READS_MATH_5A | {"pupil", "parent"},
+        setup=add_homework_file,
+        list_result=True,
+    ),
+    Endpoint(
+        "homework-file-upload",
+        "post",
+        lambda w: B + f"register/lessons/{w.lesson_today.pk}/files/upload/",
+        {"teacher"},
+        payload=homework_upload,
+        multipart=True,
     ),
     Endpoint(
         "marks-save",

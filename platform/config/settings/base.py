@@ -198,6 +198,12 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Uploaded files (homework attachments) live under MEDIA_ROOT, one folder per school schema.
+# There is deliberately no MEDIA_URL route: files are served only through a view that
+# checks the reader's right to the lesson ("files are stored per school").
+MEDIA_ROOT = env("MEDIA_ROOT", str(REPO_ROOT / ".data" / "media")) or ""
+HOMEWORK_FILE_MAX_BYTES = int(env("HOMEWORK_FILE_MAX_BYTES", str(10 * 1024 * 1024)) or 0)
+HOMEWORK_FILES_PER_LESSON = int(env("HOMEWORK_FILES_PER_LESSON", "10") or 0)
 # Static files are the same for every school; whitenoise serves them from the app
 # directories without collectstatic when DEBUG-less dev servers run (`make demo`).
 WHITENOISE_USE_FINDERS = True
@@ -393,5 +399,6 @@ LEARNER_READ_URL_NAMES = [
     "journal:pupil-list",
     "journal:pupil-detail",
     "journal:pupil-progress",
+    "journal:homework-file-list",
 ]
 LEARNER_READ_NAMESPACES = ["diary"]

@@ -11,6 +11,7 @@ SECRET_KEY = env("DJANGO_SECRET_KEY") or "dev-only-insecure-key-not-for-producti
 init_sentry()
 STATIC_ROOT = REPO_ROOT / ".data" / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+MEDIA_ROOT = env("MEDIA_ROOT") or str(REPO_ROOT / ".data" / "media")
 # No collectstatic step for the demo: plain storage, files found in the apps by whitenoise.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

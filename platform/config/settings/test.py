@@ -50,6 +50,9 @@ CELERY_RESULT_BACKEND = redis_db(13 - 3 * TEST_RUN_SLOT)
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {"anon": "100000/min", "user": "100000/min"}
 STATIC_ROOT = REPO_ROOT / ".data" / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# Uploads of a test run stay in its slot's own folder (tests that check files on disk point
+# MEDIA_ROOT at a temporary directory of their own).
+MEDIA_ROOT = str(REPO_ROOT / ".data" / "media" / f"test-{TEST_RUN_SLOT}")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
