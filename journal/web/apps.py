@@ -45,4 +45,7 @@ class WebConfig(AppConfig):
         register(NavItem("Нагрузка", "web:manage_assignments", structure, "school", order=54))
         register(NavItem("Расписание", "web:manage_timetable", structure, "school", order=55))
         register(NavItem("Учебный год", "web:manage_years", admins, "school", order=56))
+        register(NavItem("Звонки", "web:manage_bells", admins, "school", order=57))
+        register(NavItem("Каникулы, карантин", "web:manage_breaks", admins, "school", order=58))
+        register(NavItem("Движение, согласия", "web:manage_movement", admins, "school", order=59))
         register(NavItem("Положение об ЭЖ", "regulation", (), "school", order=90))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
+from journal.web import manage_more_views as more
 from journal.web import manage_views as views
 
 urlpatterns = [
@@ -17,4 +18,10 @@ urlpatterns = [
     path("assignments/", views.assignments, name="manage_assignments"),
     path("timetable/", views.timetable, name="manage_timetable"),
     path("years/", views.years, name="manage_years"),
+    path("bells/", more.bells, name="manage_bells"),
+    path("breaks/", more.breaks, name="manage_breaks"),
+    path("movement/", more.movement, name="manage_movement"),
+    path("pupils/<int:pupil_id>/", more.pupil, name="manage_pupil"),
+    path("pupils/<int:pupil_id>/move/", more.pupil_move, name="manage_pupil_move"),
+    path("pupils/<int:pupil_id>/consent/", more.pupil_consent, name="manage_pupil_consent"),
 ]
