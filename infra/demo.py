@@ -86,6 +86,10 @@ Logins (password for all: demo-2026):
   each school:  admin (директор, администратор ЭЖ), demo_director (директор),
                 zavuch (заместитель директора), admin_ej (администратор ЭЖ),
                 secretar (секретарь), teacher0000, teacher0100 (учителя)
+Second factor (operator, director, deputy, journal admin): instead of an app,
+  .venv/bin/python platform/manage.py demo_code operator
+  .venv/bin/python platform/manage.py demo_code zavuch --school school1
+Parents and pupils sign in through Госуслуги (an OpenID Connect provider set in SSO_*).
 Ctrl-C stops web, worker and beat.
 """,
         flush=True,

@@ -31,6 +31,14 @@ PUBLIC_USERS = [
 ]
 
 
+def ensure_demo_device(user: User) -> None:
+    """A confirmed TOTP device, so privileged demo users sign in with `demo_code`."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        TOTPDevice.objects.create(user=user, name="Демо", confirmed=True)
+
+
 def _ensure_user(username: str, role: str, first: str, last: str) -> None:
     user, _ = User.objects.get_or_create(
         username=username, defaults={"first_name": first, "last_name": last}
@@ -39,6 +47,7 @@ def _ensure_user(username: str, role: str, first: str, last: str) -> None:
     user.must_change_password = False
     user.save()
     user.groups.add(Group.objects.get(name=role))
+    ensure_demo_device(user)
 
 
 class Command(BaseCommand):
@@ -67,10 +76,12 @@ class Command(BaseCommand):
                 admin.set_password(DEMO_PASSWORD)
                 admin.must_change_password = False
                 admin.save()
+                ensure_demo_device(admin)
                 if "demo_seed_journal" in commands:
                     call_command("demo_seed_journal", pupils=25, weeks=3)
                     for user in User.objects.filter(username__in=JOURNAL_LOGINS):
                         user.set_password(DEMO_PASSWORD)
                         user.must_change_password = False
                         user.save()
+                        ensure_demo_device(user)
         self.stdout.write(self.style.SUCCESS("demo municipality ready"))
