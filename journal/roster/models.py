@@ -84,6 +84,16 @@ class Consent(JournalModel):
     recorded_at = models.DateTimeField("когда внесено", auto_now_add=True)
     scan_reference = models.CharField("скан (ссылка, номер)", max_length=300)
     revoked_on = models.DateField("отозвано", null=True, blank=True)
+    revocation_reason = models.CharField("основание отзыва", max_length=300, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="кто внёс отзыв",
+    )
+    revoked_at = models.DateTimeField("когда внесён отзыв", null=True, blank=True)
 
     class Meta:
         verbose_name = "согласие"

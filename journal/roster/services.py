@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
 from accounts import roles
@@ -234,4 +235,39 @@ def consent_record(
         recorded_by=by,
     )
     access_log(user=by, action="change", what="roster.consent", pupil_ids=[pupil.pk])
+    return consent
+
+
+@transaction.atomic
+def consent_revoke(*, consent: Consent, revoked_on: dt.date, reason: str, by: Any) -> Consent:
+    """The parent withdrew the written consent (SET-5): the date, the basis (their written
+    statement) and who recorded it are kept. From now on the pupil's data is closed to the
+    parents and to the pupil (the access scope counts only consent in force), and their
+    running sessions end (`identity_school.services.consent_revoked`)."""
+    consent = Consent.objects.select_for_update().select_related("pupil").get(pk=consent.pk)
+    pupil = consent.pupil
+    if not _may_manage_pupil(scope_for(by), pupil):
+        raise deny()
+    errors: dict[str, list[str]] = {}
+    if consent.revoked_on is not None:
+        errors["revoked_on"] = [f"Согласие уже отозвано {consent.revoked_on:%d.%m.%Y}."]
+    elif revoked_on > timezone.localdate():
+        errors["revoked_on"] = ["Дата отзыва не может быть в будущем."]
+    elif revoked_on < consent.signed_on:
+        errors["revoked_on"] = [
+            f"Дата отзыва раньше даты самого согласия ({consent.signed_on:%d.%m.%Y})."
+        ]
+    if not (reason or "").strip():
+        errors["reason"] = ["Укажите основание отзыва (заявление родителя: дата, номер)."]
+    if errors:
+        raise ValidationError(errors)
+    consent.revoked_on = revoked_on
+    consent.revocation_reason = reason.strip()
+    consent.revoked_by = by
+    consent.revoked_at = timezone.now()
+    consent.save(update_fields=["revoked_on", "revocation_reason", "revoked_by", "revoked_at"])
+    access_log(user=by, action="change", what="roster.consent", pupil_ids=[pupil.pk])
+    from identity_school.services import consent_revoked
+
+    consent_revoked(pupil=pupil, by=by)
     return consent

@@ -481,3 +481,170 @@ def timetable_entry_create(
         slot=slot,
         room=room,
     )
+
+
+# ---------------------------------------------------------------- reporting periods (SET-1)
+
+_SHOWN_DATES = 5
+
+
+def _dates_outside(old: tuple[dt.date, dt.date], new: tuple[dt.date, dt.date]) -> Q:
+    """Days of the old range the new one no longer covers, as a Q on a `date` field."""
+    (old_start, old_end), (new_start, new_end) = old, new
+    in_old = Q(date__gte=old_start, date__lte=old_end)
+    return in_old & (Q(date__lt=new_start) | Q(date__gt=new_end))
+
+
+@transaction.atomic
+def reporting_period_update(
+    *, period: ReportingPeriod, starts_on: dt.date, ends_on: dt.date, by: Any
+) -> ReportingPeriod:
+    """Change the dates of a reporting period (SET-1).
+
+    Refused with a Russian error: the end before the start, dates outside the school year,
+    an overlap with another period of the year for the same grades, and a shortening that
+    would leave conducted lessons outside every period of their grade, or one of a period
+    with period marks already set (the marks were given for the old dates).
+    """
+    require_roles(scope_for(by), STRUCTURE_MANAGERS)
+    from journal.register.models import Lesson, PeriodMark
+
+    # One editor of a year's periods at a time: overlaps are checked against locked rows.
+    siblings = list(
+        ReportingPeriod.objects.select_for_update().filter(year_id=period.year_id).order_by("id")
+    )
+    current = next(p for p in siblings if p.pk == period.pk)
+    others = [p for p in siblings if p.pk != period.pk]
+    year = AcademicYear.objects.get(pk=period.year_id)
+    errors: dict[str, list[str]] = {}
+    if ends_on < starts_on:
+        errors["ends_on"] = ["Окончание периода раньше его начала."]
+    if starts_on < year.starts_on or ends_on > year.ends_on:
+        errors["starts_on"] = [
+            f"Период должен быть внутри учебного года {year.title} "
+            f"({year.starts_on:%d.%m.%Y}–{year.ends_on:%d.%m.%Y})."
+        ]
+    if errors:
+        raise ValidationError(errors)
+    clashes = [
+        p
+        for p in others
+        if p.grade_from <= current.grade_to
+        and current.grade_from <= p.grade_to
+        and p.starts_on <= ends_on
+        and starts_on <= p.ends_on
+    ]
+    if clashes:
+        errors["starts_on"] = [
+            f"Даты пересекаются с периодом «{p.title}» ({p.grade_from}–{p.grade_to} кл., "
+            f"{p.starts_on:%d.%m.%Y}–{p.ends_on:%d.%m.%Y})."
+            for p in clashes
+        ]
+        raise ValidationError(errors)
+    old, new = (current.starts_on, current.ends_on), (starts_on, ends_on)
+    shortened = starts_on > current.starts_on or ends_on < current.ends_on
+    if shortened:
+        marks = PeriodMark.objects.filter(period_id=current.pk).count()
+        if marks:
+            errors["ends_on"] = [
+                f"По периоду «{current.title}» уже выставлено итоговых отметок: {marks}. "
+                "Сократить период нельзя: отметки выставлены за прежние даты."
+            ]
+        lessons = Lesson.objects.filter(
+            _dates_outside(old, new),
+            assignment__year_id=current.year_id,
+            assignment__class_group__grade__gte=current.grade_from,
+            assignment__class_group__grade__lte=current.grade_to,
+        )
+        stranded = []
+        for lesson in lessons.select_related("assignment__class_group", "assignment__subject"):
+            grade = lesson.assignment.class_group.grade
+            if not any(
+                p.grade_from <= grade <= p.grade_to and p.starts_on <= lesson.date <= p.ends_on
+                for p in others
+            ):
+                stranded.append(lesson)
+        if stranded:
+            stranded.sort(key=lambda x: (x.date, x.slot, x.pk))
+            shown = ", ".join(
+                f"{x.date:%d.%m.%Y} {x.assignment.class_group.title} {x.assignment.subject.title}"
+                for x in stranded[:_SHOWN_DATES]
+            )
+            more = "…" if len(stranded) > _SHOWN_DATES else ""
+            errors.setdefault("ends_on", []).append(
+                f"Уроков окажется вне всех периодов: {len(stranded)} ({shown}{more}). "
+                "Сначала перенесите их или расширьте соседний период."
+            )
+        if errors:
+            raise ValidationError(errors)
+    current.starts_on, current.ends_on = starts_on, ends_on
+    current.save(update_fields=["starts_on", "ends_on"])
+    return current
+
+
+# ---------------------------------------------------------------- staff deactivation (SET-3)
+
+
+def _staff_locked(staff_member: StaffMember) -> StaffMember:
+    return StaffMember.objects.select_for_update().select_related("user").get(pk=staff_member.pk)
+
+
+def _director_rule(scope: Any, member: StaffMember) -> None:
+    """As when appointing one: only a director or the journal administrator acts on a director."""
+    if member.user.groups.filter(name=roles.DIRECTOR).exists() and not scope.has(
+        roles.DIRECTOR, roles.JOURNAL_ADMIN
+    ):
+        raise ValidationError(
+            {
+                "staff": [
+                    "Отключить или вернуть директора может только директор или администратор ЭЖ."
+                ]
+            }
+        )
+
+
+@transaction.atomic
+def staff_member_deactivate(*, staff_member: StaffMember, by: Any) -> StaffMember:
+    """The member of staff no longer works here (SET-3): the card and the account become
+    inactive, so they cannot sign in and a running session ends; lessons, marks, classes and
+    every record they made stay. Refused for oneself and for the last working director."""
+    scope = scope_for(by)
+    require_roles(scope, ROSTER_MANAGERS)
+    member = _staff_locked(staff_member)
+    _director_rule(scope, member)
+    if member.user_id == getattr(by, "pk", None):
+        raise ValidationError({"staff": ["Нельзя отключить собственную учётную запись."]})
+    if not member.is_active:
+        raise ValidationError({"staff": [f"Сотрудник {member} уже отключён."]})
+    if member.user.groups.filter(name=roles.DIRECTOR).exists():
+        # Lock every director's card so two simultaneous requests cannot remove the last two.
+        directors = list(
+            StaffMember.objects.select_for_update(of=("self",))
+            .filter(user__groups__name=roles.DIRECTOR, is_active=True, user__is_active=True)
+            .values_list("pk", flat=True)
+        )
+        if not set(directors) - {member.pk}:
+            raise ValidationError(
+                {"staff": ["Нельзя отключить последнего работающего директора школы."]}
+            )
+    member.is_active = False
+    member.save(update_fields=["is_active", "updated_at"])
+    member.user.is_active = False
+    member.user.save(update_fields=["is_active"])
+    return member
+
+
+@transaction.atomic
+def staff_member_reactivate(*, staff_member: StaffMember, by: Any) -> StaffMember:
+    """Return a member of staff to work (SET-3): the card and the account are active again."""
+    scope = scope_for(by)
+    require_roles(scope, ROSTER_MANAGERS)
+    member = _staff_locked(staff_member)
+    _director_rule(scope, member)
+    if member.is_active and member.user.is_active:
+        raise ValidationError({"staff": [f"Сотрудник {member} уже работает."]})
+    member.is_active = True
+    member.save(update_fields=["is_active", "updated_at"])
+    member.user.is_active = True
+    member.user.save(update_fields=["is_active"])
+    return member

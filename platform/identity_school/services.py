@@ -263,6 +263,33 @@ def temporary_login_revoke(*, temporary_login: TemporaryLogin, by: Any) -> Tempo
     return temporary_login
 
 
+def consent_revoked(*, pupil: Pupil, by: Any) -> int:
+    """Called by `roster.services.consent_revoke` (SET-5): once the pupil has no consent in
+    force, running sessions of the pupil and of parents with no other child in force end.
+
+    SSO sessions end by themselves: `SsoSessionBackend.user_can_authenticate` re-checks
+    consent on every request. A temporary pupil login is revoked here (its password made
+    unusable), which ends a password session too. Returns how many logins were revoked.
+    """
+    from journal.roster.models import Consent
+
+    if Consent.objects.filter(pupil=pupil, revoked_on__isnull=True).exists():
+        return 0
+    revoked = 0
+    for record in TemporaryLogin.objects.select_for_update().filter(
+        pupil=pupil, revoked_at__isnull=True
+    ):
+        record.revoked_at = timezone.now()
+        record.revoked_by = by
+        record.save(update_fields=["revoked_at", "revoked_by"])
+        revoked += 1
+    if revoked:
+        user = pupil.user
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return revoked
+
+
 def temporary_login_first_use(*, temporary_login: TemporaryLogin) -> None:
     if temporary_login.first_used_at is None:
         TemporaryLogin.objects.filter(pk=temporary_login.pk, first_used_at__isnull=True).update(
