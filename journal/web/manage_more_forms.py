@@ -121,3 +121,17 @@ class ConsentForm(forms.Form):
     def __init__(self, *args: Any, guardians: QuerySet[Guardian], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["guardian"].queryset = guardians  # type: ignore[attr-defined]
+
+
+class PeriodDatesForm(forms.Form):
+    """The dates of one reporting period (SET-1); one form per period, prefixed by its id."""
+
+    starts_on = _date("Начало периода")
+    ends_on = _date("Окончание периода")
+
+
+class ConsentRevokeForm(forms.Form):
+    """The parent's written withdrawal of the consent (SET-5)."""
+
+    revoked_on = _date("Дата отзыва")
+    reason = _text("Основание (заявление родителя: дата, номер)", max_length=300)

@@ -7,8 +7,9 @@ managers (director, deputies, journal administrator) change bells and holidays; 
 managers record movement and consent. Everybody else gets 403; an object of another school
 is 404. The services' Russian errors go back on the form with a 400 that keeps the input.
 
-Not here, because the journal has no service for them yet: editing the dates of reporting
-periods, revoking a consent, deactivating a staff member.
+Also here: the dates of a year's reporting periods (the structure managers change them,
+SET-1) and revoking a consent (the roster managers and the class teacher's service rule;
+the parents and the pupil lose access at once and their sessions end, SET-5).
 """
 
 from __future__ import annotations
@@ -30,12 +31,14 @@ from journal.roster import services as roster
 from journal.roster.models import Consent, Guardian, Movement, Pupil
 from journal.structure import selectors as structure_selectors
 from journal.structure import services as structure
-from journal.structure.models import AcademicYear, ClassGroup, ScheduleBreak
+from journal.structure.models import AcademicYear, ClassGroup, ReportingPeriod, ScheduleBreak
 from journal.web.forms import apply_service_errors
 from journal.web.manage_more_forms import (
     BellScheduleForm,
     ConsentForm,
+    ConsentRevokeForm,
     MovementForm,
+    PeriodDatesForm,
     ScheduleBreakForm,
 )
 from journal.web.manage_views import (
@@ -106,6 +109,76 @@ def bells(request: HttpRequest) -> HttpResponse:
         },
         status=status,
     )
+
+
+# ---------------------------------------------------------------- reporting periods
+
+
+def _period_prefix(period: ReportingPeriod) -> str:
+    return f"p{period.pk}"
+
+
+@require_http_methods(["GET", "POST"])
+@school_page
+def year_periods(request: HttpRequest, year_id: int) -> HttpResponse:
+    """The reporting periods of a school year; the structure managers change their dates
+    (no overlap within the same grades, inside the year, no lessons or period marks left
+    outside every period, SET-1)."""
+    scope = _gate(request, ROSTER_MANAGERS)
+    year = structure_selectors.academic_year_get(year_id=year_id, for_user=request.user)
+    can_write = _may_write(scope, STRUCTURE_MANAGERS)
+    periods = list(ReportingPeriod.objects.filter(year=year).order_by("grade_from", "number"))
+    bound: tuple[int, PeriodDatesForm] | None = None
+    if request.method == "POST":
+        if not can_write:
+            raise PermissionDenied
+        period_id = _int_post(request, "period")
+        target = next((p for p in periods if p.pk == period_id), None)
+        if target is None:
+            raise Http404
+        form = PeriodDatesForm(request.POST, prefix=_period_prefix(target))
+        if form.is_valid():
+            try:
+                structure.reporting_period_update(
+                    period=target,
+                    starts_on=form.cleaned_data["starts_on"],
+                    ends_on=form.cleaned_data["ends_on"],
+                    by=request.user,
+                )
+            except SERVICE_ERRORS as exc:
+                apply_service_errors(form, exc)
+            else:
+                target.refresh_from_db()
+                messages.success(
+                    request,
+                    f"{target.title} ({target.grade_from}–{target.grade_to} кл.): "
+                    f"{target.starts_on:%d.%m.%Y}–{target.ends_on:%d.%m.%Y}.",
+                )
+                return redirect("web:manage_year_periods", year_id=year.pk)
+        bound = (target.pk, form)
+    rows = []
+    for p in periods:
+        form_for: PeriodDatesForm | None = None
+        if can_write:
+            if bound is not None and bound[0] == p.pk:
+                form_for = bound[1]
+            else:
+                form_for = PeriodDatesForm(
+                    prefix=_period_prefix(p),
+                    initial={"starts_on": p.starts_on, "ends_on": p.ends_on},
+                )
+        rows.append({"period": p, "form": form_for})
+    return render(
+        request,
+        "web/manage/more_periods.html",
+        {"year": year, "rows": rows, "can_write": can_write},
+        status=400 if bound is not None else 200,
+    )
+
+
+def _int_post(request: HttpRequest, name: str) -> int | None:
+    raw = str(request.POST.get(name, ""))
+    return int(raw) if raw.isdigit() else None
 
 
 # ---------------------------------------------------------------- holidays, quarantine
@@ -249,6 +322,7 @@ def _pupil_page(
     *,
     move_form: MovementForm | None = None,
     consent_form: ConsentForm | None = None,
+    revoke: tuple[int, ConsentRevokeForm] | None = None,
     status: int = 200,
 ) -> HttpResponse:
     movements = list(
@@ -257,7 +331,9 @@ def _pupil_page(
         )
     )
     consents = list(
-        pupil.consents.select_related("guardian__user", "recorded_by").order_by("-signed_on", "-id")
+        pupil.consents.select_related("guardian__user", "recorded_by", "revoked_by").order_by(
+            "-signed_on", "-id"
+        )
     )
     return render(
         request,
@@ -267,6 +343,16 @@ def _pupil_page(
             "movements": movements,
             "consents": consents,
             "consent_in_force": any(c.revoked_on is None for c in consents),
+            "revoke_forms": [
+                (
+                    c,
+                    revoke[1]
+                    if revoke is not None and revoke[0] == c.pk
+                    else ConsentRevokeForm(prefix=f"c{c.pk}"),
+                )
+                for c in consents
+                if c.revoked_on is None
+            ],
             "move_form": move_form or MovementForm(classes=_school_classes(request)),
             "consent_form": consent_form or ConsentForm(guardians=_guardians(pupil)),
         },
@@ -348,3 +434,31 @@ def pupil_consent(request: HttpRequest, pupil_id: int) -> HttpResponse:
             messages.success(request, f"Согласие на {target.user.full_name} внесено.")
             return redirect("web:manage_pupil", pupil_id=target.pk)
     return _pupil_page(request, target, consent_form=form, status=400)
+
+
+@require_POST
+@school_page
+def pupil_consent_revoke(request: HttpRequest, pupil_id: int, consent_id: int) -> HttpResponse:
+    """Record the parent's written withdrawal of a consent (SET-5): from then on the parents
+    and the pupil see nothing of the pupil and their running sessions end."""
+    target = _pupil(request, pupil_id)
+    consent = Consent.objects.filter(pk=consent_id, pupil=target).first()
+    if consent is None:
+        raise Http404
+    form = ConsentRevokeForm(request.POST, prefix=f"c{consent.pk}")
+    if form.is_valid():
+        v = form.cleaned_data
+        try:
+            roster.consent_revoke(
+                consent=consent, revoked_on=v["revoked_on"], reason=v["reason"], by=request.user
+            )
+        except SERVICE_ERRORS as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                f"Согласие на {target.user.full_name} отозвано с {v['revoked_on']:%d.%m.%Y}: "
+                "родители и обучающийся больше не видят данных.",
+            )
+            return redirect("web:manage_pupil", pupil_id=target.pk)
+    return _pupil_page(request, target, revoke=(consent.pk, form), status=400)

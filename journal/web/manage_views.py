@@ -205,6 +205,17 @@ def staff(request: HttpRequest) -> HttpResponse:
                 messages.success(request, f"Сотрудник {member} добавлен.")
                 return redirect("web:manage_staff")
         status = 400
+    return _staff_page(request, scope, form, status=status)
+
+
+def _staff_page(
+    request: HttpRequest,
+    scope: Scope,
+    form: StaffCreateForm,
+    *,
+    status: int = 200,
+    action_errors: list[str] | None = None,
+) -> HttpResponse:
     members = (
         StaffMember.objects.select_related("user")
         .prefetch_related("user__groups")
@@ -223,9 +234,53 @@ def staff(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "web/manage/staff.html",
-        {"rows": rows, "form": form, "can_write": _may_write(scope, ROSTER_MANAGERS)},
+        {
+            "rows": rows,
+            "form": form,
+            "can_write": _may_write(scope, ROSTER_MANAGERS),
+            "action_errors": action_errors or [],
+            "me": request.user.pk,
+        },
         status=status,
     )
+
+
+def _staff_switch(request: HttpRequest, staff_id: int, *, active: bool) -> HttpResponse:
+    scope = _gate(request, ROSTER_MANAGERS)
+    member = StaffMember.objects.select_related("user").filter(pk=staff_id).first()
+    if member is None:
+        raise Http404
+    service = structure.staff_member_reactivate if active else structure.staff_member_deactivate
+    try:
+        service(staff_member=member, by=request.user)
+    except SERVICE_ERRORS as exc:
+        problems = (
+            [m for ms in exc.message_dict.values() for m in ms]
+            if isinstance(exc, ValidationError)
+            else [exc.message]
+        )
+        return _staff_page(request, scope, StaffCreateForm(), status=400, action_errors=problems)
+    if active:
+        messages.success(request, f"Сотрудник {member} снова работает: вход открыт.")
+    else:
+        messages.success(
+            request, f"Сотрудник {member} отключён: вход закрыт, записи и история сохранены."
+        )
+    return redirect("web:manage_staff")
+
+
+@require_POST
+@school_page
+def staff_deactivate(request: HttpRequest, staff_id: int) -> HttpResponse:
+    """The member of staff no longer works here: the account is closed, history kept (SET-3)."""
+    return _staff_switch(request, staff_id, active=False)
+
+
+@require_POST
+@school_page
+def staff_reactivate(request: HttpRequest, staff_id: int) -> HttpResponse:
+    """Return a member of staff to work (SET-3)."""
+    return _staff_switch(request, staff_id, active=True)
 
 
 # ---------------------------------------------------------------- pupils and parents
