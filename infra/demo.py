@@ -83,9 +83,10 @@ def main() -> int:
   health          http://localhost:{PORT}/healthz   http://school1.localhost:{PORT}/readyz
 Logins (password for all: demo-2026):
   public host:  operator (муниципальный оператор), department (управление образования)
-  each school:  admin (директор, администратор ЭЖ), demo_director (директор),
+  each school:  admin (директор, администратор ЭЖ),
                 zavuch (заместитель директора), admin_ej (администратор ЭЖ),
-                secretar (секретарь), teacher0000, teacher0100 (учителя)
+                secretar (секретарь), teacher000 (учитель), teacher021 (учитель,
+                классный руководитель 5А)
 Second factor (operator, director, deputy, journal admin): instead of an app,
   .venv/bin/python platform/manage.py demo_code operator
   .venv/bin/python platform/manage.py demo_code zavuch --school school1

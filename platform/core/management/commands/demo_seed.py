@@ -24,7 +24,7 @@ DEMO_SCHOOLS = [
     ("school3", "МБОУ «Лицей № 3»", "Лицей № 3", "7830002293"),
 ]
 # Staff of the seeded journal who get the demo password (the seed itself sets none).
-JOURNAL_LOGINS = ["demo_director", "zavuch", "admin_ej", "secretar", "teacher0000", "teacher0100"]
+JOURNAL_LOGINS = ["zavuch", "admin_ej", "secretar", "teacher000", "teacher021"]
 PUBLIC_USERS = [
     ("operator", "operator", "Оператор", "Муниципальный"),
     ("department", "department", "Управление", "Образования"),
