@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import fcntl
+import tempfile
+from pathlib import Path
 from typing import IO
 
 from django.core.exceptions import ImproperlyConfigured
@@ -16,14 +18,16 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast in 
 # Concurrent test runs on one machine keep apart: each run holds a lock on one of
 # TEST_SLOTS slots and gets that slot's test database and Redis databases (slot s uses
 # Redis databases 15-3s, 14-3s, 13-3s; `make demo` uses 0-2). TEST_RUN_SLOT is only a
-# preference: a slot held by another run is skipped.
+# preference: a slot held by another run is skipped. The locks live in one machine-wide
+# folder (not the checkout's .data), so runs from several checkouts or worktrees against
+# the same servers never take the same slot.
 TEST_SLOTS = 5
 _held_slot_lock: list[IO[str]] = []
 
 
 def _claim_slot() -> int:
     preferred = int(env("TEST_RUN_SLOT", "0") or 0) % TEST_SLOTS
-    lock_dir = REPO_ROOT / ".data"
+    lock_dir = Path(tempfile.gettempdir()) / "edujournal-test-slots"
     lock_dir.mkdir(exist_ok=True)
     for offset in range(TEST_SLOTS):
         slot = (preferred + offset) % TEST_SLOTS
