@@ -136,10 +136,8 @@ def journal_grid(*, assignment_id: int, period_id: int, for_user: Any) -> Grid:
     """
     assignment, _scope = assignment_for_reading(assignment_id=assignment_id, for_user=for_user)
     period = _period_for(assignment, period_id)
-    members = ClassMembership.objects.filter(
-        Q(date_to__isnull=True) | Q(date_to__gte=period.starts_on),
-        class_group_id=assignment.class_group_id,
-        date_from__lte=period.ends_on,
+    members = ClassMembership.objects.overlapping(period.starts_on, period.ends_on).filter(
+        class_group_id=assignment.class_group_id
     )
     if assignment.subgroup_id:
         members = members.filter(
@@ -321,11 +319,9 @@ def attendance_daily(*, class_group_id: int, on_date: dt.date, for_user: Any) ->
     threshold = current_rules().systematic_absence_threshold
     pupils = list(
         Pupil.objects.filter(
-            id__in=ClassMembership.objects.filter(
-                Q(date_to__isnull=True) | Q(date_to__gte=on_date),
-                class_group_id=class_group_id,
-                date_from__lte=on_date,
-            ).values("pupil_id")
+            id__in=ClassMembership.objects.on(on_date)
+            .filter(class_group_id=class_group_id)
+            .values("pupil_id")
         )
         .select_related("user")
         .order_by("user__last_name", "user__first_name", "id")

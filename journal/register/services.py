@@ -17,7 +17,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
@@ -300,10 +300,8 @@ class MarkInput:
 def lesson_pupils(lesson: Lesson, *, with_exemption: bool = False) -> dict[int, bool]:
     """Pupils on the lesson's list that day (class or subgroup) → PE-exempt flag. One query."""
     assignment = lesson.assignment
-    memberships = ClassMembership.objects.filter(
-        Q(date_to__isnull=True) | Q(date_to__gte=lesson.date),
-        class_group_id=assignment.class_group_id,
-        date_from__lte=lesson.date,
+    memberships = ClassMembership.objects.on(lesson.date).filter(
+        class_group_id=assignment.class_group_id
     )
     if assignment.subgroup_id:
         memberships = memberships.filter(

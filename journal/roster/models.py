@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -100,8 +102,23 @@ class Consent(JournalModel):
         verbose_name_plural = "согласия"
 
 
+class ClassMembershipQuerySet(models.QuerySet["ClassMembership"]):
+    """The two questions asked of class membership, each answered in one place."""
+
+    def on(self, day: dt.date) -> ClassMembershipQuerySet:
+        """In the class on `day`: the class list as of a date (SET-4)."""
+        return self.filter(Q(date_to__isnull=True) | Q(date_to__gte=day), date_from__lte=day)
+
+    def overlapping(self, start: dt.date, end: dt.date) -> ClassMembershipQuerySet:
+        """In the class on at least one day of [start, end]: everyone a period's pages list,
+        including a pupil who arrived or left in the middle of it."""
+        return self.filter(Q(date_to__isnull=True) | Q(date_to__gte=start), date_from__lte=end)
+
+
 class ClassMembership(JournalModel):
     """The pupil was in this class from..to (inclusive); the basis of lists as of a date."""
+
+    objects = ClassMembershipQuerySet.as_manager()
 
     pupil = models.ForeignKey(Pupil, models.CASCADE, related_name="memberships")
     class_group = models.ForeignKey("structure.ClassGroup", models.PROTECT, related_name="members")

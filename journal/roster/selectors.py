@@ -87,11 +87,9 @@ def class_list_on(*, class_group_id: int, on_date: dt.date, for_user: Any) -> li
         raise Http404
     pupils = list(
         Pupil.objects.filter(
-            id__in=ClassMembership.objects.filter(
-                Q(date_to__isnull=True) | Q(date_to__gte=on_date),
-                class_group_id=class_group_id,
-                date_from__lte=on_date,
-            ).values("pupil_id")
+            id__in=ClassMembership.objects.on(on_date)
+            .filter(class_group_id=class_group_id)
+            .values("pupil_id")
         )
         .select_related("user")
         .order_by("user__last_name", "user__first_name", "id")
@@ -104,14 +102,3 @@ def class_list_on(*, class_group_id: int, on_date: dt.date, for_user: Any) -> li
         details={"class_group_id": class_group_id, "on": on_date.isoformat()},
     )
     return pupils
-
-
-def pupil_ids_in_class_between(
-    *, class_group_id: int, date_from: dt.date, date_to: dt.date
-) -> QuerySet[ClassMembership]:
-    """Memberships of the class overlapping [date_from, date_to] (one query when iterated)."""
-    return ClassMembership.objects.filter(
-        Q(date_to__isnull=True) | Q(date_to__gte=date_from),
-        class_group_id=class_group_id,
-        date_from__lte=date_to,
-    )

@@ -690,9 +690,10 @@ def journal_control(*, for_user: Any, date_from: dt.date, date_to: dt.date) -> l
             )
     # Pupils without marks / with one mark per assignment given in the range.
     members: dict[int, set[int]] = defaultdict(set)
-    for class_id, pupil_id in ClassMembership.objects.filter(
-        Q(date_to__isnull=True) | Q(date_to__gte=date_to), date_from__lte=date_to
-    ).values_list("class_group_id", "pupil_id"):
+    # The lists as of the range's last day: a pupil who left before it is not "without marks".
+    for class_id, pupil_id in ClassMembership.objects.on(date_to).values_list(
+        "class_group_id", "pupil_id"
+    ):
         members[class_id].add(pupil_id)
     subgroup_members: dict[int, set[int]] = defaultdict(set)
     for subgroup_id, pupil_id in SubgroupMember.objects.values_list("subgroup_id", "pupil_id"):
