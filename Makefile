@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 export PYTHONPATH := $(CURDIR):$(CURDIR)/platform
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install services services-down migrate demo test lint typecheck pytest bench browser clean
+.PHONY: install services services-down migrate demo test lint typecheck pytest test-dates bench browser clean
 
 $(BIN)/.installed: requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -47,7 +47,18 @@ typecheck: install
 pytest: services browser
 	. .data/services.env && $(BIN)/pytest
 
-test: services lint typecheck pytest
+# The suite runs on one frozen test clock (tests/clock.py). The date-sensitive tests run
+# again with the clock on days across the school year: the first day, the winter holidays,
+# after the last period, the summer holidays. Each must pass.
+SWEEP_DATES ?= 2026-09-01 2027-01-05 2027-05-31 2027-07-15
+SWEEP_TESTS ?= tests/journal tests/web tests/identity tests/catalog
+test-dates: services
+	@set -e; for day in $(SWEEP_DATES); do \
+	  echo "test-dates: TEST_TODAY=$$day"; \
+	  . .data/services.env && TEST_TODAY=$$day $(BIN)/pytest -q $(SWEEP_TESTS); \
+	done
+
+test: services lint typecheck pytest test-dates
 
 bench: services
 	. .data/services.env && $(BIN)/python bench/provision.py

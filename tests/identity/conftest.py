@@ -27,6 +27,7 @@ from journal.roster import services as roster
 from journal.roster.models import Guardian, Pupil
 from journal.structure import services as structure
 from journal.structure.models import StaffMember
+from tests.journal.conftest import school_year_create
 
 PEER = Path(__file__).with_name("oidc_peer.py")
 CLIENT_ID = "edujournal-test"
@@ -127,17 +128,7 @@ def build_family(schema: str, *, pupil_last_name: str = "Иванов", consent:
         jadmin = make_user("jadmin", roles.JOURNAL_ADMIN)
         class_teacher = make_user("classteacher", roles.TEACHER, last_name="Классная")
         teacher = make_user("teacher", roles.TEACHER)
-        year = structure.academic_year_create(
-            title=f"{today.year}/{today.year + 1}",
-            starts_on=today - dt.timedelta(days=60),
-            ends_on=today + dt.timedelta(days=200),
-            periods=[
-                structure.PeriodSpec(
-                    "quarter", 1, today - dt.timedelta(days=60), today + dt.timedelta(days=200)
-                )
-            ],
-            by=director,
-        )
+        year = school_year_create(today, by=director)
         class_group = structure.class_group_create(
             year=year,
             grade=5,

@@ -27,11 +27,13 @@ from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "platform"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from joserfc import jwt
 from joserfc.jwk import RSAKey
 
 from identity.esia import b64url_decode, client_secret_message, verify_key_signature
+from tests import clock
 
 SIGNING_KEY = RSAKey.generate_key(2048, parameters={"kid": "peer-1", "use": "sig"})
 ROGUE_KEY = RSAKey.generate_key(2048, parameters={"kid": "peer-1", "use": "sig"})
@@ -270,6 +272,7 @@ class Handler(BaseHTTPRequestHandler):
 
 
 def main() -> None:
+    clock.start()  # the test run's "now" (inherited offset), before any token is made
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     print(f"READY {server.server_address[1]}", flush=True)
     server.serve_forever()

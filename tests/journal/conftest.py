@@ -1,6 +1,7 @@
 """A small school year in school1 with one persona per role (the access-matrix cast).
 
-Dates are built around today so that entry deadlines and windows behave as in real life.
+Dates are built around the test clock's today (tests/clock.py), in the school year that
+contains it, so that entry deadlines and windows behave as in real life on any day.
 """
 
 from __future__ import annotations
@@ -75,6 +76,31 @@ def staff(user: User) -> StaffMember:
     return StaffMember.objects.get(user=user)
 
 
+def school_year_create(day: dt.date, *, by: User) -> Any:
+    """The school year that contains `day` (1 September to 31 August), with the periods of
+    the school's scheme: what a school would have on that day."""
+    start_year = day.year if day.month >= 9 else day.year - 1
+    return structure.academic_year_create(
+        title=f"{start_year}/{start_year + 1}",
+        starts_on=dt.date(start_year, 9, 1),
+        ends_on=dt.date(start_year + 1, 8, 31),
+        by=by,
+    )
+
+
+def period_of(year: Any, *, grade: int, day: dt.date) -> ReportingPeriod:
+    """The grade's reporting period on `day`: the one running, else the last one ended
+    (holidays, summer), else the first (before the year's first period)."""
+    periods = list(
+        ReportingPeriod.objects.filter(
+            year=year, grade_from__lte=grade, grade_to__gte=grade
+        ).order_by("starts_on")
+    )
+    running = [p for p in periods if p.starts_on <= day <= p.ends_on]
+    ended = [p for p in periods if p.ends_on < day]
+    return (running or ended[-1:] or periods)[0]
+
+
 def build_world(n_pupils: int = 5) -> World:
     today = timezone.localdate()
     u = {
@@ -89,38 +115,13 @@ def build_world(n_pupils: int = 5) -> World:
         "substitute_no_grant": make_user("subnogrant", roles.TEACHER, last_name="Безгрантова"),
     }
     boss = u["director"]
-    year = structure.academic_year_create(
-        title=f"{today.year}/{today.year + 1}",
-        starts_on=today - dt.timedelta(days=90),
-        ends_on=today + dt.timedelta(days=200),
-        periods=[
-            structure.PeriodSpec(
-                "quarter",
-                1,
-                today - dt.timedelta(days=90),
-                today + dt.timedelta(days=10),
-                1,
-                11,
-                "1-я четверть",
-            ),
-            structure.PeriodSpec(
-                "quarter",
-                2,
-                today + dt.timedelta(days=11),
-                today + dt.timedelta(days=200),
-                1,
-                11,
-                "2-я четверть",
-            ),
-        ],
-        by=boss,
-    )
+    year = school_year_create(today, by=boss)
     structure.bell_schedule_set(
         year=year,
         slots=[(n, dt.time(7 + n, 0), dt.time(7 + n, 45)) for n in range(1, 8)],
         by=boss,
     )
-    period = ReportingPeriod.objects.get(year=year, number=1)
+    period = period_of(year, grade=5, day=today)
     class5a = structure.class_group_create(
         year=year, grade=5, letter="А", class_teacher=staff(u["class_teacher"]), by=boss
     )

@@ -8,6 +8,8 @@ school does not authenticate here at all.
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,6 +28,7 @@ from rest_framework.test import APIClient
 from journal.register.models import Attendance, Mark
 from journal.roster.models import Guardian
 from journal.structure.models import StaffMember, TimetableEntry
+from tests import clock
 from tests.journal.conftest import World, school2_client
 
 PERSONAS = [
@@ -65,16 +68,20 @@ class Endpoint:
     setup: Callable[[World], None] | None = None
     multipart: bool = False
     list_result: bool = False
+    # The day the request is sent on, where the route depends on it (period marks open in
+    # the period's last days); None: the run's day.
+    day: Callable[[World], dt.date] | None = None
 
     def call(self, client: APIClient, world: World) -> Response:
         with schema_context("school1"):
             url = self.url(world)
             data = self.payload(world) if self.payload else {}
-        if self.method == "get":
-            return client.get(url)
-        if self.multipart:
-            return client.post(url, data, format="multipart")
-        return client.post(url, data, format="json")
+        with clock.on(self.day(world)) if self.day else contextlib.nullcontext():
+            if self.method == "get":
+                return client.get(url)
+            if self.multipart:
+                return client.post(url, data, format="multipart")
+            return client.post(url, data, format="json")
 
 
 def staff_id(world: World, persona: str) -> int:
@@ -483,6 +490,7 @@ ENDPOINTS = [
             "kind": "period",
             "value": "4",
         },
+        day=lambda w: w.period.ends_on - dt.timedelta(days=3),
     ),
     Endpoint(
         "pe-exemption-create",

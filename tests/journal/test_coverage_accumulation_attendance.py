@@ -89,7 +89,7 @@ def test_accumulation_counts_effective_marks_against_weekly_hours_mrk6(world: Wo
         kind = WorkKind.objects.get(code="oral")
         lessons = [
             Lesson.objects.create(
-                assignment=world.math5a, date=world.today - dt.timedelta(days=30 + i), slot=3
+                assignment=world.math5a, date=world.period.starts_on + dt.timedelta(days=i), slot=6
             )
             for i in range(required)
         ]

@@ -8,6 +8,7 @@ from typing import Any
 
 from django_tenants.utils import schema_context
 
+from journal.register.models import Lesson
 from journal.structure.models import ReportingPeriod
 from tests.journal.conftest import World
 
@@ -56,11 +57,31 @@ def test_lesson_list_by_date_range_and_period_les1(world: World) -> None:
     yesterday = (world.today - dt.timedelta(days=1)).isoformat()
     only = _items(client.get(url + f"?date_from={yesterday}&date_to={yesterday}"))
     assert [lesson["id"] for lesson in only] == [world.lesson_yesterday.pk]
-    in_period = _items(client.get(url + f"?period_id={world.period.pk}"))
-    assert len(in_period) == 4  # old, yesterday, today, substituted
     with schema_context("school1"):
-        second = ReportingPeriod.objects.get(year=world.year, number=2)
-    assert _items(client.get(url + f"?period_id={second.pk}")) == []
+        period = world.period
+        first = Lesson.objects.create(assignment=world.math5a, date=period.starts_on, slot=7)
+        last = Lesson.objects.create(assignment=world.math5a, date=period.ends_on, slot=7)
+        Lesson.objects.create(
+            assignment=world.math5a, date=period.ends_on + dt.timedelta(days=1), slot=7
+        )
+        # The world's own lessons (today, yesterday, 20 days ago) count where they fall.
+        expected = {first.pk, last.pk} | {
+            lesson.pk
+            for lesson in Lesson.objects.filter(assignment=world.math5a, slot__lt=7)
+            if period.starts_on <= lesson.date <= period.ends_on
+        }
+        other = next(
+            p
+            for p in ReportingPeriod.objects.filter(
+                year=world.year, grade_from__lte=5, grade_to__gte=5
+            ).exclude(pk=period.pk)
+            if not Lesson.objects.filter(
+                assignment=world.math5a, date__gte=p.starts_on, date__lte=p.ends_on
+            ).exists()
+        )
+    in_period = _items(client.get(url + f"?period_id={period.pk}"))
+    assert {lesson["id"] for lesson in in_period} == expected
+    assert _items(client.get(url + f"?period_id={other.pk}")) == []
     bad = client.get(url + "?date_from=вчера")
     assert bad.status_code == 400 and "date_from" in bad.json()["errors"]
     reversed_range = client.get(url + f"?date_from={world.today}&date_to={yesterday}")

@@ -28,15 +28,12 @@ def _fill(world: World, pupils: int, lessons: int) -> None:
                 by=world.users["secretary"],
             )
         )
-    start = world.today - dt.timedelta(days=80)
-    existing = Lesson.objects.filter(assignment=world.math5a).count()
+    # Two lessons a day from the period's first day, in slots the world's lessons leave free.
+    start = world.period.starts_on
+    existing = Lesson.objects.filter(assignment=world.math5a, slot__gte=6).count()
     Lesson.objects.bulk_create(
-        Lesson(
-            assignment=world.math5a,
-            date=start + dt.timedelta(days=i // 2),
-            slot=6 + existing + i % 2,
-        )
-        for i in range(max(0, lessons - existing))
+        Lesson(assignment=world.math5a, date=start + dt.timedelta(days=i // 2), slot=6 + i % 2)
+        for i in range(existing, lessons)
     )
     oral = WorkKind.objects.get(code="oral")
     all_lessons = list(Lesson.objects.filter(assignment=world.math5a))

@@ -20,6 +20,7 @@ from journal.roster import services as roster
 from journal.roster.models import Consent
 from journal.structure import services as structure
 from journal.structure.models import ReportingPeriod, StaffMember
+from tests import clock
 from tests.journal.conftest import World, make_user
 
 B = "/api/v1/"
@@ -37,68 +38,74 @@ def _messages(err: pytest.ExceptionInfo[ValidationError]) -> str:
 # ---------------------------------------------------------------- SET-1: period dates
 
 
+def _quarters(world: World) -> tuple[ReportingPeriod, ReportingPeriod]:
+    """The 1st and 2nd quarters of the 5th grade: the dates under test are theirs, whatever
+    day the test clock says it is (the world's own lessons lie away from their boundary)."""
+    q1, q2 = ReportingPeriod.objects.filter(
+        year=world.year, kind="quarter", grade_from__lte=5, grade_to__gte=5
+    ).order_by("number")[:2]
+    return q1, q2
+
+
 def test_set1_structure_managers_move_the_boundary_between_quarters(world: World) -> None:
     """SET-1: the 1st quarter ends earlier and the 2nd starts earlier, no gap, no overlap."""
-    t = world.today
     with schema_context("school1"):
-        q2 = ReportingPeriod.objects.get(year=world.year, number=2)
+        q1, q2 = _quarters(world)
+        boundary = q1.ends_on - dt.timedelta(days=5)
         structure.reporting_period_update(
-            period=world.period,
-            starts_on=world.period.starts_on,
-            ends_on=t + dt.timedelta(days=5),
-            by=world.users["director"],
+            period=q1, starts_on=q1.starts_on, ends_on=boundary, by=world.users["director"]
         )
         structure.reporting_period_update(
             period=q2,
-            starts_on=t + dt.timedelta(days=6),
+            starts_on=boundary + dt.timedelta(days=1),
             ends_on=q2.ends_on,
             by=world.users["deputy"],
         )
         structure.reporting_period_update(
             period=q2,
-            starts_on=t + dt.timedelta(days=6),
+            starts_on=boundary + dt.timedelta(days=1),
             ends_on=q2.ends_on - dt.timedelta(days=1),
             by=world.users["journal_admin"],
         )
-        assert _dates(world.period.pk)[1] == t + dt.timedelta(days=5)
-        assert _dates(q2.pk) == (t + dt.timedelta(days=6), world.year.ends_on - dt.timedelta(1))
+        assert _dates(q1.pk) == (q1.starts_on, boundary)
+        assert _dates(q2.pk) == (boundary + dt.timedelta(days=1), q2.ends_on - dt.timedelta(1))
 
 
 def test_set1_bad_dates_are_refused_in_russian_and_nothing_changes(world: World) -> None:
     """SET-1: end before start, outside the school year, overlap with another period."""
-    t, by = world.today, world.users["director"]
+    by = world.users["director"]
     with schema_context("school1"):
-        before = _dates(world.period.pk)
+        q1, q2 = _quarters(world)
+        before = _dates(q1.pk)
         cases = [
-            (t, t - dt.timedelta(days=1), "Окончание периода раньше его начала."),
+            (q1.ends_on, q1.ends_on - dt.timedelta(days=1), "Окончание периода раньше его начала."),
             (
                 world.year.starts_on - dt.timedelta(days=1),
-                world.period.ends_on,
+                q1.ends_on,
                 f"Период должен быть внутри учебного года {world.year.title}",
             ),
+            (q1.starts_on, world.year.ends_on + dt.timedelta(days=1), "внутри учебного года"),
             (
-                world.period.starts_on,
-                world.year.ends_on + dt.timedelta(days=1),
-                "внутри учебного года",
-            ),
-            (
-                world.period.starts_on,
-                t + dt.timedelta(days=15),
-                "Даты пересекаются с периодом «2-я четверть» (1–11 кл.",
+                q1.starts_on,
+                q2.starts_on + dt.timedelta(days=3),
+                f"Даты пересекаются с периодом «{q2.title}» ({q2.grade_from}–{q2.grade_to} кл.",
             ),
         ]
         for starts_on, ends_on, expected in cases:
             with pytest.raises(ValidationError) as err:
                 structure.reporting_period_update(
-                    period=world.period, starts_on=starts_on, ends_on=ends_on, by=by
+                    period=q1, starts_on=starts_on, ends_on=ends_on, by=by
                 )
             assert expected in _messages(err)
-        assert _dates(world.period.pk) == before
+        assert _dates(q1.pk) == before
 
 
 def test_set1_a_period_of_other_grades_does_not_clash(world: World) -> None:
-    """SET-1: overlap counts only within the same grades (quarters 1–9 vs half-years 10–11)."""
+    """SET-1: overlap counts only within the same grades (quarters vs half-years 10–11)."""
     with schema_context("school1"):
+        q1, _q2 = _quarters(world)
+        ReportingPeriod.objects.filter(year=world.year, grade_from__gte=10).delete()
+        ReportingPeriod.objects.filter(year=world.year, kind="quarter").update(grade_to=9)
         half = ReportingPeriod.objects.create(
             year=world.year,
             kind="half_year",
@@ -107,81 +114,80 @@ def test_set1_a_period_of_other_grades_does_not_clash(world: World) -> None:
             grade_from=10,
             grade_to=11,
             starts_on=world.year.starts_on,
-            ends_on=world.today,
+            ends_on=q1.ends_on,
         )
-        ReportingPeriod.objects.filter(year=world.year, kind="quarter").update(grade_to=9)
         structure.reporting_period_update(
             period=half,
             starts_on=world.year.starts_on,
-            ends_on=world.today + dt.timedelta(days=30),
+            ends_on=q1.ends_on + dt.timedelta(days=30),
             by=world.users["director"],
         )
-        assert _dates(half.pk)[1] == world.today + dt.timedelta(days=30)
+        assert _dates(half.pk)[1] == q1.ends_on + dt.timedelta(days=30)
 
 
 def test_set1_shortening_may_not_strand_lessons(world: World) -> None:
     """SET-1: conducted lessons would fall outside every period: which and how many."""
-    t, by = world.today, world.users["director"]
+    by = world.users["director"]
     with schema_context("school1"):
+        q1, _q2 = _quarters(world)
+        early = Lesson.objects.create(
+            assignment=world.math5a, date=q1.starts_on + dt.timedelta(days=2), slot=2
+        )
+        late_day = q1.ends_on - dt.timedelta(days=1)
+        Lesson.objects.create(assignment=world.math5a, date=late_day, slot=2)
+        Lesson.objects.create(assignment=world.reading1a, date=late_day, slot=1)
         with pytest.raises(ValidationError) as err:
             structure.reporting_period_update(
-                period=world.period,
-                starts_on=t - dt.timedelta(days=5),
-                ends_on=world.period.ends_on,
-                by=by,
+                period=q1, starts_on=q1.starts_on + dt.timedelta(days=5), ends_on=q1.ends_on, by=by
             )
-        old = t - dt.timedelta(days=20)
-        assert f"Уроков окажется вне всех периодов: 1 ({old:%d.%m.%Y} 5А Математика)." in (
+        assert f"Уроков окажется вне всех периодов: 1 ({early.date:%d.%m.%Y} 5А Математика)." in (
             _messages(err)
         )
         with pytest.raises(ValidationError) as err:
             structure.reporting_period_update(
-                period=world.period,
-                starts_on=world.period.starts_on,
-                ends_on=t - dt.timedelta(days=2),
-                by=by,
+                period=q1, starts_on=q1.starts_on, ends_on=late_day - dt.timedelta(days=1), by=by
             )
-        assert "Уроков окажется вне всех периодов: 4 (" in _messages(err)
+        assert "Уроков окажется вне всех периодов: 2 (" in _messages(err)
         assert "1А Литературное чтение" in _messages(err)
-        assert _dates(world.period.pk) == (world.period.starts_on, world.period.ends_on)
+        assert _dates(q1.pk) == (q1.starts_on, q1.ends_on)
         # A lesson covered by the neighbouring period is not stranded.
-        Lesson.objects.filter(pk=world.lesson_old.pk).update(date=t + dt.timedelta(days=30))
+        Lesson.objects.filter(pk=early.pk).update(date=q1.ends_on + dt.timedelta(days=30))
         structure.reporting_period_update(
-            period=world.period,
-            starts_on=t - dt.timedelta(days=5),
-            ends_on=world.period.ends_on,
-            by=by,
+            period=q1, starts_on=q1.starts_on + dt.timedelta(days=5), ends_on=q1.ends_on, by=by
         )
+        assert _dates(q1.pk) == (q1.starts_on + dt.timedelta(days=5), q1.ends_on)
 
 
 def test_set1_shortening_a_period_with_period_marks_is_refused(world: World) -> None:
     """SET-1: period marks were given for the old dates; lengthening is still possible."""
     with schema_context("school1"):
-        reg.period_mark_create(
-            pupil=world.pupils[0],
-            assignment=world.math5a,
-            kind="period",
-            value="4",
-            period=world.period,
-            by=world.users["teacher"],
-        )
+        q1, q2 = _quarters(world)
+        with clock.on(q1.ends_on - dt.timedelta(days=3)):
+            reg.period_mark_create(
+                pupil=world.pupils[0],
+                assignment=world.math5a,
+                kind="period",
+                value="4",
+                period=q1,
+                by=world.users["teacher"],
+            )
         with pytest.raises(ValidationError) as err:
             structure.reporting_period_update(
-                period=world.period,
-                starts_on=world.period.starts_on,
-                ends_on=world.period.ends_on - dt.timedelta(days=1),
+                period=q1,
+                starts_on=q1.starts_on,
+                ends_on=q1.ends_on - dt.timedelta(days=1),
                 by=world.users["director"],
             )
-        assert "По периоду «1-я четверть» уже выставлено итоговых отметок: 1." in _messages(err)
+        assert f"По периоду «{q1.title}» уже выставлено итоговых отметок: 1." in _messages(err)
         # Not a shortening: extending is allowed (here into a gap left before the 2nd one).
-        q2 = ReportingPeriod.objects.get(year=world.year, number=2)
-        ReportingPeriod.objects.filter(pk=q2.pk).update(starts_on=q2.starts_on + dt.timedelta(3))
+        ReportingPeriod.objects.filter(pk=q2.pk).update(starts_on=q1.ends_on + dt.timedelta(5))
         structure.reporting_period_update(
-            period=world.period,
-            starts_on=world.period.starts_on,
-            ends_on=world.period.ends_on + dt.timedelta(days=2),
+            period=q1,
+            starts_on=q1.starts_on,
+            ends_on=q1.ends_on + dt.timedelta(days=2),
             by=world.users["director"],
         )
+        assert _dates(q1.pk) == (q1.starts_on, q1.ends_on + dt.timedelta(days=2))
 
 
 def test_set1_secretary_teacher_pupil_may_not_edit_periods(world: World) -> None:

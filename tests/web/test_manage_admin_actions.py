@@ -8,6 +8,7 @@ from typing import Any
 
 from django_tenants.utils import schema_context
 
+from journal.register.models import Lesson
 from journal.roster.models import Consent
 from journal.structure.models import ReportingPeriod, StaffMember
 
@@ -53,50 +54,56 @@ def member(world: Any, persona: str) -> StaffMember:
 # ---------------------------------------------------------------- SET-1: period dates
 
 
+def quarters(world: Any) -> tuple[Any, Any]:
+    """The 5th grade's 1st and 2nd quarters, whatever day the test clock says it is."""
+    with schema_context("school1"):
+        q1, q2 = ReportingPeriod.objects.filter(
+            year=world.year, kind="quarter", grade_from__lte=5, grade_to__gte=5
+        ).order_by("number")[:2]
+    return q1, q2
+
+
 def test_set1_journal_admin_changes_period_dates(world: Any, page_client: Any) -> None:
     client = page_client("journal_admin")
+    q1, q2 = quarters(world)
     years = client.get(YEARS)
     assert years.status_code == 200 and periods_url(world) in years.text
     page = client.get(periods_url(world))
     assert page.status_code == 200
-    assert "1-я четверть" in page.text and "2-я четверть" in page.text
+    assert q1.title in page.text and q2.title in page.text
     assert "Сохранить даты" in page.text
-    new_end = world.today + dt.timedelta(days=5)
-    response = client.post(
-        periods_url(world), period_data(world.period, world.period.starts_on, new_end), follow=True
-    )
+    new_end = q1.ends_on - dt.timedelta(days=5)
+    response = client.post(periods_url(world), period_data(q1, q1.starts_on, new_end), follow=True)
     assert response.status_code == 200
-    assert f"1-я четверть (1–11 кл.): {world.period.starts_on:%d.%m.%Y}–{new_end:%d.%m.%Y}." in (
-        response.text
-    )
-    assert dates(world.period) == (world.period.starts_on, new_end)
+    grades = f"{q1.grade_from}–{q1.grade_to} кл."
+    assert f"{q1.title} ({grades}): {q1.starts_on:%d.%m.%Y}–{new_end:%d.%m.%Y}." in response.text
+    assert dates(q1) == (q1.starts_on, new_end)
 
 
 def test_set1_bad_period_dates_are_refused_in_russian_and_keep_the_input(
     world: Any, page_client: Any
 ) -> None:
     client = page_client("director")
-    before = dates(world.period)
-    overlap = world.today + dt.timedelta(days=15)
-    response = client.post(
-        periods_url(world), period_data(world.period, world.period.starts_on, overlap)
-    )
+    q1, q2 = quarters(world)
+    before = dates(q1)
+    overlap = q2.starts_on + dt.timedelta(days=3)
+    response = client.post(periods_url(world), period_data(q1, q1.starts_on, overlap))
     assert response.status_code == 400
-    assert "Даты пересекаются с периодом «2-я четверть»" in response.text
+    assert f"Даты пересекаются с периодом «{q2.title}»" in response.text
     assert f'value="{overlap.isoformat()}"' in response.text
-    short = world.today - dt.timedelta(days=2)
-    response = client.post(
-        periods_url(world), period_data(world.period, world.period.starts_on, short)
-    )
+    with schema_context("school1"):
+        late = q1.ends_on - dt.timedelta(days=1)
+        for slot in (6, 7):
+            Lesson.objects.create(assignment=world.math5a, date=late, slot=slot)
+    short = late - dt.timedelta(days=1)
+    response = client.post(periods_url(world), period_data(q1, q1.starts_on, short))
     assert response.status_code == 400
-    assert "Уроков окажется вне всех периодов: 4" in response.text
-    response = client.post(
-        periods_url(world), {"period": world.period.pk, f"p{world.period.pk}-starts_on": "вчера"}
-    )
+    assert "Уроков окажется вне всех периодов: 2" in response.text
+    response = client.post(periods_url(world), {"period": q1.pk, f"p{q1.pk}-starts_on": "вчера"})
     assert response.status_code == 400
     assert "Дата: ДД.ММ.ГГГГ." in response.text and "Укажите: окончание периода." in response.text
     assert 'value="вчера"' in response.text
-    assert dates(world.period) == before
+    assert dates(q1) == before
 
 
 def test_set1_lesser_roles_and_other_schools_change_no_period(

@@ -12,6 +12,10 @@ from django.core.exceptions import ImproperlyConfigured
 from config.settings.base import *  # noqa: F403
 from config.settings.base import CACHES, DATABASES, REST_FRAMEWORK, redis_db
 from core.env import REPO_ROOT, env
+from tests import clock
+
+# The one test clock (tests/clock.py): a chosen school day, shared with child processes.
+clock.start()
 
 SECRET_KEY = "test-only-key"  # noqa: S105
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast in tests only

@@ -270,11 +270,15 @@ class Command(BaseCommand):
         weighted = (
             [kinds["oral"]] * 5 + [kinds["homework"]] * 2 + [kinds["independent"], kinds["test"]]
         )
-        since = today - dt.timedelta(weeks=weeks)
+        # The last `weeks` weeks of lessons up to today: in the holidays or the summer that is
+        # the weeks before the last lesson day, so a demo started then still has a history.
+        held = Lesson.objects.filter(assignment__year=year, date__lte=today)
+        last_day = held.order_by("-date").values_list("date", flat=True).first() or today
+        since = last_day - dt.timedelta(weeks=weeks)
         lessons = list(
-            Lesson.objects.filter(
-                assignment__year=year, date__gte=since, date__lte=today
-            ).select_related("assignment__class_group", "assignment__teacher")
+            held.filter(date__gte=since).select_related(
+                "assignment__class_group", "assignment__teacher"
+            )
         )
         pupils_by_class: dict[int, list[int]] = {}
         for pid, cid in Pupil.objects.filter(class_group__year=year).values_list(
