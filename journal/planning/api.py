@@ -9,6 +9,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from core.api import SchoolObjectField
 from journal.access import JournalApiView, scope_for
 from journal.planning import selectors, services
 from journal.register.selectors import readable_assignments_q
@@ -17,9 +18,9 @@ from journal.structure.models import AcademicYear, Subject, TeachingAssignment
 
 class CurriculumLineSaveApi(JournalApiView):
     class Input(serializers.Serializer):
-        year_id = serializers.PrimaryKeyRelatedField(queryset=AcademicYear.objects.all())
+        year_id = SchoolObjectField(queryset=AcademicYear.objects.all())
         grade = serializers.IntegerField()
-        subject_id = serializers.PrimaryKeyRelatedField(queryset=Subject.objects.all())
+        subject_id = SchoolObjectField(queryset=Subject.objects.all())
         hours_per_year = serializers.IntegerField()
 
     class Output(serializers.Serializer):

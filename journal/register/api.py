@@ -12,7 +12,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.api import Pagination
+from core.api import Pagination, SchoolObjectField
 from journal.access import (
     CreatedOutput,
     DateRangeFilters,
@@ -164,9 +164,7 @@ class HomeworkFileUploadApi(JournalApiView):
 
 class SubstitutionGrantApi(JournalApiView):
     class Input(serializers.Serializer):
-        substitute_id = serializers.PrimaryKeyRelatedField(
-            queryset=StaffMember.objects.select_related("user")
-        )
+        substitute_id = SchoolObjectField(queryset=StaffMember.objects.select_related("user"))
 
     @extend_schema(request=Input, responses=LessonOutput, summary="Назначить замену (ROLE-3)")
     def post(self, request: Request, lesson_id: int) -> Response:

@@ -27,7 +27,12 @@ from journal.register.models import (
 from journal.register.services import effective_value, work_kinds_ensure
 from journal.roster.models import ClassMembership, Pupil
 from journal.roster.selectors import visible_pupils_q
-from journal.structure.models import ReportingPeriod, SubgroupMember, TeachingAssignment
+from journal.structure.models import (
+    ClassGroup,
+    ReportingPeriod,
+    SubgroupMember,
+    TeachingAssignment,
+)
 
 
 def readable_assignments_q(scope: Scope) -> Q:
@@ -316,6 +321,8 @@ def attendance_daily(*, class_group_id: int, on_date: dt.date, for_user: Any) ->
     scope = scope_for(for_user)
     if not (scope.whole_school or class_group_id in scope.class_ids):
         raise Http404
+    if not ClassGroup.objects.filter(pk=class_group_id).exists():
+        raise Http404  # a class of another school, or none: 404, not an empty day (TEN-3)
     threshold = current_rules().systematic_absence_threshold
     pupils = list(
         Pupil.objects.filter(

@@ -9,7 +9,7 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.api import Pagination
+from core.api import Pagination, SchoolObjectField
 from journal.access import CreatedOutput, JournalApiView, query_filters
 from journal.roster import selectors, services
 from journal.roster.models import Guardian, GuardianLink, Movement
@@ -69,7 +69,7 @@ class PupilCreateApi(JournalApiView):
         first_name = serializers.CharField(max_length=150)
         patronymic = serializers.CharField(max_length=150, required=False, allow_blank=True)
         birth_date = serializers.DateField(required=False, allow_null=True)
-        class_group_id = serializers.PrimaryKeyRelatedField(queryset=ClassGroup.objects.all())
+        class_group_id = SchoolObjectField(queryset=ClassGroup.objects.all())
         enrolled_on = serializers.DateField()
         order_number = serializers.CharField(max_length=40)
 
@@ -86,7 +86,7 @@ class ConsentCreateApi(JournalApiView):
     class Input(serializers.Serializer):
         signed_on = serializers.DateField()
         scan_reference = serializers.CharField(max_length=300)
-        guardian_id = serializers.PrimaryKeyRelatedField(
+        guardian_id = SchoolObjectField(
             queryset=Guardian.objects.all(), required=False, allow_null=True
         )
 
@@ -110,7 +110,7 @@ class ConsentCreateApi(JournalApiView):
 
 class GuardianLinkCreateApi(JournalApiView):
     class Input(serializers.Serializer):
-        guardian_id = serializers.PrimaryKeyRelatedField(queryset=Guardian.objects.all())
+        guardian_id = SchoolObjectField(queryset=Guardian.objects.all())
         relation = serializers.ChoiceField(choices=GuardianLink.Relation.choices)
 
     @extend_schema(
@@ -136,7 +136,7 @@ class MovementCreateApi(JournalApiView):
         kind = serializers.ChoiceField(choices=Movement.Kind.choices)
         on_date = serializers.DateField()
         order_number = serializers.CharField(max_length=40)
-        class_to_id = serializers.PrimaryKeyRelatedField(
+        class_to_id = SchoolObjectField(
             queryset=ClassGroup.objects.all(), required=False, allow_null=True
         )
         other_school = serializers.CharField(max_length=300, required=False, allow_blank=True)

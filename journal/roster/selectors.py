@@ -55,6 +55,9 @@ def pupil_list(
     scope = scope_for(for_user)
     qs = Pupil.objects.filter(visible_pupils_q(scope)).select_related("user", "class_group")
     if class_group_id is not None:
+        # A class that does not exist here is 404, not an empty list (TEN-3).
+        if not ClassGroup.objects.filter(pk=class_group_id).exists():
+            raise Http404
         qs = qs.filter(class_group_id=class_group_id)
     if grade is not None:
         qs = qs.filter(class_group__grade=grade)

@@ -10,6 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts import roles
+from core.api import SchoolObjectField
 from journal.access import CreatedOutput, JournalApiView, query_filters
 from journal.structure import selectors, services
 from journal.structure.models import (
@@ -46,10 +47,10 @@ class ClassListApi(JournalApiView):
 
 class ClassCreateApi(JournalApiView):
     class Input(serializers.Serializer):
-        year_id = serializers.PrimaryKeyRelatedField(queryset=AcademicYear.objects.all())
+        year_id = SchoolObjectField(queryset=AcademicYear.objects.all())
         grade = serializers.IntegerField()
         letter = serializers.CharField(max_length=3)
-        class_teacher_id = serializers.PrimaryKeyRelatedField(
+        class_teacher_id = SchoolObjectField(
             queryset=StaffMember.objects.all(), required=False, allow_null=True
         )
 
@@ -114,12 +115,10 @@ class StaffCreateApi(JournalApiView):
 
 class AssignmentCreateApi(JournalApiView):
     class Input(serializers.Serializer):
-        teacher_id = serializers.PrimaryKeyRelatedField(
-            queryset=StaffMember.objects.select_related("user")
-        )
-        subject_id = serializers.PrimaryKeyRelatedField(queryset=Subject.objects.all())
-        class_group_id = serializers.PrimaryKeyRelatedField(queryset=ClassGroup.objects.all())
-        subgroup_id = serializers.PrimaryKeyRelatedField(
+        teacher_id = SchoolObjectField(queryset=StaffMember.objects.select_related("user"))
+        subject_id = SchoolObjectField(queryset=Subject.objects.all())
+        class_group_id = SchoolObjectField(queryset=ClassGroup.objects.all())
+        subgroup_id = SchoolObjectField(
             queryset=Subgroup.objects.all(), required=False, allow_null=True
         )
         weekly_hours = serializers.DecimalField(max_digits=4, decimal_places=1)
@@ -144,7 +143,7 @@ class AssignmentCreateApi(JournalApiView):
 
 class TimetableEntryCreateApi(JournalApiView):
     class Input(serializers.Serializer):
-        assignment_id = serializers.PrimaryKeyRelatedField(
+        assignment_id = SchoolObjectField(
             queryset=TeachingAssignment.objects.select_related("year")
         )
         weekday = serializers.IntegerField(min_value=1, max_value=6)
@@ -212,7 +211,7 @@ class TimetableListApi(JournalApiView):
 
 class ScheduleBreakCreateApi(JournalApiView):
     class Input(serializers.Serializer):
-        year_id = serializers.PrimaryKeyRelatedField(queryset=AcademicYear.objects.all())
+        year_id = SchoolObjectField(queryset=AcademicYear.objects.all())
         kind = serializers.ChoiceField(choices=ScheduleBreak.Kind.choices)
         title = serializers.CharField(max_length=200)
         starts_on = serializers.DateField()
@@ -346,7 +345,7 @@ class BellScheduleSetApi(JournalApiView):
 
 class ClassTeacherSetApi(JournalApiView):
     class Input(serializers.Serializer):
-        teacher_id = serializers.PrimaryKeyRelatedField(
+        teacher_id = SchoolObjectField(
             queryset=StaffMember.objects.select_related("user"), allow_null=True
         )
 
@@ -395,8 +394,8 @@ class SubgroupListApi(JournalApiView):
 
 class SubgroupCreateApi(JournalApiView):
     class Input(serializers.Serializer):
-        class_group_id = serializers.PrimaryKeyRelatedField(queryset=ClassGroup.objects.all())
-        subject_id = serializers.PrimaryKeyRelatedField(queryset=Subject.objects.all())
+        class_group_id = SchoolObjectField(queryset=ClassGroup.objects.all())
+        subject_id = SchoolObjectField(queryset=Subject.objects.all())
         title = serializers.CharField(max_length=60)
 
     @extend_schema(
@@ -421,7 +420,7 @@ class SubgroupSplitApi(JournalApiView):
             subgroup_id = serializers.IntegerField()
             pupil_ids = serializers.ListField(child=serializers.IntegerField())
 
-        subject_id = serializers.PrimaryKeyRelatedField(queryset=Subject.objects.all())
+        subject_id = SchoolObjectField(queryset=Subject.objects.all())
         subgroups = Group(many=True, allow_empty=False)
 
     class Output(serializers.Serializer):

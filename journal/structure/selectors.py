@@ -13,6 +13,7 @@ from journal.roster.selectors import visible_class_ids_q
 from journal.structure.models import (
     AcademicYear,
     ClassGroup,
+    StaffMember,
     Subgroup,
     SubgroupMember,
     TimetableEntry,
@@ -55,6 +56,11 @@ def timetable(
             )
         )
     if class_group_id is None and teacher_id is None and room is None:
+        raise Http404
+    # A class or teacher that does not exist here is 404, not an empty timetable (TEN-3).
+    if class_group_id is not None and not ClassGroup.objects.filter(pk=class_group_id).exists():
+        raise Http404
+    if teacher_id is not None and not StaffMember.objects.filter(pk=teacher_id).exists():
         raise Http404
     filters = Q()
     if class_group_id is not None:

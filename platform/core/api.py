@@ -7,12 +7,30 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from rest_framework import exceptions, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from core.errors import ApplicationError
+
+
+class SchoolObjectField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]
+    """The id of an object of this school, in a request body.
+
+    An id that names nothing here (another school's id, or none at all) is answered 404,
+    like the same id in a URL (TEN-3): a body is never a way to ask whether an id exists,
+    and the answer to another school's id is the same on every route.
+    """
+
+    def to_internal_value(self, data: Any) -> Any:
+        try:
+            return super().to_internal_value(data)
+        except exceptions.ValidationError as exc:
+            codes = [getattr(detail, "code", "") for detail in exc.detail]  # type: ignore[union-attr]
+            if "does_not_exist" in codes:
+                raise exceptions.NotFound("Не найдено.") from exc
+            raise
 
 
 class Pagination(PageNumberPagination):

@@ -183,10 +183,10 @@ def test_department_reads_templates_but_cannot_write(
     assert not RegulationTemplate.objects.filter(code="dept").exists()
 
 
-def test_anonymous_gets_401_or_403(public_client: Any, default_version: RegulationVersion) -> None:
-    assert public_client.get(LIST).status_code in (401, 403)
+def test_anonymous_gets_403(public_client: Any, default_version: RegulationVersion) -> None:
+    assert public_client.get(LIST).status_code == 403
     response = public_client.post(LIST, {"code": "anon", "title": "x"}, format="json")
-    assert response.status_code in (401, 403)
+    assert response.status_code == 403
     assert not RegulationTemplate.objects.filter(code="anon").exists()
 
 
