@@ -132,12 +132,28 @@ def test_triggers_refuse_in_a_school_created_now_mrk2(operator: Any) -> None:
     )
     with schema_context("trig_check"):
         w = build_world(n_pupils=1)
-        reg.marks_save(lesson=w.lesson_today, marks=_marks(w, [3]), by=w.users["teacher"])
-        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as c:
-            c.execute("UPDATE register_mark SET value = 5")
-        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as c:
-            c.execute("DELETE FROM register_markcorrection")
-            c.execute("DELETE FROM register_mark")
+        mark = reg.marks_save(lesson=w.lesson_today, marks=_marks(w, [3]), by=w.users["teacher"])[0]
+        # A correction row, so that the row triggers of corrections have a row to refuse.
+        MarkCorrection.objects.create(
+            mark=mark, old_value=3, new_value=4, reason="Ошибка", corrected_by=w.users["deputy"]
+        )
+        for sql in (
+            "UPDATE register_mark SET value = 5",
+            "UPDATE register_markcorrection SET new_value = 5",
+            "DELETE FROM register_mark",
+            "TRUNCATE register_mark CASCADE",
+            "DELETE FROM register_markcorrection",
+            "TRUNCATE register_markcorrection",
+        ):
+            with (
+                pytest.raises(DatabaseError) as err,
+                transaction.atomic(),
+                connection.cursor() as c,
+            ):
+                c.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                c.execute(sql)
+            assert "не изменяются и не удаляются" in str(err.value), sql
+        assert list(Mark.objects.values_list("value", flat=True)) == [3]
 
 
 def test_correction_by_deputy_in_window_mrk2(world: World) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import os
 import tempfile
 from pathlib import Path
 from typing import IO
@@ -27,9 +28,15 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast in 
 # the same servers never take the same slot.
 TEST_SLOTS = 5
 _held_slot_lock: list[IO[str]] = []
+_SLOT_OF_PARENT = "EDUJOURNAL_TEST_SLOT_OF_PARENT"
 
 
 def _claim_slot() -> int:
+    # A process started by a test run (manage.py check, a worker, gunicorn) works in its
+    # parent's slot: the parent holds the lock for both.
+    inherited = os.environ.get(_SLOT_OF_PARENT, "")
+    if inherited:
+        return int(inherited)
     preferred = int(env("TEST_RUN_SLOT", "0") or 0) % TEST_SLOTS
     lock_dir = Path(tempfile.gettempdir()) / "edujournal-test-slots"
     lock_dir.mkdir(exist_ok=True)
@@ -42,6 +49,7 @@ def _claim_slot() -> int:
             handle.close()
             continue
         _held_slot_lock.append(handle)  # held until this process exits
+        os.environ[_SLOT_OF_PARENT] = str(slot)
         return slot
     raise ImproperlyConfigured(f"all {TEST_SLOTS} test slots are in use by other test runs")
 
