@@ -31,12 +31,13 @@ def test_curriculum_line_saved_and_replaced_plan1(world: World) -> None:
     bad = client.post(B + "planning/curriculum/", {**payload, "hours_per_year": 0}, "json")
     assert bad.status_code == 400
     assert bad.json()["errors"]["hours_per_year"] == ["Часов в год — от 1 до 400."]
-    assert world.client("teacher").post(
-        B + "planning/curriculum/", payload, "json"
-    ).status_code in (
-        400,
-        403,
+    # A teacher's complete, valid request: refused by role, nothing changed.
+    refused = world.client("teacher").post(
+        B + "planning/curriculum/", {**payload, "hours_per_year": 100}, "json"
     )
+    assert refused.status_code == 403
+    with schema_context("school1"):
+        assert CurriculumLine.objects.get().hours_per_year == 136
 
 
 def test_programme_coverage_planned_vs_given_plan3(world: World) -> None:

@@ -127,7 +127,7 @@ def test_pupil_sees_own_diary_and_nothing_else(world: World, page_client: Any) -
         "/manage/plans/import/",
         "/class/day/",
     ):
-        assert client.get(url).status_code in (403, 404), url
+        assert client.get(url).status_code == 403, url
 
 
 def test_staff_without_children_get_no_diary(world: World, page_client: Any) -> None:
@@ -162,7 +162,7 @@ def test_control_view_is_for_the_director_and_deputies_only(
     for persona in ("teacher", "class_teacher", "journal_admin", "secretary"):
         assert page_client(persona).get("/control/").status_code == 404, persona
     for persona in ("pupil", "parent"):
-        assert page_client(persona).get("/control/").status_code in (403, 404)
+        assert page_client(persona).get("/control/").status_code == 403
     assert page_client("director").get("/control/").status_code == 200
 
 
@@ -240,9 +240,7 @@ def test_plan_import_form_errors_are_russian_and_keep_the_choice(
     assert "Выберите файл КТП." in html
     assert f'<option value="{world.math5a.pk}" selected>' in html
     hours = _upload(client, world, CSV_OK)  # no curriculum line yet
-    assert "Сначала заполните учебный план" in hours.content.decode() or "учебном плане нет" in (
-        hours.content.decode()
-    )
+    assert "учебном плане нет" in hours.content.decode()
 
 
 def test_plan_import_is_closed_to_teachers_pupils_and_other_schools(
@@ -285,6 +283,6 @@ def test_class_teacher_sets_the_reason_of_an_absence(world: World, page_client: 
 def test_school2_users_get_nothing_of_school1(world: World, school2_user: Any) -> None:
     director = school2_user("director")
     assert director.get(f"/lessons/{world.lesson_old.pk}/").status_code == 404
-    assert director.get(f"/class/day/?class={world.class5a.pk}").status_code in (403, 404)
+    assert director.get(f"/class/day/?class={world.class5a.pk}").status_code == 403
     assert "Ученик00" not in director.get("/control/").content.decode()
     assert director.post("/marks/1/correct/", {"new_value": "5", "reason": "x"}).status_code == 404
