@@ -26,7 +26,7 @@ from journal.roster import services as roster
 from journal.roster.models import Pupil
 from journal.structure import services as structure
 from journal.transfer.models import TransferImport, TransferredAbsence, TransferredMark
-from tests.journal.conftest import World, make_user, school2_client
+from tests.journal.conftest import World, make_user, school2_client, school_year_create
 
 SCHOOL1_NAME = "МБОУ «Средняя общеобразовательная школа № 1»"
 
@@ -39,12 +39,7 @@ def arrival(world: World, school2: Any) -> dict[str, Any]:
         director = make_user("director2", roles.DIRECTOR)
         secretary = make_user("secretary2", roles.SECRETARY)
         today = world.today
-        year = structure.academic_year_create(
-            title=f"{today.year}/{today.year + 1}",
-            starts_on=today - dt.timedelta(days=90),
-            ends_on=today + dt.timedelta(days=200),
-            by=director,
-        )
+        year = school_year_create(today, by=director)
         class5 = structure.class_group_create(year=year, grade=5, letter="В", by=director)
         pupil = roster.pupil_create(
             last_name=source.last_name,
@@ -61,8 +56,10 @@ def _school1_history(world: World) -> None:
     """Marks (one corrected, one annulled), absences with a reason, and last year's rows."""
     teacher, pupil = world.users["teacher"], world.pupils[0]
     with schema_context("school1"):
+        # Today's lessons: "today" is in this school year on any day (yesterday may not be).
+        marked = Lesson.objects.create(assignment=world.math5a, date=world.today, slot=3)
         saved = reg.marks_save(
-            lesson=world.lesson_yesterday,
+            lesson=marked,
             marks=[
                 reg.MarkInput(pupil.pk, 3, "oral"),
                 reg.MarkInput(pupil.pk, 2, "test"),
