@@ -15,6 +15,7 @@ from django.core.management import call_command
 from rest_framework.test import APIClient
 
 from core.tenancy import db as tenant_db
+from tests.world import school2_director, world  # noqa: F401 - the one world, for every test
 
 SCHOOLS = {
     "school1": {

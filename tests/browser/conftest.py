@@ -152,7 +152,7 @@ def journal_school(committed: Any) -> Callable[[str], Any]:
         from core.tenancy import db
         from tenants.models import School
         from tenants.services import school_create
-        from tests.journal.conftest import build_world
+        from tests.world import build_world
 
         def drop() -> None:
             db.set_schema_to_public()

@@ -27,7 +27,7 @@ from journal.roster import services as roster
 from journal.roster.models import Guardian, Pupil
 from journal.structure import services as structure
 from journal.structure.models import StaffMember
-from tests.journal.conftest import school_year_create
+from tests.world import school_year_create
 
 PEER = Path(__file__).with_name("oidc_peer.py")
 CLIENT_ID = "edujournal-test"

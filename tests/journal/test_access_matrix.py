@@ -29,7 +29,7 @@ from journal.register.models import Attendance, Mark
 from journal.roster.models import Guardian
 from journal.structure.models import StaffMember, TimetableEntry
 from tests import clock
-from tests.journal.conftest import World, school2_client
+from tests.world import World, school2_client
 
 PERSONAS = [
     "director",

@@ -14,7 +14,7 @@ from journal.planning import services as planning
 from journal.planning.models import CurriculumLine
 from journal.planning.services import PlanRow
 from journal.register.models import Attendance, Lesson, Mark, WorkKind
-from tests.journal.conftest import World
+from tests.world import World
 
 B = "/api/v1/"
 

@@ -10,7 +10,7 @@ from django_tenants.utils import schema_context
 
 from journal.register.models import Lesson
 from journal.structure.models import ReportingPeriod
-from tests.journal.conftest import World
+from tests.world import World
 
 B = "/api/v1/"
 

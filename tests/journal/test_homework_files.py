@@ -21,7 +21,7 @@ from django_tenants.utils import schema_context
 from core.errors import PermissionDeniedError
 from journal.register import services
 from journal.register.models import HomeworkAttachment
-from tests.journal.conftest import World, school2_client
+from tests.world import World, school2_client
 
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32

@@ -14,7 +14,7 @@ from journal.register import services as reg
 from journal.register.models import PeriodMark
 from journal.structure.models import ReportingPeriod
 from tests import clock
-from tests.journal.conftest import World
+from tests.world import World
 
 
 def in_window(period: ReportingPeriod) -> dt.date:

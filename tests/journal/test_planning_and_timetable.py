@@ -17,7 +17,7 @@ from journal.register.services import lessons_generate
 from journal.roster.services import pupil_move
 from journal.structure import services as structure
 from journal.structure.models import TimetableEntry
-from tests.journal.conftest import World, staff
+from tests.world import World, staff
 
 
 def _xlsx(rows: list[tuple[object, ...]]) -> bytes:

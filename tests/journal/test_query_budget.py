@@ -12,7 +12,7 @@ from django_tenants.utils import schema_context
 from journal.register.models import Attendance, Lesson, Mark, WorkKind
 from journal.register.selectors import journal_grid
 from journal.roster import services as roster
-from tests.journal.conftest import World
+from tests.world import World
 
 
 def _fill(world: World, pupils: int, lessons: int) -> None:

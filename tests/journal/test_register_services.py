@@ -17,7 +17,7 @@ from core.errors import ApplicationError, PermissionDeniedError
 from journal.register import services as reg
 from journal.register.models import Attendance, Mark, MarkCorrection
 from journal.register.services import AttendanceInput, MarkInput
-from tests.journal.conftest import World, build_world
+from tests.world import World, build_world
 
 
 def _marks(world: World, values: list[int], kind: str = "oral") -> list[MarkInput]:
@@ -228,7 +228,7 @@ def test_pe_exempt_pupil_gets_theoretical_marks_only_mrk5(world: World) -> None:
     with schema_context("school1"):
         from journal.register.models import Lesson
         from journal.structure.services import teaching_assignment_create
-        from tests.journal.conftest import staff
+        from tests.world import staff
 
         pe5a = teaching_assignment_create(
             teacher=staff(world.users["teacher"]),

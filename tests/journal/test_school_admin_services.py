@@ -22,7 +22,7 @@ from journal.roster.models import Consent
 from journal.structure import services as structure
 from journal.structure.models import ReportingPeriod, StaffMember
 from tests import clock
-from tests.journal.conftest import World, make_user
+from tests.world import World, make_user
 
 B = "/api/v1/"
 

@@ -12,7 +12,7 @@ from django_tenants.utils import schema_context
 from journal.register.models import WorkKind
 from journal.structure import services as structure
 from journal.structure.models import StaffMember, Subgroup, SubgroupMember
-from tests.journal.conftest import World
+from tests.world import World
 
 B = "/api/v1/"
 

@@ -26,7 +26,7 @@ from journal.roster import services as roster
 from journal.roster.models import Pupil
 from journal.structure import services as structure
 from journal.transfer.models import TransferImport, TransferredAbsence, TransferredMark
-from tests.journal.conftest import World, make_user, school2_client, school_year_create
+from tests.world import World, make_user, school2_client, school_year_create
 
 SCHOOL1_NAME = "МБОУ «Средняя общеобразовательная школа № 1»"
 

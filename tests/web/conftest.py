@@ -12,14 +12,7 @@ import pytest
 from django.test import Client
 from django_tenants.utils import schema_context
 
-from tests.journal.conftest import World, build_world, make_user, school2_client  # noqa: F401
-
-
-@pytest.fixture
-def world(school1: Any) -> World:
-    with schema_context("school1"):
-        return build_world()
-
+from tests.world import World, make_user, school2_client  # noqa: F401
 
 SSO_BACKEND = "accounts.backends.SsoSessionBackend"
 

@@ -21,7 +21,7 @@ from journal.register.services import (
     marks_save,
 )
 from journal.roster import services as roster
-from tests.journal.conftest import World
+from tests.world import World
 
 
 def seed_marks(world: World) -> None:

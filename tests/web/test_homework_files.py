@@ -14,7 +14,7 @@ from django_tenants.utils import schema_context
 
 from journal.register import services
 from journal.register.models import HomeworkAttachment
-from tests.journal.conftest import World
+from tests.world import World
 
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n"
 

@@ -1,4 +1,5 @@
-"""A small school year in school1 with one persona per role (the access-matrix cast).
+"""The one `world`: a small school year in school1 with one persona per role (the access-
+matrix cast), used by the journal, page, browser and identity tests alike.
 
 Dates are built around the test clock's today (tests/clock.py), in the school year that
 contains it, so that entry deadlines and windows behave as in real life on any day.
