@@ -17,7 +17,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
@@ -312,7 +312,7 @@ def lesson_pupils(lesson: Lesson, *, with_exemption: bool = False) -> dict[int, 
             )
         )
     if with_exemption:
-        memberships = memberships.annotate(
+        annotated: QuerySet[Any] = memberships.annotate(
             exempt=Exists(
                 PeExemption.objects.filter(
                     pupil_id=OuterRef("pupil_id"),
@@ -321,7 +321,7 @@ def lesson_pupils(lesson: Lesson, *, with_exemption: bool = False) -> dict[int, 
                 )
             )
         )
-        return dict(memberships.values_list("pupil_id", "exempt"))
+        return dict(annotated.values_list("pupil_id", "exempt"))
     return dict.fromkeys(memberships.values_list("pupil_id", flat=True), False)
 
 

@@ -15,7 +15,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from core.errors import ApplicationError
 
 
-class SchoolObjectField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]
+class SchoolObjectField(serializers.PrimaryKeyRelatedField):
     """The id of an object of this school, in a request body.
 
     An id that names nothing here (another school's id, or none at all) is answered 404,
@@ -27,7 +27,7 @@ class SchoolObjectField(serializers.PrimaryKeyRelatedField):  # type: ignore[typ
         try:
             return super().to_internal_value(data)
         except exceptions.ValidationError as exc:
-            codes = [getattr(detail, "code", "") for detail in exc.detail]  # type: ignore[union-attr]
+            codes = [getattr(detail, "code", "") for detail in exc.detail]
             if "does_not_exist" in codes:
                 raise exceptions.NotFound("Не найдено.") from exc
             raise

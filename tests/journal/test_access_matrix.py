@@ -691,7 +691,7 @@ def _row_counts() -> dict[str, int]:
     from django.apps import apps
 
     return {
-        model._meta.db_table: model.objects.count()
+        model._meta.db_table: model._default_manager.count()
         for model in apps.get_models()
         if model.__module__.startswith(("journal.", "accounts.", "identity_school."))
         and not model._meta.proxy

@@ -13,7 +13,8 @@ from journal.audit.models import AccessLog
 from journal.planning import services as planning
 from journal.planning.models import CurriculumLine
 from journal.planning.services import PlanRow
-from journal.register.models import Attendance, Lesson, Mark, WorkKind
+from journal.register.models import Attendance, Lesson
+from tests.factories import LessonFactory, MarkFactory
 from tests.world import World
 
 B = "/api/v1/"
@@ -87,29 +88,16 @@ def test_accumulation_counts_effective_marks_against_weekly_hours_mrk6(world: Wo
     rules = current_rules()
     required = math.ceil(rules.min_marks_per_weekly_hour * float(world.math5a.weekly_hours))
     with schema_context("school1"):
-        kind = WorkKind.objects.get(code="oral")
         lessons = [
-            Lesson.objects.create(
-                assignment=world.math5a, date=world.period.starts_on + dt.timedelta(days=i), slot=6
+            LessonFactory(
+                assignment=world.math5a, date=world.period.starts_on + dt.timedelta(days=i)
             )
             for i in range(required)
         ]
         for lesson in lessons:
-            Mark.objects.create(
-                lesson=lesson,
-                pupil=world.pupils[0],
-                value=4,
-                work_kind=kind,
-                weight=kind.weight,
-                entered_by=world.users["teacher"],
-            )
-        Mark.objects.create(
-            lesson=lessons[0],
-            pupil=world.pupils[1],
-            value=5,
-            work_kind=kind,
-            weight=kind.weight,
-            entered_by=world.users["teacher"],
+            MarkFactory(lesson=lesson, pupil=world.pupils[0], entered_by=world.users["teacher"])
+        MarkFactory(
+            lesson=lessons[0], pupil=world.pupils[1], value=5, entered_by=world.users["teacher"]
         )
     rows = world.client("teacher").get(
         B + f"register/accumulation/?assignment_id={world.math5a.pk}&period_id={world.period.pk}"

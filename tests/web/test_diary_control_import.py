@@ -21,6 +21,7 @@ from journal.register.services import (
     marks_save,
 )
 from journal.roster import services as roster
+from tests.factories import journal_fill
 from tests.world import World
 
 
@@ -35,37 +36,6 @@ def seed_marks(world: World) -> None:
             lesson=world.lesson_yesterday,
             entries=[AttendanceInput(world.pupils[1].pk, "Н")],
             by=world.users["teacher"],
-        )
-
-
-def seed_many_marks(world: World, lessons: int = 30) -> None:
-    """Many more lessons of the period, each with a mark for every pupil and an absence."""
-    from journal.register.models import Attendance, Lesson, Mark, WorkKind
-
-    with schema_context("school1"):
-        oral = WorkKind.objects.get(code="oral")
-        start = world.period.starts_on
-        made = Lesson.objects.bulk_create(
-            Lesson(assignment=world.math5a, date=start + dt.timedelta(days=i // 2), slot=6 + i % 2)
-            for i in range(lessons)
-        )
-        Mark.objects.bulk_create(
-            Mark(
-                lesson=lesson,
-                pupil=p,
-                value=2 + (i + j) % 4,
-                work_kind=oral,
-                weight=oral.weight,
-                entered_by=world.users["teacher"],
-            )
-            for i, lesson in enumerate(made)
-            for j, p in enumerate(world.pupils)
-        )
-        Attendance.objects.bulk_create(
-            Attendance(
-                lesson=lesson, pupil=world.pupils[1], code="Н", marked_by=world.users["teacher"]
-            )
-            for lesson in made[::3]
         )
 
 
@@ -139,7 +109,8 @@ def test_diary_query_count_does_not_grow_with_marks(world: World, page_client: A
     seed_marks(world)
     client = page_client("parent")
     few = queries_of(client, "/diary/")
-    seed_many_marks(world)
+    with schema_context("school1"):
+        journal_fill(world, pupils=len(world.pupils), lessons=30)
     assert queries_of(client, "/diary/") == few
 
 
@@ -177,7 +148,8 @@ def test_page_query_counts_do_not_grow_with_marks(world: World, page_client: Any
     }
     clients = {persona: page_client(persona) for persona in pages}
     few = {url: queries_of(clients[p], url) for p, urls in pages.items() for url in urls}
-    seed_many_marks(world)
+    with schema_context("school1"):
+        journal_fill(world, pupils=len(world.pupils), lessons=30)
     many = {url: queries_of(clients[p], url) for p, urls in pages.items() for url in urls}
     assert many == few
 
