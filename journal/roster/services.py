@@ -243,7 +243,7 @@ def consent_revoke(*, consent: Consent, revoked_on: dt.date, reason: str, by: An
     """The parent withdrew the written consent (SET-5): the date, the basis (their written
     statement) and who recorded it are kept. From now on the pupil's data is closed to the
     parents and to the pupil (the access scope counts only consent in force), and their
-    running sessions end (`identity_school.services.consent_revoked`)."""
+    running sessions end (`journal.identity.services.consent_revoked`)."""
     consent = Consent.objects.select_for_update().select_related("pupil").get(pk=consent.pk)
     pupil = consent.pupil
     if not _may_manage_pupil(scope_for(by), pupil):
@@ -267,7 +267,7 @@ def consent_revoke(*, consent: Consent, revoked_on: dt.date, reason: str, by: An
     consent.revoked_at = timezone.now()
     consent.save(update_fields=["revoked_on", "revocation_reason", "revoked_by", "revoked_at"])
     access_log(user=by, action="change", what="roster.consent", pupil_ids=[pupil.pk])
-    from identity_school.services import consent_revoked
+    from journal.identity.services import consent_revoked
 
     consent_revoked(pupil=pupil, by=by)
     return consent

@@ -60,7 +60,7 @@ class SsoSessionBackend(ModelBackend):
     def user_can_authenticate(self, user: Any) -> bool:
         if not super().user_can_authenticate(user):
             return False
-        from identity_school.models import ExternalIdentity
-        from identity_school.selectors import learner_refusal
+        from journal.identity.models import ExternalIdentity
+        from journal.identity.selectors import learner_refusal
 
         return ExternalIdentity.objects.filter(user=user).exists() and learner_refusal(user) is None

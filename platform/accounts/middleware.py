@@ -9,7 +9,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, JsonResponse
 
 from accounts.policy import is_learner, on_school_host
-from identity_school.audit import request_origin
+from journal.identity.audit import request_origin
 
 
 def client_address(request: HttpRequest) -> str:

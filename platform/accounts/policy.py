@@ -62,7 +62,7 @@ def password_sign_in_refusal(user: Any) -> str | None:
     if roles.PARENT in names:
         return "Родители входят через Госуслуги."
     if roles.PUPIL in names:
-        from identity_school.selectors import temporary_login_active
+        from journal.identity.selectors import temporary_login_active
 
         if temporary_login_active(user=user) is None:
             return "Временный логин истёк или отозван. Обратитесь к классному руководителю."

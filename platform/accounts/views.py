@@ -72,9 +72,9 @@ def _complete(request: HttpRequest, user: User, device: TOTPDevice | None) -> Ht
     if device is not None:
         django_otp.login(request, device)
     if on_school_host() and roles.PUPIL in role_set(user):
-        from identity_school.models import Participation
-        from identity_school.selectors import temporary_login_active
-        from identity_school.services import participation_record, temporary_login_first_use
+        from journal.identity.models import Participation
+        from journal.identity.selectors import temporary_login_active
+        from journal.identity.services import participation_record, temporary_login_first_use
 
         temporary = temporary_login_active(user=user)
         if temporary is not None:
@@ -102,7 +102,7 @@ def password_first_change(request: HttpRequest) -> HttpResponse:
         user.must_change_password = False
         user.save(update_fields=["must_change_password"])
         if on_school_host():
-            from identity_school.services import temporary_login_password_changed
+            from journal.identity.services import temporary_login_password_changed
 
             temporary_login_password_changed(user=user)
         return _next_step(request, user)

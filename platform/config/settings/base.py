@@ -66,8 +66,9 @@ TENANT_APPS += [
 # The school's web pages (issue #5): no models, templates and static files only.
 TENANT_APPS += ["journal.web"]
 # Identity (issue #6): lockout attempts and TOTP devices per school; SSO links, invitation
-# codes, temporary pupil logins, password resets and participation (identity_school).
-TENANT_APPS += ["axes", "django_otp", "django_otp.plugins.otp_totp", "identity_school"]
+# codes, temporary pupil logins, password resets and participation (journal.identity;
+# its app label stays "identity_school").
+TENANT_APPS += ["axes", "django_otp", "django_otp.plugins.otp_totp", "journal.identity"]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
 TENANT_MODEL = "tenants.School"

@@ -18,7 +18,9 @@ from accounts import roles
 from core.errors import ApplicationError
 from core.tenancy import db
 from identity.hashing import snils_hash
-from identity_school.models import (
+from identity.subject_index import subject_index_add, subject_index_remove
+from journal.access import ROSTER_MANAGERS, STAFF_ROLES, deny, scope_for
+from journal.identity.models import (
     ExternalIdentity,
     IdentityAttribute,
     InvitationCode,
@@ -26,8 +28,7 @@ from identity_school.models import (
     PasswordReset,
     TemporaryLogin,
 )
-from identity_school.selectors import LEARNER_ROLES, role_names
-from journal.access import ROSTER_MANAGERS, STAFF_ROLES, deny, scope_for
+from journal.identity.selectors import LEARNER_ROLES, role_names
 from journal.roster.models import GuardianLink, Pupil
 from tenants.services import generate_password
 
@@ -105,8 +106,6 @@ def invitation_issue(*, person: Any, by: Any, valid_days: int = 14) -> tuple[Inv
 
 
 def _link(*, user: Any, subject_hash: str, method: str) -> ExternalIdentity:
-    from identity.services import subject_index_add
-
     existing = ExternalIdentity.objects.filter(subject_hash=subject_hash).first()
     if existing is not None and existing.user_id != user.pk:
         raise ApplicationError(
@@ -190,8 +189,6 @@ def identity_link_by_attribute(*, subject_hash: str, snils_hash: str) -> Externa
 
 @transaction.atomic
 def identity_unlink(*, person: Any, by: Any) -> None:
-    from identity.services import subject_index_remove
-
     if not _may_manage_person(by, person):
         raise deny()
     link = ExternalIdentity.objects.filter(user=person).first()

@@ -10,8 +10,8 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from accounts import roles
-from identity_school.models import ExternalIdentity, Participation, TemporaryLogin
 from journal.access import STAFF_ROLES, deny, scope_for
+from journal.identity.models import ExternalIdentity, Participation, TemporaryLogin
 from journal.roster.models import Consent, GuardianLink, Pupil
 
 LEARNER_ROLES = frozenset({roles.PUPIL, roles.PARENT})
