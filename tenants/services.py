@@ -23,6 +23,7 @@ from core.tenancy import db
 from tenants.cloning import clone_schema
 from tenants.models import SLUG_RE, Domain, School
 from tenants.selectors import school_cache_invalidate
+from tenants.signals import school_created
 
 RESERVED_SLUGS = frozenset(
     {
@@ -211,9 +212,7 @@ def school_create(
             first_name=admin_first_name,
             patronymic=admin_patronymic,
         )
-    from catalog.services import school_adopt_defaults  # TPL: the operator's default templates
-
-    school_adopt_defaults(school=school)
+    school_created.send(sender=School, school=school)  # catalog adopts the defaults (TPL)
     transaction.on_commit(lambda: school_cache_invalidate(hostnames=[hostname]))
     return SchoolCreated(
         school=school, domain=hostname, admin_username=username, admin_password=password

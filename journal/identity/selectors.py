@@ -52,6 +52,16 @@ def learner_refusal(user: Any) -> str | None:
     )
 
 
+def sso_session_allowed(user: Any) -> bool:
+    """A session from an SSO hand-over may go on: the account is still linked and
+    `learner_refusal` has nothing against it (ROLE-2, SET-5)."""
+    return ExternalIdentity.objects.filter(user=user).exists() and learner_refusal(user) is None
+
+
+def temporary_login_in_force(user: Any) -> bool:
+    return temporary_login_active(user=user) is not None
+
+
 def temporary_login_active(*, user: Any, now: dt.datetime | None = None) -> TemporaryLogin | None:
     """The pupil's temporary login in force (issued, not revoked, not expired)."""
     moment = now or timezone.now()

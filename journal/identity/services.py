@@ -28,8 +28,8 @@ from journal.identity.models import (
     PasswordReset,
     TemporaryLogin,
 )
-from journal.identity.selectors import LEARNER_ROLES, role_names
-from journal.roster.models import GuardianLink, Pupil
+from journal.identity.selectors import LEARNER_ROLES, role_names, temporary_login_active
+from journal.roster.models import Consent, GuardianLink, Pupil
 from tenants.services import generate_password
 
 # Crockford-like alphabet: no 0/O, 1/I/L confusion when read aloud or copied by hand.
@@ -261,15 +261,14 @@ def temporary_login_revoke(*, temporary_login: TemporaryLogin, by: Any) -> Tempo
 
 
 def consent_revoked(*, pupil: Pupil, by: Any) -> int:
-    """Called by `roster.services.consent_revoke` (SET-5): once the pupil has no consent in
-    force, running sessions of the pupil and of parents with no other child in force end.
+    """On `roster.signals.consent_revoked` (sent by `consent_revoke`, SET-5): once the
+    pupil has no consent in force, running sessions of the pupil and of parents with no
+    other child in force end.
 
     SSO sessions end by themselves: `SsoSessionBackend.user_can_authenticate` re-checks
     consent on every request. A temporary pupil login is revoked here (its password made
     unusable), which ends a password session too. Returns how many logins were revoked.
     """
-    from journal.roster.models import Consent
-
     if Consent.objects.filter(pupil=pupil, revoked_on__isnull=True).exists():
         return 0
     revoked = 0
@@ -292,6 +291,14 @@ def temporary_login_first_use(*, temporary_login: TemporaryLogin) -> None:
         TemporaryLogin.objects.filter(pk=temporary_login.pk, first_used_at__isnull=True).update(
             first_used_at=timezone.now()
         )
+
+
+def temporary_login_signed_in(*, user: Any) -> None:
+    """A pupil finished a password sign-in: the temporary login's first use, participation."""
+    temporary = temporary_login_active(user=user)
+    if temporary is not None:
+        temporary_login_first_use(temporary_login=temporary)
+    participation_record(user=user, method=Participation.Method.TEMPORARY)
 
 
 def temporary_login_password_changed(*, user: Any) -> None:
@@ -341,3 +348,8 @@ def participation_record(*, user: Any, method: str) -> None:
             Participation.objects.filter(user=user).update(
                 last_sign_in_at=now, last_method=method, sign_in_count=F("sign_in_count") + 1
             )
+
+
+def on_consent_revoked(sender: Any, *, pupil: Pupil, by: Any, **kwargs: Any) -> None:
+    """The receiver of `journal.roster.signals.consent_revoked` (connected in apps.py)."""
+    consent_revoked(pupil=pupil, by=by)

@@ -24,6 +24,7 @@ from journal.roster.models import (
     Movement,
     Pupil,
 )
+from journal.roster.signals import consent_revoked
 from journal.structure.models import ClassGroup
 
 
@@ -243,7 +244,7 @@ def consent_revoke(*, consent: Consent, revoked_on: dt.date, reason: str, by: An
     """The parent withdrew the written consent (SET-5): the date, the basis (their written
     statement) and who recorded it are kept. From now on the pupil's data is closed to the
     parents and to the pupil (the access scope counts only consent in force), and their
-    running sessions end (`journal.identity.services.consent_revoked`)."""
+    running sessions end (the `consent_revoked` signal; `journal.identity` ends them)."""
     consent = Consent.objects.select_for_update().select_related("pupil").get(pk=consent.pk)
     pupil = consent.pupil
     if not _may_manage_pupil(scope_for(by), pupil):
@@ -267,7 +268,5 @@ def consent_revoke(*, consent: Consent, revoked_on: dt.date, reason: str, by: An
     consent.revoked_at = timezone.now()
     consent.save(update_fields=["revoked_on", "revocation_reason", "revoked_by", "revoked_at"])
     access_log(user=by, action="change", what="roster.consent", pupil_ids=[pupil.pk])
-    from journal.identity.services import consent_revoked
-
-    consent_revoked(pupil=pupil, by=by)
+    consent_revoked.send(sender=Consent, pupil=pupil, by=by)
     return consent
