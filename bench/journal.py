@@ -36,7 +36,7 @@ from core.tenancy import db  # noqa: E402
 from tenants.models import Domain, School  # noqa: E402
 from tenants.services import school_create  # noqa: E402
 from tests.journal.conftest import World, build_world  # noqa: E402
-from tests.journal.test_query_budget import _fill  # noqa: E402
+from tests.journal.fill import fill_journal  # noqa: E402
 
 # Valid legal-entity INNs (check digit correct) for the throwaway school.
 VALID_INNS = ("7830002293", "5258052348", "7728168971", "7707083893", "7736207543")
@@ -69,7 +69,7 @@ def main(runs: int) -> dict[str, object]:
     try:
         with schema_context(schema):
             world: World = build_world(n_pupils=5)
-            _fill(world, pupils=5, lessons=5)
+            fill_journal(world, pupils=5, lessons=5)
         client = APIClient(HTTP_HOST=host)
         client.force_authenticate(world.users["teacher"])
         grid_url = (
@@ -82,7 +82,7 @@ def main(runs: int) -> dict[str, object]:
 
         small = median_ms(grid, runs)
         with schema_context(schema):
-            _fill(world, pupils=30, lessons=60)
+            fill_journal(world, pupils=30, lessons=60)
         large = median_ms(grid, runs)
 
         marks_url = f"/api/v1/register/lessons/{world.lesson_today.pk}/marks/"

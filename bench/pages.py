@@ -39,7 +39,7 @@ from core.tenancy import db  # noqa: E402
 from tenants.models import Domain, School  # noqa: E402
 from tenants.services import school_create  # noqa: E402
 from tests.journal.conftest import World, build_world  # noqa: E402
-from tests.journal.test_query_budget import _fill  # noqa: E402
+from tests.journal.fill import fill_journal  # noqa: E402
 from tests.web.conftest import learner_backend  # noqa: E402
 
 VALID_INNS = ("7830002293", "5258052348", "7728168971", "7707083893", "7736207543")
@@ -96,7 +96,7 @@ def main(runs: int) -> dict[str, object]:
     try:
         with schema_context(schema):
             world: World = build_world(n_pupils=5)
-            _fill(world, pupils=5, lessons=5)
+            fill_journal(world, pupils=5, lessons=5)
         clients: dict[str, Client] = {}
         for persona in ("teacher", "parent", "deputy"):
             client = Client(HTTP_HOST=host)
@@ -116,7 +116,7 @@ def main(runs: int) -> dict[str, object]:
 
         run_all("small")
         with schema_context(schema):
-            _fill(world, pupils=30, lessons=60)
+            fill_journal(world, pupils=30, lessons=60)
         run_all("large")
     finally:
         db.set_schema_to_public()

@@ -2,66 +2,16 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context
 
-from journal.register.models import Attendance, Lesson, Mark, WorkKind
+from journal.register.models import Mark
 from journal.register.selectors import journal_grid
-from journal.roster import services as roster
 from tests.journal.conftest import World
-
-
-def _fill(world: World, pupils: int, lessons: int) -> None:
-    """Add pupils and lessons with a mark and an absence in every few cells."""
-    for i in range(len(world.pupils), pupils):
-        world.pupils.append(
-            roster.pupil_create(
-                last_name=f"Доп{i:02d}",
-                first_name="Илья",
-                class_group=world.class5a,
-                enrolled_on=world.today - dt.timedelta(days=90),
-                order_number=f"x-{i}",
-                by=world.users["secretary"],
-            )
-        )
-    start = world.today - dt.timedelta(days=80)
-    existing = Lesson.objects.filter(assignment=world.math5a).count()
-    Lesson.objects.bulk_create(
-        Lesson(
-            assignment=world.math5a,
-            date=start + dt.timedelta(days=i // 2),
-            slot=6 + existing + i % 2,
-        )
-        for i in range(max(0, lessons - existing))
-    )
-    oral = WorkKind.objects.get(code="oral")
-    all_lessons = list(Lesson.objects.filter(assignment=world.math5a))
-    Mark.objects.bulk_create(
-        Mark(
-            lesson=lesson,
-            pupil=p,
-            value=2 + (i + j) % 4,
-            work_kind=oral,
-            weight=1,
-            entered_by=world.users["teacher"],
-        )
-        for i, lesson in enumerate(all_lessons)
-        for j, p in enumerate(world.pupils)
-        if (i + j) % 3 == 0
-    )
-    Attendance.objects.bulk_create(
-        (
-            Attendance(lesson=lesson, pupil=p, code="Н", marked_by=world.users["teacher"])
-            for i, lesson in enumerate(all_lessons)
-            for j, p in enumerate(world.pupils)
-            if (i + j) % 7 == 0
-        ),
-        ignore_conflicts=True,
-    )
+from tests.journal.fill import fill_journal
 
 
 def _grid_queries(world: World) -> int:
@@ -78,9 +28,9 @@ def _grid_queries(world: World) -> int:
 def test_grid_query_count_does_not_grow_with_size(world: World, school1: Any) -> None:
     """5 pupils × 5 lessons and 30 × 60: the same number of SQL queries."""
     with schema_context("school1"):
-        _fill(world, pupils=5, lessons=5)
+        fill_journal(world, pupils=5, lessons=5)
         small = _grid_queries(world)
-        _fill(world, pupils=30, lessons=60)
+        fill_journal(world, pupils=30, lessons=60)
         grid = journal_grid(
             assignment_id=world.math5a.pk,
             period_id=world.period.pk,
@@ -100,7 +50,7 @@ def test_saving_30_marks_takes_at_most_6_queries_plus_audit(world: World) -> Non
     request switches to the school, which is the tenancy layer's, not the journal's.
     """
     with schema_context("school1"):
-        _fill(world, pupils=30, lessons=5)
+        fill_journal(world, pupils=30, lessons=5)
     client = world.client("teacher")
     url = f"/api/v1/register/lessons/{world.lesson_today.pk}/marks/"
     warm = client.post(
