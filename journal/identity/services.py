@@ -15,6 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts import roles
+from accounts.services import password_issue
 from core.errors import ApplicationError
 from core.tenancy import db
 from identity.hashing import snils_hash
@@ -30,7 +31,6 @@ from journal.identity.models import (
 )
 from journal.identity.selectors import LEARNER_ROLES, role_names, temporary_login_active
 from journal.roster.models import Consent, GuardianLink, Pupil
-from tenants.services import generate_password
 
 # Crockford-like alphabet: no 0/O, 1/I/L confusion when read aloud or copied by hand.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"
@@ -236,12 +236,8 @@ def temporary_login_issue(
         issued_by=by,
         expires_at=now + dt.timedelta(days=days),
     )
-    password = generate_password()
-    user = pupil.user
-    user.set_password(password)
-    user.must_change_password = True
-    user.save(update_fields=["password", "must_change_password"])
-    return record, user.get_username(), password
+    password = password_issue(user=pupil.user)
+    return record, pupil.user.get_username(), password
 
 
 @transaction.atomic
@@ -318,10 +314,7 @@ def staff_password_reset(*, user: Any, by: Any, reason: str = "") -> str:
         raise deny("Пароль сотрудника сбрасывает администратор ЭЖ.")
     if not role_names(user) & STAFF_ROLES:
         raise ApplicationError("Сбросить пароль можно только сотруднику школы.")
-    password = generate_password()
-    user.set_password(password)
-    user.must_change_password = True
-    user.save(update_fields=["password", "must_change_password"])
+    password = password_issue(user=user)
     PasswordReset.objects.create(user=user, reset_by=by, reason=(reason or "").strip()[:300])
     from axes.utils import reset as axes_reset
 
