@@ -130,9 +130,9 @@ def down() -> None:
         subprocess.run(["kill", pidfile.read_text().strip()], check=False)
         print("devservices: embedded Redis stopped")
     if (PG_DIR / "postmaster.pid").exists():
-        from pgserver import _commands
+        import pgserver  # its command wrappers (pg_ctl, initdb, ...) are its public names
 
-        _commands.pg_ctl(  # type: ignore[attr-defined]
+        pgserver.pg_ctl(  # type: ignore[attr-defined]
             ["stop", "-m", "fast"], pgdata=PG_DIR, user="pgserver" if os.geteuid() == 0 else None
         )
         print("devservices: embedded PostgreSQL stopped")

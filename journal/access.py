@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
@@ -64,7 +64,6 @@ class Scope:
     substitute_lesson_ids: frozenset[int] = frozenset()
     child_ids: frozenset[int] = frozenset()
     self_pupil_ids: frozenset[int] = frozenset()
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def whole_school(self) -> bool:

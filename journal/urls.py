@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import path
 
 from journal.audit.api import AccessLogListApi
-from journal.planning.api import CoverageApi, CurriculumLineSaveApi, PlanImportApi
+from journal.planning.api import CurriculumLineSaveApi, PlanImportApi
 from journal.register import api as reg
 from journal.roster import api as ros
 from journal.structure import api as st
@@ -86,7 +86,7 @@ urlpatterns = [
     ),
     path(
         "planning/assignments/<int:assignment_id>/coverage/",
-        CoverageApi.as_view(),
+        reg.CoverageApi.as_view(),
         name="coverage",
     ),
     # lessons, marks, attendance (LES, MRK, ATT)

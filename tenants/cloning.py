@@ -40,7 +40,7 @@ class ClonePlan:
         quoted = _quote(dest)
 
         def place(sql: str) -> str:
-            return _retarget(sql, self.base, quoted)
+            return retarget(sql, self.base, quoted)
 
         source = _quote(self.base)
         out = [f"CREATE SCHEMA {quoted}"]
@@ -77,7 +77,7 @@ def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _retarget(sql: str, base: str, quoted_dest: str) -> str:
+def retarget(sql: str, base: str, quoted_dest: str) -> str:
     # Definitions from pg_get_*def qualify names of the (unsearched) base schema as
     # `base.` or `"base".`; nothing else in a definition carries that prefix.
     pattern = rf'(?<![\w"]){re.escape(base)}\.|"{re.escape(base)}"\.'

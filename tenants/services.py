@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import re
-import secrets
-import string
 from dataclasses import dataclass
 from functools import cache
 
 from django.conf import settings
-from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.migrations.loader import MigrationLoader
@@ -17,12 +14,13 @@ from django.utils import timezone
 from django_tenants.utils import get_public_schema_name, schema_context, schema_exists
 
 from accounts import roles
-from accounts.models import User
+from accounts.services import password_issue, school_account_create
 from core.errors import ApplicationError
 from core.tenancy import db
 from tenants.cloning import clone_schema
 from tenants.models import SLUG_RE, Domain, School
 from tenants.selectors import school_cache_invalidate
+from tenants.signals import school_created
 
 RESERVED_SLUGS = frozenset(
     {
@@ -124,36 +122,18 @@ def base_schema_is_current() -> bool:
     return _tenant_migrations() <= applied
 
 
-def generate_password(length: int = 14) -> str:
-    alphabet = string.ascii_letters + string.digits
-    while True:
-        candidate = "".join(secrets.choice(alphabet) for _ in range(length))
-        if (
-            any(c.islower() for c in candidate)
-            and any(c.isupper() for c in candidate)
-            and any(c.isdigit() for c in candidate)
-        ):
-            return candidate
-
-
 def _create_first_admin(
     *, email: str, last_name: str, first_name: str, patronymic: str
 ) -> tuple[str, str]:
-    password = generate_password()
-    username = "admin"
-    user = User(
-        username=username,
+    user = school_account_create(
+        username="admin",
         email=email,
         last_name=last_name,
         first_name=first_name,
         patronymic=patronymic,
-        must_change_password=True,
-        is_staff=False,
+        role_names=[roles.DIRECTOR, roles.JOURNAL_ADMIN],
     )
-    user.set_password(password)
-    user.save()
-    user.groups.add(*Group.objects.filter(name__in=[roles.DIRECTOR, roles.JOURNAL_ADMIN]))
-    return username, password
+    return user.username, password_issue(user=user)
 
 
 @transaction.atomic
@@ -211,9 +191,7 @@ def school_create(
             first_name=admin_first_name,
             patronymic=admin_patronymic,
         )
-    from catalog.services import school_adopt_defaults  # TPL: the operator's default templates
-
-    school_adopt_defaults(school=school)
+    school_created.send(sender=School, school=school)  # catalog adopts the defaults (TPL)
     transaction.on_commit(lambda: school_cache_invalidate(hostnames=[hostname]))
     return SchoolCreated(
         school=school, domain=hostname, admin_username=username, admin_password=password

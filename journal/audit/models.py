@@ -5,8 +5,7 @@ from __future__ import annotations
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 
-from journal.base import JournalModel
-from journal.register.models import append_only_triggers
+from journal.base import JournalModel, append_only_triggers
 
 
 class AccessLog(JournalModel):

@@ -1,4 +1,4 @@
-"""Curriculum, КТП import and programme coverage API (PLAN-1..3)."""
+"""Curriculum and КТП import API (PLAN-1, PLAN-2); coverage is in journal.register.api."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from rest_framework.response import Response
 
 from core.api import SchoolObjectField
 from journal.access import JournalApiView, scope_for
-from journal.planning import selectors, services
-from journal.register.selectors import readable_assignments_q
+from journal.planning import services
 from journal.structure.models import AcademicYear, Subject, TeachingAssignment
+from journal.structure.selectors import readable_assignments_q
 
 
 class CurriculumLineSaveApi(JournalApiView):
@@ -72,27 +72,3 @@ class PlanImportApi(JournalApiView):
         rows = services.parse_plan_file(content=upload.read(), filename=upload.name or "")
         plan = services.thematic_plan_import(assignment=assignment, rows=rows, by=request.user)
         return Response({"id": plan.pk, "total_hours": plan.total_hours, "topics": len(rows)}, 201)
-
-
-class CoverageApi(JournalApiView):
-    class Output(serializers.Serializer):
-        planned_hours = serializers.IntegerField(help_text="Часов по КТП")
-        planned_to_date = serializers.IntegerField(help_text="Часов по КТП до сегодняшнего дня")
-        given = serializers.IntegerField(help_text="Проведено уроков")
-        given_with_topic = serializers.IntegerField(help_text="Проведено уроков с темой")
-        lag = serializers.IntegerField(help_text="Отставание от КТП, часов")
-        topics_missing = serializers.ListField(child=serializers.CharField())
-
-    @extend_schema(responses=Output, summary="Выполнение программы: план и факт (PLAN-3)")
-    def get(self, request: Request, assignment_id: int) -> Response:
-        c = selectors.programme_coverage(assignment_id=assignment_id, for_user=request.user)
-        return Response(
-            {
-                "planned_hours": c.planned_hours,
-                "planned_to_date": c.planned_to_date,
-                "given": c.given,
-                "given_with_topic": c.given_with_topic,
-                "lag": c.lag,
-                "topics_missing": c.topics_missing,
-            }
-        )

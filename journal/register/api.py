@@ -585,3 +585,27 @@ class WorkKindSaveApi(JournalApiView):
         data.is_valid(raise_exception=True)
         kind = services.work_kind_save(by=request.user, **data.validated_data)
         return Response(WorkKindOutput(kind).data)
+
+
+class CoverageApi(JournalApiView):
+    class Output(serializers.Serializer):
+        planned_hours = serializers.IntegerField(help_text="Часов по КТП")
+        planned_to_date = serializers.IntegerField(help_text="Часов по КТП до сегодняшнего дня")
+        given = serializers.IntegerField(help_text="Проведено уроков")
+        given_with_topic = serializers.IntegerField(help_text="Проведено уроков с темой")
+        lag = serializers.IntegerField(help_text="Отставание от КТП, часов")
+        topics_missing = serializers.ListField(child=serializers.CharField())
+
+    @extend_schema(responses=Output, summary="Выполнение программы: план и факт (PLAN-3)")
+    def get(self, request: Request, assignment_id: int) -> Response:
+        c = selectors.programme_coverage(assignment_id=assignment_id, for_user=request.user)
+        return Response(
+            {
+                "planned_hours": c.planned_hours,
+                "planned_to_date": c.planned_to_date,
+                "given": c.given,
+                "given_with_topic": c.given_with_topic,
+                "lag": c.lag,
+                "topics_missing": c.topics_missing,
+            }
+        )

@@ -9,37 +9,12 @@ from __future__ import annotations
 
 import uuid
 
-import pgtrigger
 from django.conf import settings
 from django.db import connection, models
 from django.db.models import Q
 
 from core.models import TimeStampedModel
-from journal.base import JournalModel
-
-APPEND_ONLY_MESSAGE = (
-    "Отметки не изменяются и не удаляются: ошибка исправляется только записью-исправлением (MRK-2)"
-)
-
-
-def append_only_triggers(prefix: str) -> list[pgtrigger.Trigger]:
-    """Row triggers against UPDATE/DELETE and a statement trigger against TRUNCATE."""
-    raise_sql = f"RAISE EXCEPTION '{APPEND_ONLY_MESSAGE}' USING ERRCODE = 'P0001';"
-    return [
-        pgtrigger.Trigger(
-            name=f"{prefix}_no_update_delete",
-            when=pgtrigger.Before,
-            operation=pgtrigger.Update | pgtrigger.Delete,
-            func=raise_sql,
-        ),
-        pgtrigger.Trigger(
-            name=f"{prefix}_no_truncate",
-            when=pgtrigger.Before,
-            operation=pgtrigger.Truncate,
-            level=pgtrigger.Statement,
-            func=raise_sql,
-        ),
-    ]
+from journal.base import JournalModel, append_only_triggers
 
 
 class Lesson(TimeStampedModel):

@@ -11,10 +11,12 @@ from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from catalog.selectors import current_rules
 from journal.access import Scope, scope_for
 from journal.audit.services import access_log
+from journal.planning.models import ThematicPlanItem
 from journal.register import grading
 from journal.register.models import (
     Attendance,
@@ -33,30 +35,7 @@ from journal.structure.models import (
     SubgroupMember,
     TeachingAssignment,
 )
-
-
-def readable_assignments_q(scope: Scope) -> Q:
-    """Assignments whose journal the scope may read: the whole school for the director and
-    deputies, their own for a teacher, every subject of their class for a class teacher."""
-    if scope.whole_school:
-        return Q()
-    return Q(id__in=scope.assignment_ids) | Q(class_group_id__in=scope.class_ids)
-
-
-def assignment_for_reading(
-    *, assignment_id: int, for_user: Any
-) -> tuple[TeachingAssignment, Scope]:
-    scope = scope_for(for_user)
-    assignment = (
-        TeachingAssignment.objects.filter(readable_assignments_q(scope), id=assignment_id)
-        .select_related("subject", "class_group", "subgroup", "teacher__user", "year")
-        .first()
-        if scope.is_staff
-        else None
-    )
-    if assignment is None:
-        raise Http404
-    return assignment, scope
+from journal.structure.selectors import assignment_for_reading, readable_assignments_q
 
 
 def lesson_for_writing(*, lesson_id: int, for_user: Any) -> Lesson:
@@ -505,3 +484,44 @@ def homework_files_by_lesson(lesson_ids: list[int]) -> dict[int, list[HomeworkAt
         ):
             result[item.lesson_id].append(item)
     return dict(result)
+
+
+# --- programme coverage: planned vs given lessons and topics (PLAN-3) ---------------------
+
+
+@dataclass(frozen=True)
+class Coverage:
+    planned_hours: int
+    planned_to_date: int
+    given: int
+    given_with_topic: int
+    topics_missing: list[str]
+
+    @property
+    def lag(self) -> int:
+        return self.planned_to_date - self.given
+
+
+def programme_coverage(
+    *, assignment_id: int, for_user: Any, on_date: dt.date | None = None
+) -> Coverage:
+    assignment, _ = assignment_for_reading(assignment_id=assignment_id, for_user=for_user)
+    on_date = on_date or timezone.localdate()
+    items = list(ThematicPlanItem.objects.filter(plan__assignment=assignment))
+    lessons = list(
+        Lesson.objects.filter(assignment=assignment, date__lte=on_date).values_list(
+            "topic", "plan_item_id"
+        )
+    )
+    covered = {pid for _t, pid in lessons if pid}
+    return Coverage(
+        planned_hours=sum(i.hours for i in items),
+        planned_to_date=sum(i.hours for i in items if i.planned_on and i.planned_on <= on_date),
+        given=len(lessons),
+        given_with_topic=sum(1 for t, _p in lessons if t),
+        topics_missing=[
+            i.topic
+            for i in items
+            if i.planned_on and i.planned_on <= on_date and i.pk not in covered
+        ],
+    )

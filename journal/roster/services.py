@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from typing import Any
 
-from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
 from accounts import roles
-from accounts.models import User
+from accounts.services import school_account_create, username_taken
 from journal.access import ROSTER_MANAGERS, Scope, deny, require_roles, scope_for
 from journal.audit.services import access_log
 from journal.roster.models import (
@@ -24,11 +22,8 @@ from journal.roster.models import (
     Movement,
     Pupil,
 )
+from journal.roster.signals import consent_revoked
 from journal.structure.models import ClassGroup
-
-
-def _new_username(prefix: str) -> str:
-    return f"{prefix}{secrets.token_hex(4)}"
 
 
 def _person_errors(last_name: str, first_name: str) -> dict[str, list[str]]:
@@ -67,19 +62,18 @@ def pupil_create(
         errors["order_number"] = ["Укажите номер приказа о зачислении."]
     if birth_date and birth_date >= enrolled_on:
         errors["birth_date"] = ["Дата рождения должна быть раньше даты зачисления."]
-    if username and User.objects.filter(username=username).exists():
+    if username and username_taken(username):
         errors["username"] = ["Такое имя пользователя уже занято."]
     if errors:
         raise ValidationError(errors)
-    user = User(
-        username=username or _new_username("u"),
-        last_name=last_name.strip(),
-        first_name=first_name.strip(),
-        patronymic=patronymic.strip(),
+    user = school_account_create(
+        last_name=last_name,
+        first_name=first_name,
+        patronymic=patronymic,
+        username=username,
+        username_prefix="u",
+        role_names=[roles.PUPIL],
     )
-    user.set_unusable_password()
-    user.save()
-    user.groups.add(Group.objects.get(name=roles.PUPIL))
     pupil = Pupil.objects.create(user=user, birth_date=birth_date, class_group=class_group)
     assign_perm("roster.be_pupil", user, pupil)
     ClassMembership.objects.create(pupil=pupil, class_group=class_group, date_from=enrolled_on)
@@ -167,20 +161,19 @@ def guardian_create(
     if not (scope.roles & ROSTER_MANAGERS or scope.class_ids):
         raise deny()
     errors = _person_errors(last_name, first_name)
-    if username and User.objects.filter(username=username).exists():
+    if username and username_taken(username):
         errors["username"] = ["Такое имя пользователя уже занято."]
     if errors:
         raise ValidationError(errors)
-    user = User(
-        username=username or _new_username("p"),
-        last_name=last_name.strip(),
-        first_name=first_name.strip(),
-        patronymic=patronymic.strip(),
+    user = school_account_create(
+        last_name=last_name,
+        first_name=first_name,
+        patronymic=patronymic,
         email=email,
+        username=username,
+        username_prefix="p",
+        role_names=[roles.PARENT],
     )
-    user.set_unusable_password()
-    user.save()
-    user.groups.add(Group.objects.get(name=roles.PARENT))
     return Guardian.objects.create(user=user, phone=phone)
 
 
@@ -243,7 +236,7 @@ def consent_revoke(*, consent: Consent, revoked_on: dt.date, reason: str, by: An
     """The parent withdrew the written consent (SET-5): the date, the basis (their written
     statement) and who recorded it are kept. From now on the pupil's data is closed to the
     parents and to the pupil (the access scope counts only consent in force), and their
-    running sessions end (`identity_school.services.consent_revoked`)."""
+    running sessions end (the `consent_revoked` signal; `journal.identity` ends them)."""
     consent = Consent.objects.select_for_update().select_related("pupil").get(pk=consent.pk)
     pupil = consent.pupil
     if not _may_manage_pupil(scope_for(by), pupil):
@@ -267,7 +260,5 @@ def consent_revoke(*, consent: Consent, revoked_on: dt.date, reason: str, by: An
     consent.revoked_at = timezone.now()
     consent.save(update_fields=["revoked_on", "revocation_reason", "revoked_by", "revoked_at"])
     access_log(user=by, action="change", what="roster.consent", pupil_ids=[pupil.pk])
-    from identity_school.services import consent_revoked
-
-    consent_revoked(pupil=pupil, by=by)
+    consent_revoked.send(sender=Consent, pupil=pupil, by=by)
     return consent

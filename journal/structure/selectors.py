@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from journal.access import scope_for
+from journal.access import Scope, scope_for
 from journal.roster.selectors import visible_class_ids_q
 from journal.structure.models import (
     AcademicYear,
@@ -16,6 +16,7 @@ from journal.structure.models import (
     StaffMember,
     Subgroup,
     SubgroupMember,
+    TeachingAssignment,
     TimetableEntry,
 )
 
@@ -135,3 +136,27 @@ def subgroup_list(*, class_group_id: int, for_user: Any) -> list[SubjectSplit]:
             )
         )
     return result
+
+
+def readable_assignments_q(scope: Scope) -> Q:
+    """Assignments whose journal the scope may read: the whole school for the director and
+    deputies, their own for a teacher, every subject of their class for a class teacher."""
+    if scope.whole_school:
+        return Q()
+    return Q(id__in=scope.assignment_ids) | Q(class_group_id__in=scope.class_ids)
+
+
+def assignment_for_reading(
+    *, assignment_id: int, for_user: Any
+) -> tuple[TeachingAssignment, Scope]:
+    scope = scope_for(for_user)
+    assignment = (
+        TeachingAssignment.objects.filter(readable_assignments_q(scope), id=assignment_id)
+        .select_related("subject", "class_group", "subgroup", "teacher__user", "year")
+        .first()
+        if scope.is_staff
+        else None
+    )
+    if assignment is None:
+        raise Http404
+    return assignment, scope

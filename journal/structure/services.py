@@ -8,14 +8,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from guardian.shortcuts import assign_perm, remove_perm
 
 from accounts import roles
-from accounts.models import User
+from accounts.services import school_account_create, username_taken
 from core.errors import ApplicationError
 from journal.access import ROSTER_MANAGERS, STRUCTURE_MANAGERS, require_roles, scope_for
 from journal.structure.models import (
@@ -195,7 +194,7 @@ def staff_member_create(
     scope = scope_for(by)
     require_roles(scope, ROSTER_MANAGERS)
     errors: dict[str, list[str]] = {}
-    if not username or User.objects.filter(username=username).exists():
+    if not username or username_taken(username):
         errors["username"] = ["Такое имя пользователя уже занято или не указано."]
     if not last_name.strip() or not first_name.strip():
         errors["last_name"] = ["Укажите фамилию и имя."]
@@ -208,16 +207,14 @@ def staff_member_create(
         errors["roles"] = ["Назначить директора может только директор или администратор ЭЖ."]
     if errors:
         raise ValidationError(errors)
-    user = User(
-        username=username,
-        last_name=last_name.strip(),
-        first_name=first_name.strip(),
-        patronymic=patronymic.strip(),
+    user = school_account_create(
+        last_name=last_name,
+        first_name=first_name,
+        patronymic=patronymic,
         email=email,
+        username=username,
+        role_names=role_names,
     )
-    user.set_unusable_password()
-    user.save()
-    user.groups.add(*Group.objects.filter(name__in=role_names))
     return StaffMember.objects.create(user=user, position=position)
 
 
@@ -292,43 +289,6 @@ def subgroup_create(*, class_group: ClassGroup, subject: Subject, title: str, by
     if Subgroup.objects.filter(class_group=class_group, subject=subject, title=title).exists():
         raise ValidationError({"title": ["Такая подгруппа уже есть."]})
     return Subgroup.objects.create(class_group=class_group, subject=subject, title=title.strip())
-
-
-@transaction.atomic
-def subgroup_members_set(*, subgroup: Subgroup, pupil_ids: Sequence[int], by: Any) -> int:
-    """Put pupils of the class into the subgroup; each pupil is in exactly one subgroup."""
-    from journal.roster.models import Pupil
-
-    require_roles(scope_for(by), STRUCTURE_MANAGERS)
-    ids = set(pupil_ids)
-    found = set(
-        Pupil.objects.filter(id__in=ids, class_group_id=subgroup.class_group_id).values_list(
-            "id", flat=True
-        )
-    )
-    if found != ids:
-        raise ValidationError({"pupil_ids": ["В подгруппу можно включить только учеников класса."]})
-    taken = SubgroupMember.objects.filter(
-        pupil_id__in=ids, class_group_id=subgroup.class_group_id, subject_id=subgroup.subject_id
-    ).exclude(subgroup=subgroup)
-    if taken.exists():
-        raise ValidationError(
-            {"pupil_ids": ["Ученик уже состоит в другой подгруппе по этому предмету."]}
-        )
-    SubgroupMember.objects.filter(subgroup=subgroup).exclude(pupil_id__in=ids).delete()
-    existing = set(
-        SubgroupMember.objects.filter(subgroup=subgroup).values_list("pupil_id", flat=True)
-    )
-    SubgroupMember.objects.bulk_create(
-        SubgroupMember(
-            subgroup=subgroup,
-            pupil_id=pid,
-            class_group_id=subgroup.class_group_id,
-            subject_id=subgroup.subject_id,
-        )
-        for pid in ids - existing
-    )
-    return len(ids)
 
 
 @transaction.atomic

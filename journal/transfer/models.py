@@ -8,8 +8,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from journal.base import JournalModel
-from journal.register.models import append_only_triggers
+from journal.base import JournalModel, append_only_triggers
 
 
 class TransferImport(JournalModel):

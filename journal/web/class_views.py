@@ -18,11 +18,11 @@ from django.views.decorators.http import require_POST
 
 from accounts import roles
 from core.errors import ApplicationError
-from identity_school import selectors as identity_selectors
-from identity_school import services as identity_services
-from identity_school.models import TemporaryLogin
 from journal.access import Scope, scope_for
 from journal.audit.services import access_log
+from journal.identity import selectors as identity_selectors
+from journal.identity import services as identity_services
+from journal.identity.models import TemporaryLogin
 from journal.roster.models import Consent, Pupil
 from journal.web import selectors
 from journal.web.class_forms import TemporaryLoginForm

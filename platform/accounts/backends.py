@@ -8,6 +8,7 @@ from axes.backends import AxesStandaloneBackend
 from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
 
+from accounts.learners import learner_accounts
 from accounts.policy import password_sign_in_refusal
 
 
@@ -60,7 +61,4 @@ class SsoSessionBackend(ModelBackend):
     def user_can_authenticate(self, user: Any) -> bool:
         if not super().user_can_authenticate(user):
             return False
-        from identity_school.models import ExternalIdentity
-        from identity_school.selectors import learner_refusal
-
-        return ExternalIdentity.objects.filter(user=user).exists() and learner_refusal(user) is None
+        return learner_accounts().sso_session_allowed(user)

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextvars import ContextVar
 from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, JsonResponse
 
 from accounts.policy import is_learner, on_school_host
-from identity_school.audit import request_origin
+
+# The client address of the request being served; `journal.identity.audit` adds it to
+# each AccessLog row (ROLE-4/SEC-4 "from where").
+request_origin: ContextVar[str | None] = ContextVar("request_origin", default=None)
 
 
 def client_address(request: HttpRequest) -> str:

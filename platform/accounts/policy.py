@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 
 from accounts import roles
+from accounts.learners import learner_accounts
 from core.tenancy import db
 
 LEARNER_ROLES = frozenset({roles.PUPIL, roles.PARENT})
@@ -61,9 +62,6 @@ def password_sign_in_refusal(user: Any) -> str | None:
         )
     if roles.PARENT in names:
         return "Родители входят через Госуслуги."
-    if roles.PUPIL in names:
-        from identity_school.selectors import temporary_login_active
-
-        if temporary_login_active(user=user) is None:
-            return "Временный логин истёк или отозван. Обратитесь к классному руководителю."
+    if roles.PUPIL in names and not learner_accounts().temporary_login_in_force(user):
+        return "Временный логин истёк или отозван. Обратитесь к классному руководителю."
     return None

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import roles
+from accounts.learners import learner_accounts
 from accounts.models import User
 from accounts.policy import on_school_host, password_sign_in_refusal, requires_otp, role_set
 
@@ -72,14 +73,7 @@ def _complete(request: HttpRequest, user: User, device: TOTPDevice | None) -> Ht
     if device is not None:
         django_otp.login(request, device)
     if on_school_host() and roles.PUPIL in role_set(user):
-        from identity_school.models import Participation
-        from identity_school.selectors import temporary_login_active
-        from identity_school.services import participation_record, temporary_login_first_use
-
-        temporary = temporary_login_active(user=user)
-        if temporary is not None:
-            temporary_login_first_use(temporary_login=temporary)
-        participation_record(user=user, method=Participation.Method.TEMPORARY)
+        learner_accounts().pupil_signed_in(user)
     return redirect(pending.get("next") or "home")
 
 
@@ -102,9 +96,7 @@ def password_first_change(request: HttpRequest) -> HttpResponse:
         user.must_change_password = False
         user.save(update_fields=["must_change_password"])
         if on_school_host():
-            from identity_school.services import temporary_login_password_changed
-
-            temporary_login_password_changed(user=user)
+            learner_accounts().password_changed(user)
         return _next_step(request, user)
     return render(request, "accounts/password_first_change.html", {"form": form})
 

@@ -12,7 +12,6 @@ form can put each message next to its field.
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -443,7 +442,3 @@ def validate_overrides(
         )
     # Keep only what differs from the template: a later version's value then applies.
     return {k: v for k, v in merged.items() if k in overrides and template_rules.get(k) != v}
-
-
-def is_valid_band(band: str) -> bool:
-    return re.fullmatch(GRADE_BAND_RE, band) is not None

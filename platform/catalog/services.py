@@ -443,3 +443,8 @@ def school_adopt_defaults(*, school: School, by: User | None = None) -> SchoolAd
         by=by,
         action=AdoptionRecord.Action.ONBOARDING,
     )
+
+
+def on_school_created(sender: Any, *, school: School, **kwargs: Any) -> None:
+    """The receiver of `tenants.signals.school_created` (connected in apps.py)."""
+    school_adopt_defaults(school=school)

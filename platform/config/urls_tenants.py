@@ -6,7 +6,7 @@ from django.urls import include, path
 
 from catalog.urls import school_urlpatterns as catalog_urls
 from config.urls_common import urlpatterns as common
-from identity_school.urls import sso_urlpatterns
+from journal.identity.urls import sso_urlpatterns
 from journal.web.views import start
 
 urlpatterns = [
@@ -14,7 +14,7 @@ urlpatterns = [
     *catalog_urls,
     path("api/v1/", include("journal.urls")),
     *sso_urlpatterns,
-    path("api/v1/identity/", include("identity_school.urls")),
+    path("api/v1/identity/", include("journal.identity.urls")),
     path("", include("journal.web.urls")),
     path("", include("journal.web.diary_urls")),
     path("", start, name="home"),

@@ -25,11 +25,45 @@ def env(name: str, default: str | None = None) -> str | None:
     return default
 
 
+TRUE_WORDS = frozenset({"1", "true", "yes"})
+FALSE_WORDS = frozenset({"0", "false", "no", ""})
+
+
 def env_bool(name: str, default: bool = False) -> bool:
+    """1/true/yes or 0/false/no (any case; empty means no); the default when unset.
+    Anything else is a mistake in the configuration and stops the start-up."""
     value = env(name)
     if value is None:
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    word = value.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ImproperlyConfigured(f"{name} must be one of 1/true/yes or 0/false/no, got {value!r}.")
+
+
+def _number(name: str, kind: type[int] | type[float], default: int | float) -> Any:
+    value = env(name)
+    if value is None:
+        return default
+    if not value.strip():
+        raise ImproperlyConfigured(f"{name} is set but empty: give a number or unset it.")
+    try:
+        return kind(value.strip())
+    except ValueError:
+        word = "a whole number" if kind is int else "a number"
+        raise ImproperlyConfigured(f"{name} must be {word}, got {value!r}.") from None
+
+
+def env_int(name: str, default: int) -> int:
+    """A whole number; the default when unset; empty or not a number stops the start-up."""
+    return int(_number(name, int, default))
+
+
+def env_float(name: str, default: float) -> float:
+    """A number; the default when unset; empty or not a number stops the start-up."""
+    return float(_number(name, float, default))
 
 
 def env_list(name: str, default: str = "") -> list[str]:

@@ -12,7 +12,7 @@ import re
 import warnings
 from typing import Any
 
-from core.env import env
+from core.env import env, env_float
 
 SENSITIVE_KEY = re.compile(
     r"pass|secret|token|key|auth|cookie|session|csrf|snils|снилс|inn|passport|phone|email|"
@@ -100,7 +100,7 @@ def init_sentry(**overrides: Any) -> Any:
         "max_request_body_size": "never",
         "include_local_variables": False,
         "before_send": scrub_event,
-        "traces_sample_rate": float(env("SENTRY_TRACES_SAMPLE_RATE", "0") or 0),
+        "traces_sample_rate": env_float("SENTRY_TRACES_SAMPLE_RATE", 0.0),
         "integrations": [DjangoIntegration(), CeleryIntegration()],
     }
     options.update(overrides)

@@ -11,7 +11,3 @@ from typing import Any
 from django.db import connection as _connection
 
 db: Any = _connection
-
-
-def current_schema() -> str:
-    return str(db.schema_name)

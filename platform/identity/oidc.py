@@ -29,9 +29,6 @@ from joserfc.jwk import KeySet
 from core.errors import ApplicationError
 from identity import esia
 
-# Asymmetric algorithms only: an HS256 token would be "signed" with the client secret,
-# and "none" is not a signature at all.
-DEFAULT_ALGORITHMS = ("RS256", "PS256", "ES256", "EdDSA")
 METADATA_TTL = 3600
 JWKS_TTL = 600
 

@@ -1,7 +1,8 @@
 """The SSO portal's flows: sign in with the provider, link a school, hand over to it.
 
 The portal knows a person only as a keyed hash of the provider's subject id, kept in
-the public session for the duration of the portal visit and in `SubjectIndex` rows.
+the public session for the duration of the portal visit and in the subject index
+(`identity.subject_index`).
 Everything else (who the person is in a school, their children, consent) stays in the
 school's schema and is read there, under `schema_context`, only at the moment of
 linking or hand-over.
@@ -23,8 +24,9 @@ from django_tenants.utils import schema_context
 from core.errors import ApplicationError
 from identity import oidc, tickets
 from identity.hashing import snils_hash, subject_hash
-from identity.models import SubjectIndex
 from identity.oidc import PendingAuth, SsoError
+from identity.school_side import school_side
+from identity.subject_index import subject_index_has, subject_index_remove
 from tenants.models import School
 
 PENDING_MAX_AGE = 600
@@ -76,15 +78,6 @@ def sso_complete(
     )
 
 
-def subject_index_add(*, subject_hash: str, school_id: int) -> None:
-    """Record that this person has an account in the school (idempotent)."""
-    SubjectIndex.objects.get_or_create(subject_hash=subject_hash, school_id=school_id)
-
-
-def subject_index_remove(*, subject_hash: str, school_id: int) -> None:
-    SubjectIndex.objects.filter(subject_hash=subject_hash, school_id=school_id).delete()
-
-
 def _active_school(school_id: int) -> School:
     school = School.objects.filter(id=school_id, status=School.Status.ACTIVE).first()
     if school is None or school.is_public:
@@ -94,24 +87,21 @@ def _active_school(school_id: int) -> School:
 
 def link_by_invitation(*, subject_hash: str, school_id: int, code: str) -> School:
     """Link the signed-in person to the school record the class teacher invited."""
-    from identity_school.services import invitation_redeem
-
     school = _active_school(school_id)
     with schema_context(school.schema_name):
-        invitation_redeem(code=code, subject_hash=subject_hash)
+        school_side().invitation_redeem(code=code, subject_hash=subject_hash)
     return school
 
 
 def link_by_snils(*, subject_hash: str, snils_hash_value: str) -> list[School]:
     """Link to every school that holds this verified СНИЛС for a parent or pupil."""
-    from identity_school.services import identity_link_by_attribute
-
+    link_by_attribute = school_side().link_by_attribute
     if not snils_hash_value:
         raise ApplicationError("Госуслуги не передали СНИЛС: связать учётную запись не удалось.")
     linked: list[School] = []
     for school in School.objects.filter(status=School.Status.ACTIVE).exclude(schema_name="public"):
         with schema_context(school.schema_name):
-            if identity_link_by_attribute(subject_hash=subject_hash, snils_hash=snils_hash_value):
+            if link_by_attribute(subject_hash=subject_hash, snils_hash=snils_hash_value):
                 linked.append(school)
     return linked
 
@@ -119,15 +109,13 @@ def link_by_snils(*, subject_hash: str, snils_hash_value: str) -> list[School]:
 @transaction.atomic
 def handover_ticket(*, subject_hash: str, school_id: int, binding: str) -> tuple[School, str]:
     """A single-use ticket for this person's account in the school, bound to the browser."""
-    from identity_school.selectors import linked_user_id
-
     if not binding or len(binding) > 100:
         raise SsoError("no_binding", "Начните вход заново со страницы школы.")
-    if not SubjectIndex.objects.filter(subject_hash=subject_hash, school_id=school_id).exists():
+    if not subject_index_has(subject_hash=subject_hash, school_id=school_id):
         raise SsoError("not_linked", "Ваша учётная запись не связана с этой школой.")
     school = _active_school(school_id)
     with schema_context(school.schema_name):
-        user_id = linked_user_id(subject_hash=subject_hash)
+        user_id = school_side().linked_user_id(subject_hash=subject_hash)
     if user_id is None:
         # The school unlinked the person: the index row is stale.
         subject_index_remove(subject_hash=subject_hash, school_id=school.pk)

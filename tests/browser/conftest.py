@@ -225,7 +225,7 @@ def learner_session(
         with django_db_blocker.unblock(), schema_context(schema):
             backend = settings.AUTHENTICATION_BACKENDS[0]
             if SSO_BACKEND in settings.AUTHENTICATION_BACKENDS:
-                from identity_school.models import ExternalIdentity
+                from journal.identity.models import ExternalIdentity
 
                 ExternalIdentity.objects.get_or_create(
                     user=user,

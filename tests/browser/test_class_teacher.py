@@ -7,7 +7,7 @@ from typing import Any
 
 from django_tenants.utils import schema_context
 
-from identity_school.models import TemporaryLogin
+from journal.identity.models import TemporaryLogin
 
 SLUG = "brs-classteacher"
 HOST = f"{SLUG}.localhost"

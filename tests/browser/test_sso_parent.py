@@ -85,7 +85,7 @@ def diary_school(committed: Any) -> Any:
 
 def seed(world: Any, schema: str, *, invite: bool) -> str:
     """A mark for the child; an invitation code for the parent, or their СНИЛС on record."""
-    from identity_school.services import identity_attribute_record, invitation_issue
+    from journal.identity.services import identity_attribute_record, invitation_issue
     from journal.register.services import MarkInput, marks_save
 
     with schema_context(schema):
@@ -190,7 +190,7 @@ def test_parent_signs_in_with_gosuslugi_and_sees_the_diaries(
         assert ("localhost", "__Host-sessionid") in cookies
 
         def sso_sign_ins(schema: str = schema, parent: Any = world.users["parent"]) -> int:
-            from identity_school.models import Participation
+            from journal.identity.models import Participation
 
             with schema_context(schema):
                 row = Participation.objects.get(user=parent)

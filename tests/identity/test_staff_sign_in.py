@@ -13,7 +13,7 @@ from django_tenants.utils import schema_context
 from rest_framework.test import APIClient
 
 from accounts.models import User
-from identity_school.models import PasswordReset
+from journal.identity.models import PasswordReset
 from tests.identity.conftest import Family, make_user
 
 PASSWORD = "x-Staff-pass-123"

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 from rest_framework.test import APIClient
 
-from identity_school.models import Participation, TemporaryLogin
+from journal.identity.models import Participation, TemporaryLogin
 from tests.identity.conftest import Family
 
 NEW_PASSWORD = "Moi-Parol-2026-q"

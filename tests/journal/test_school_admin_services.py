@@ -12,9 +12,9 @@ from django_tenants.utils import schema_context
 
 from accounts import roles
 from core.errors import PermissionDeniedError
-from identity_school import services as identity
-from identity_school.models import TemporaryLogin
 from journal.access import scope_for
+from journal.identity import services as identity
+from journal.identity.models import TemporaryLogin
 from journal.register import services as reg
 from journal.register.models import Lesson
 from journal.roster import services as roster

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import connection
 
 from tenants import cloning
-from tenants.cloning import UnsupportedBaseSchema, _retarget, clone_schema, prepare_clone
+from tenants.cloning import UnsupportedBaseSchema, clone_schema, prepare_clone, retarget
 
 BASE = settings.TENANT_BASE_SCHEMA
 CATALOGUE = {
@@ -90,8 +90,8 @@ def test_unknown_object_kinds_in_the_base_fail_loudly(db: None) -> None:
         prepare_clone(BASE)
 
 
-def test_retarget_only_rewrites_the_schema_prefix() -> None:
+def testretarget_only_rewrites_the_schema_prefix() -> None:
     sql = 'REFERENCES school_template.auth_group(id) -- my_school_template.y "school_template".z'
-    assert _retarget(sql, "school_template", '"s9"') == (
+    assert retarget(sql, "school_template", '"s9"') == (
         'REFERENCES "s9".auth_group(id) -- my_school_template.y "s9".z'
     )

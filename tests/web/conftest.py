@@ -26,7 +26,7 @@ def learner_backend(user: Any) -> str | None:
         return None
     if not user.groups.filter(name__in=["parent", "pupil"]).exists():
         return None
-    from identity_school.models import ExternalIdentity
+    from journal.identity.models import ExternalIdentity
 
     ExternalIdentity.objects.get_or_create(
         user=user,

@@ -11,9 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
-from identity_school.models import TemporaryLogin
-from identity_school.services import participation_record, temporary_login_issue
 from journal.audit.models import AccessLog
+from journal.identity.models import TemporaryLogin
+from journal.identity.services import participation_record, temporary_login_issue
 from journal.roster import services as roster
 
 LIST = "/class/pupils/"

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from celery.schedules import crontab
 
-from core.env import REPO_ROOT, database_from_url, env, env_bool, env_list, service_url
+from core.env import (
+    REPO_ROOT,
+    database_from_url,
+    env,
+    env_bool,
+    env_int,
+    env_list,
+    service_url,
+)
 
 BASE_DIR = REPO_ROOT
 SECRET_KEY = env("DJANGO_SECRET_KEY") or ""
@@ -66,8 +74,9 @@ TENANT_APPS += [
 # The school's web pages (issue #5): no models, templates and static files only.
 TENANT_APPS += ["journal.web"]
 # Identity (issue #6): lockout attempts and TOTP devices per school; SSO links, invitation
-# codes, temporary pupil logins, password resets and participation (identity_school).
-TENANT_APPS += ["axes", "django_otp", "django_otp.plugins.otp_totp", "identity_school"]
+# codes, temporary pupil logins, password resets and participation (journal.identity;
+# its app label stays "identity_school").
+TENANT_APPS += ["axes", "django_otp", "django_otp.plugins.otp_totp", "journal.identity"]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
 TENANT_MODEL = "tenants.School"
@@ -202,8 +211,8 @@ STORAGES = {
 # There is deliberately no MEDIA_URL route: files are served only through a view that
 # checks the reader's right to the lesson ("files are stored per school").
 MEDIA_ROOT = env("MEDIA_ROOT", str(REPO_ROOT / ".data" / "media")) or ""
-HOMEWORK_FILE_MAX_BYTES = int(env("HOMEWORK_FILE_MAX_BYTES", str(10 * 1024 * 1024)) or 0)
-HOMEWORK_FILES_PER_LESSON = int(env("HOMEWORK_FILES_PER_LESSON", "10") or 0)
+HOMEWORK_FILE_MAX_BYTES = env_int("HOMEWORK_FILE_MAX_BYTES", 10 * 1024 * 1024)
+HOMEWORK_FILES_PER_LESSON = env_int("HOMEWORK_FILES_PER_LESSON", 10)
 # Static files are the same for every school; whitenoise serves them from the app
 # directories without collectstatic when DEBUG-less dev servers run (`make demo`).
 WHITENOISE_USE_FINDERS = True
@@ -290,7 +299,7 @@ LOGGING = {
 }
 
 EMAIL_HOST = env("EMAIL_HOST", "127.0.0.1")
-EMAIL_PORT = int(env("EMAIL_PORT", "25") or 25)
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", f"noreply@{PLATFORM_DOMAIN}")
 
 USE_X_FORWARDED_HOST = env_bool("USE_X_FORWARDED_HOST")
@@ -358,6 +367,8 @@ SSO_CLIENT_AUTH = env("SSO_CLIENT_AUTH", "client_secret_post") or "client_secret
 SSO_SCOPES = env("SSO_SCOPES", "openid") or "openid"
 SSO_LINK_SCOPES = env("SSO_LINK_SCOPES", "openid snils") or "openid snils"
 SSO_SNILS_CLAIM = env("SSO_SNILS_CLAIM", "snils") or "snils"
+# Asymmetric algorithms only: an HS256 token would be "signed" with the client secret,
+# and "none" is not a signature at all.
 SSO_ID_TOKEN_ALGORITHMS = env_list("SSO_ID_TOKEN_ALGORITHMS", "RS256,PS256,ES256,EdDSA")
 SSO_CLOCK_SKEW = 30
 SSO_HTTP_TIMEOUT = 10.0

@@ -14,13 +14,13 @@ import random
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
 from accounts import roles
 from accounts.models import User
+from accounts.services import school_account_create
 from core.errors import ApplicationError
 from journal.planning.models import CurriculumLine
 from journal.planning.services import PlanRow, thematic_plan_import
@@ -99,8 +99,12 @@ class Command(BaseCommand):
     def _boss(self) -> User:
         boss = User.objects.filter(groups__name=roles.DIRECTOR, is_active=True).first()
         if boss is None:
-            boss = User.objects.create(username="demo_director", last_name="Директорова")
-            boss.groups.add(*Group.objects.filter(name__in=[roles.DIRECTOR, roles.JOURNAL_ADMIN]))
+            boss = school_account_create(
+                username="demo_director",
+                last_name="Директорова",
+                first_name="",
+                role_names=[roles.DIRECTOR, roles.JOURNAL_ADMIN],
+            )
         if not StaffMember.objects.filter(user=boss).exists():
             StaffMember.objects.create(user=boss, position="Директор")
         return boss

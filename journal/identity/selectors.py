@@ -6,12 +6,12 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts import roles
-from identity_school.models import ExternalIdentity, Participation, TemporaryLogin
 from journal.access import STAFF_ROLES, deny, scope_for
+from journal.identity.models import ExternalIdentity, TemporaryLogin
 from journal.roster.models import Consent, GuardianLink, Pupil
 
 LEARNER_ROLES = frozenset({roles.PUPIL, roles.PARENT})
@@ -50,6 +50,16 @@ def learner_refusal(user: Any) -> str | None:
         "Доступ к данным откроется после того, как школа внесёт письменное согласие "
         "родителя (законного представителя) на обработку персональных данных."
     )
+
+
+def sso_session_allowed(user: Any) -> bool:
+    """A session from an SSO hand-over may go on: the account is still linked and
+    `learner_refusal` has nothing against it (ROLE-2, SET-5)."""
+    return ExternalIdentity.objects.filter(user=user).exists() and learner_refusal(user) is None
+
+
+def temporary_login_in_force(user: Any) -> bool:
+    return temporary_login_active(user=user) is not None
 
 
 def temporary_login_active(*, user: Any, now: dt.datetime | None = None) -> TemporaryLogin | None:
@@ -115,27 +125,3 @@ def participation_for_class(*, class_group_id: int, for_user: Any) -> list[Parti
             )
         )
     return rows
-
-
-def participation_figures(
-    *, since: dt.datetime, class_group_id: int | None = None
-) -> dict[str, int]:
-    """REP-2 figures: how many pupils and parents signed in since a moment (no names)."""
-    pupils = Pupil.objects.filter(class_group__isnull=False)
-    if class_group_id is not None:
-        pupils = pupils.filter(class_group_id=class_group_id)
-    active = Participation.objects.filter(last_sign_in_at__gte=since)
-    guardians_q = Q(links__pupil__in=pupils)
-    from journal.roster.models import Guardian
-
-    guardians = Guardian.objects.filter(guardians_q).distinct()
-    return {
-        "pupils": pupils.count(),
-        "pupils_signed_in": pupils.filter(
-            Exists(active.filter(user_id=OuterRef("user_id")))
-        ).count(),
-        "parents": guardians.count(),
-        "parents_signed_in": guardians.filter(
-            Exists(active.filter(user_id=OuterRef("user_id")))
-        ).count(),
-    }

@@ -9,12 +9,11 @@ the cleaner end state; see docs/identity.md.)
 
 from __future__ import annotations
 
-from contextvars import ContextVar
 from typing import Any
 
 from django.db.models.signals import pre_save
 
-request_origin: ContextVar[str | None] = ContextVar("request_origin", default=None)
+from accounts.middleware import request_origin
 
 
 def _add_origin(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:

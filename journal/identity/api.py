@@ -14,8 +14,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import User
-from identity_school import selectors, services
-from identity_school.models import TemporaryLogin
+from journal.identity import selectors, services
+from journal.identity.models import TemporaryLogin
 from journal.roster.models import Pupil
 
 

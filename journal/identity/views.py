@@ -19,9 +19,9 @@ from core.tenancy import db
 from identity.oidc import SsoError
 from identity.tickets import ticket_redeem
 from identity.web import portal_url
-from identity_school.models import ExternalIdentity, Participation
-from identity_school.selectors import learner_refusal
-from identity_school.services import participation_record
+from journal.identity.models import ExternalIdentity, Participation
+from journal.identity.selectors import learner_refusal
+from journal.identity.services import participation_record
 
 log = logging.getLogger(__name__)
 

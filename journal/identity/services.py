@@ -15,10 +15,13 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts import roles
+from accounts.services import password_issue
 from core.errors import ApplicationError
 from core.tenancy import db
 from identity.hashing import snils_hash
-from identity_school.models import (
+from identity.subject_index import subject_index_add, subject_index_remove
+from journal.access import ROSTER_MANAGERS, STAFF_ROLES, deny, scope_for
+from journal.identity.models import (
     ExternalIdentity,
     IdentityAttribute,
     InvitationCode,
@@ -26,10 +29,8 @@ from identity_school.models import (
     PasswordReset,
     TemporaryLogin,
 )
-from identity_school.selectors import LEARNER_ROLES, role_names
-from journal.access import ROSTER_MANAGERS, STAFF_ROLES, deny, scope_for
-from journal.roster.models import GuardianLink, Pupil
-from tenants.services import generate_password
+from journal.identity.selectors import LEARNER_ROLES, role_names, temporary_login_active
+from journal.roster.models import Consent, GuardianLink, Pupil
 
 # Crockford-like alphabet: no 0/O, 1/I/L confusion when read aloud or copied by hand.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"
@@ -105,8 +106,6 @@ def invitation_issue(*, person: Any, by: Any, valid_days: int = 14) -> tuple[Inv
 
 
 def _link(*, user: Any, subject_hash: str, method: str) -> ExternalIdentity:
-    from identity.services import subject_index_add
-
     existing = ExternalIdentity.objects.filter(subject_hash=subject_hash).first()
     if existing is not None and existing.user_id != user.pk:
         raise ApplicationError(
@@ -190,8 +189,6 @@ def identity_link_by_attribute(*, subject_hash: str, snils_hash: str) -> Externa
 
 @transaction.atomic
 def identity_unlink(*, person: Any, by: Any) -> None:
-    from identity.services import subject_index_remove
-
     if not _may_manage_person(by, person):
         raise deny()
     link = ExternalIdentity.objects.filter(user=person).first()
@@ -239,12 +236,8 @@ def temporary_login_issue(
         issued_by=by,
         expires_at=now + dt.timedelta(days=days),
     )
-    password = generate_password()
-    user = pupil.user
-    user.set_password(password)
-    user.must_change_password = True
-    user.save(update_fields=["password", "must_change_password"])
-    return record, user.get_username(), password
+    password = password_issue(user=pupil.user)
+    return record, pupil.user.get_username(), password
 
 
 @transaction.atomic
@@ -264,15 +257,14 @@ def temporary_login_revoke(*, temporary_login: TemporaryLogin, by: Any) -> Tempo
 
 
 def consent_revoked(*, pupil: Pupil, by: Any) -> int:
-    """Called by `roster.services.consent_revoke` (SET-5): once the pupil has no consent in
-    force, running sessions of the pupil and of parents with no other child in force end.
+    """On `roster.signals.consent_revoked` (sent by `consent_revoke`, SET-5): once the
+    pupil has no consent in force, running sessions of the pupil and of parents with no
+    other child in force end.
 
     SSO sessions end by themselves: `SsoSessionBackend.user_can_authenticate` re-checks
     consent on every request. A temporary pupil login is revoked here (its password made
     unusable), which ends a password session too. Returns how many logins were revoked.
     """
-    from journal.roster.models import Consent
-
     if Consent.objects.filter(pupil=pupil, revoked_on__isnull=True).exists():
         return 0
     revoked = 0
@@ -297,6 +289,14 @@ def temporary_login_first_use(*, temporary_login: TemporaryLogin) -> None:
         )
 
 
+def temporary_login_signed_in(*, user: Any) -> None:
+    """A pupil finished a password sign-in: the temporary login's first use, participation."""
+    temporary = temporary_login_active(user=user)
+    if temporary is not None:
+        temporary_login_first_use(temporary_login=temporary)
+    participation_record(user=user, method=Participation.Method.TEMPORARY)
+
+
 def temporary_login_password_changed(*, user: Any) -> None:
     TemporaryLogin.objects.filter(
         pupil__user=user, revoked_at__isnull=True, password_changed_at__isnull=True
@@ -314,10 +314,7 @@ def staff_password_reset(*, user: Any, by: Any, reason: str = "") -> str:
         raise deny("Пароль сотрудника сбрасывает администратор ЭЖ.")
     if not role_names(user) & STAFF_ROLES:
         raise ApplicationError("Сбросить пароль можно только сотруднику школы.")
-    password = generate_password()
-    user.set_password(password)
-    user.must_change_password = True
-    user.save(update_fields=["password", "must_change_password"])
+    password = password_issue(user=user)
     PasswordReset.objects.create(user=user, reset_by=by, reason=(reason or "").strip()[:300])
     from axes.utils import reset as axes_reset
 
@@ -344,3 +341,8 @@ def participation_record(*, user: Any, method: str) -> None:
             Participation.objects.filter(user=user).update(
                 last_sign_in_at=now, last_method=method, sign_in_count=F("sign_in_count") + 1
             )
+
+
+def on_consent_revoked(sender: Any, *, pupil: Pupil, by: Any, **kwargs: Any) -> None:
+    """The receiver of `journal.roster.signals.consent_revoked` (connected in apps.py)."""
+    consent_revoked(pupil=pupil, by=by)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from identity_school import api, views
+from journal.identity import api, views
 
 sso_urlpatterns = [
     path("sso/begin/", views.sso_begin, name="sso-begin"),
