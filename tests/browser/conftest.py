@@ -135,13 +135,13 @@ def committed(django_db_blocker: Any) -> Iterator[Callable[[Callable[[], Any]], 
 
 # ---------------------------------------------------------------- school pages (issue #5)
 
-STAFF_PASSWORD = "x-pass-12345"  # the password tests/journal/conftest.py gives its cast
+STAFF_PASSWORD = "x-pass-12345"  # the password tests/world.py gives its cast
 SSO_BACKEND = "accounts.backends.SsoSessionBackend"
 
 
 @pytest.fixture
 def journal_school(committed: Any) -> Callable[[str], Any]:
-    """A committed school with the journal's small school year (tests/journal/conftest.py:
+    """A committed school with the journal's small school year (tests/world.py:
     one persona per role, 5А with pupils, lessons today, yesterday and 20 days ago); dropped
     at teardown. Privileged staff get a confirmed TOTP device (the sign-in asks for a code)."""
 

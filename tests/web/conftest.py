@@ -1,4 +1,4 @@
-"""Page tests: the journal's small school year (tests/journal/conftest.py) seen through pages.
+"""Page tests: the journal's small school year (tests/world.py) seen through pages.
 
 `page_client(persona)` is a Django test client signed in on school1's host.
 """
