@@ -290,6 +290,10 @@ def work_kind_save(
 # ---------------------------------------------------------------- marks
 
 
+# The work kind the grid preselects (a code of the regulation's work kinds, catalog.rules).
+DEFAULT_WORK_KIND = "oral"
+
+
 @dataclass(frozen=True)
 class MarkInput:
     pupil_id: int
@@ -609,7 +613,11 @@ def attendance_save(
         if e.code is None:
             continue
         old = existing.get(e.pupil_id)
-        code = old.code if (old and old.reason_by_id and e.code == "Н") else e.code
+        code = (
+            old.code
+            if (old and old.reason_by_id and e.code == Attendance.Code.UNEXCUSED)
+            else e.code
+        )
         rows.append(Attendance(lesson=lesson, pupil_id=e.pupil_id, code=code, marked_by=by))
     saved = Attendance.objects.bulk_create(
         rows,
@@ -807,3 +815,20 @@ def homework_attachment_remove(*, attachment: HomeworkAttachment, by: Any) -> No
     storage, name = attachment.file.storage, attachment.file.name
     attachment.delete()
     transaction.on_commit(lambda: storage.delete(name))
+
+
+@transaction.atomic
+def lesson_entries_save(
+    *,
+    lesson: Lesson,
+    marks: Sequence[MarkInput],
+    attendance: Sequence[AttendanceInput],
+    by: Any,
+) -> list[Mark]:
+    """A lesson's column from the journal grid at once (MRK-1, ATT-1): its marks and its
+    attendance, all or nothing. Each part keeps its own rules (`marks_save`,
+    `attendance_save`); a refusal of either saves neither. Returns the saved marks."""
+    saved = marks_save(lesson=lesson, marks=marks, by=by) if marks else []
+    if attendance:
+        attendance_save(lesson=lesson, entries=attendance, by=by)
+    return saved

@@ -129,3 +129,13 @@ def subgroup_list(*, class_group_id: int, for_user: Any) -> list[SubjectSplit]:
             )
         )
     return result
+
+
+def academic_year_current() -> AcademicYear | None:
+    """The school's current academic year, else the latest one; None in a school without.
+
+    A school's years are not personal data: every staff page may show which is current."""
+    return (
+        AcademicYear.objects.filter(is_current=True).first()
+        or AcademicYear.objects.order_by("-starts_on").first()
+    )
