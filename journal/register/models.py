@@ -16,6 +16,7 @@ from django.db.models import Q
 
 from core.models import TimeStampedModel
 from journal.base import JournalModel
+from journal.permissions import SUBSTITUTE_LESSON
 
 APPEND_ONLY_MESSAGE = (
     "Отметки не изменяются и не удаляются: ошибка исправляется только записью-исправлением (MRK-2)"
@@ -82,7 +83,7 @@ class Lesson(TimeStampedModel):
         verbose_name = "урок"
         verbose_name_plural = "уроки"
         ordering = ["date", "slot"]
-        permissions = [("substitute_lesson", "Замещает урок")]
+        permissions = [(SUBSTITUTE_LESSON, "Замещает урок")]
         constraints = [
             models.UniqueConstraint(fields=["assignment", "date", "slot"], name="lesson_unique"),
         ]

@@ -27,6 +27,7 @@ from catalog.selectors import current_rules
 from core.errors import ApplicationError
 from journal.access import STRUCTURE_MANAGERS, Scope, deny, require_roles, scope_for
 from journal.audit.services import access_log
+from journal.permissions import SUBSTITUTE_LESSON_PERM
 from journal.planning.models import ThematicPlanItem
 from journal.register.models import (
     Attendance,
@@ -229,7 +230,7 @@ def substitution_grant(*, lesson: Lesson, substitute: StaffMember, by: Any) -> L
     lesson.substitution_granted_by = by
     lesson.substitution_granted_at = timezone.now()
     lesson.save()
-    assign_perm("register.substitute_lesson", substitute.user, lesson)
+    assign_perm(SUBSTITUTE_LESSON_PERM, substitute.user, lesson)
     return lesson
 
 

@@ -16,6 +16,7 @@ from accounts import roles
 from accounts.models import User
 from journal.access import ROSTER_MANAGERS, Scope, deny, require_roles, scope_for
 from journal.audit.services import access_log
+from journal.permissions import BE_PUPIL_PERM, VIEW_CHILD_PERM
 from journal.roster.models import (
     ClassMembership,
     Consent,
@@ -81,7 +82,7 @@ def pupil_create(
     user.save()
     user.groups.add(Group.objects.get(name=roles.PUPIL))
     pupil = Pupil.objects.create(user=user, birth_date=birth_date, class_group=class_group)
-    assign_perm("roster.be_pupil", user, pupil)
+    assign_perm(BE_PUPIL_PERM, user, pupil)
     ClassMembership.objects.create(pupil=pupil, class_group=class_group, date_from=enrolled_on)
     Movement.objects.create(
         pupil=pupil,
@@ -197,7 +198,7 @@ def guardian_link_create(
     if GuardianLink.objects.filter(guardian=guardian, pupil=pupil).exists():
         raise ValidationError({"pupil": ["Родитель уже связан с этим обучающимся."]})
     link = GuardianLink.objects.create(guardian=guardian, pupil=pupil, relation=relation)
-    assign_perm("roster.view_child", guardian.user, pupil)
+    assign_perm(VIEW_CHILD_PERM, guardian.user, pupil)
     access_log(user=by, action="change", what="roster.guardian_link", pupil_ids=[pupil.pk])
     return link
 

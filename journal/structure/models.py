@@ -13,6 +13,7 @@ from django.db.models import Q
 
 from core.models import TimeStampedModel
 from journal.base import JournalModel
+from journal.permissions import LEAD_CLASS, TEACH_ASSIGNMENT
 
 
 class AcademicYear(TimeStampedModel):
@@ -166,7 +167,7 @@ class ClassGroup(TimeStampedModel):
         verbose_name = "класс"
         verbose_name_plural = "классы"
         ordering = ["year", "grade", "letter"]
-        permissions = [("lead_class", "Классное руководство")]
+        permissions = [(LEAD_CLASS, "Классное руководство")]
         constraints = [
             models.UniqueConstraint(fields=["year", "grade", "letter"], name="class_unique"),
             models.CheckConstraint(condition=Q(grade__gte=1, grade__lte=11), name="class_grade"),
@@ -234,7 +235,7 @@ class TeachingAssignment(TimeStampedModel):
     class Meta:
         verbose_name = "нагрузка"
         verbose_name_plural = "нагрузка"
-        permissions = [("teach_assignment", "Ведёт предмет по нагрузке")]
+        permissions = [(TEACH_ASSIGNMENT, "Ведёт предмет по нагрузке")]
         constraints = [
             models.UniqueConstraint(
                 fields=["class_group", "subject"],

@@ -23,12 +23,14 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any, TypeVar
 
+from django import forms
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 
 from accounts import roles
 from core.errors import PermissionDeniedError
+from core.forms import SERVICE_ERRORS, apply_service_errors
 from journal.access import (
     ROSTER_MANAGERS,
     STAFF_ROLES,
@@ -62,6 +64,7 @@ __all__ = [
     "int_param",
     "may_write",
     "school_page",
+    "submit",
 ]
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -159,3 +162,14 @@ def choose(items: Sequence[T], wanted: int | None, *, first: bool = True) -> T |
         if getattr(item, "pk", None) == wanted:
             return item
     raise Http404
+
+
+def submit(form: forms.Form, save: Callable[[dict[str, Any]], T]) -> T | None:
+    """A posted form's service call: what the service returned, or None when the form is
+    invalid or the service refused (its Russian errors are then on the form's fields)."""
+    if form.is_valid():
+        try:
+            return save(form.cleaned_data)
+        except SERVICE_ERRORS as exc:
+            apply_service_errors(form, exc)
+    return None

@@ -10,6 +10,8 @@ from journal.register.models import Attendance
 
 
 class AttendanceReasonForm(forms.Form):
+    LATE = Attendance.Code.LATE
+
     code = forms.ChoiceField(
         label="Причина",
         choices=[

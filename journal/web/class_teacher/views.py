@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from core.forms import SERVICE_ERRORS, apply_service_errors, form_error_text
+from core.forms import form_error_text
 from identity_school import services as identity_services
 from journal.register import selectors as reg_selectors
 from journal.register import services as reg_services
@@ -29,6 +29,7 @@ from journal.web.pages import (
     date_param,
     int_param,
     school_page,
+    submit,
 )
 from journal.web.selectors import led_classes
 
@@ -54,6 +55,7 @@ def class_day(request: HttpRequest) -> HttpResponse:
             "next_day": on_date + dt.timedelta(days=1),
             "rows": rows,
             "reason_form": AttendanceReasonForm(),
+            "late_code": AttendanceReasonForm.LATE,  # a lateness takes no reason
         },
     )
 
@@ -62,20 +64,16 @@ def class_day(request: HttpRequest) -> HttpResponse:
 def attendance_reason(request: HttpRequest, attendance_id: int) -> HttpResponse:
     att = reg_selectors.attendance_for_reason(attendance_id=attendance_id, for_user=request.user)
     form = AttendanceReasonForm(request.POST)
-    if form.is_valid():
-        try:
-            reg_services.attendance_reason_set(
-                attendance=att,
-                code=form.cleaned_data["code"],
-                note=form.cleaned_data["note"],
-                by=request.user,
-            )
-        except SERVICE_ERRORS as exc:
-            apply_service_errors(form, exc)
-    if form.errors:
-        messages.error(request, form_error_text(form))
-    else:
+    saved = submit(
+        form,
+        lambda v: reg_services.attendance_reason_set(
+            attendance=att, code=v["code"], note=v["note"], by=request.user
+        ),
+    )
+    if saved:
         messages.success(request, "Причина пропуска сохранена.")
+    else:
+        messages.error(request, form_error_text(form))
     back = request.POST.get("back", "")
     if not back.startswith("/") or back.startswith("//"):
         back = reverse("web:class-day")
@@ -133,25 +131,25 @@ def temporary_login_issue(request: HttpRequest, pupil_id: int) -> HttpResponse:
     """Issue a temporary login on a written request; the password is shown once."""
     pupil = selectors.pupil_for_card(pupil_id=pupil_id, for_user=request.user, to_act=True)
     form = TemporaryLoginForm(request.POST)
-    if form.is_valid():
-        try:
-            record, username, password = identity_services.temporary_login_issue(
-                pupil=pupil,
-                request_reason=form.cleaned_data["request_reason"],
-                request_date=form.cleaned_data["request_date"],
-                valid_days=form.cleaned_data["valid_days"],
-                by=request.user,
-            )
-        except SERVICE_ERRORS as exc:
-            apply_service_errors(form, exc)
-        else:
-            response = render(
-                request,
-                "web/class_teacher/temporary_login_issued.html",
-                {"pupil": pupil, "record": record, "username": username, "password": password},
-            )
-            response["Cache-Control"] = "no-store"
-            return response
+    issued = submit(
+        form,
+        lambda v: identity_services.temporary_login_issue(
+            pupil=pupil,
+            request_reason=v["request_reason"],
+            request_date=v["request_date"],
+            valid_days=v["valid_days"],
+            by=request.user,
+        ),
+    )
+    if issued:
+        record, username, password = issued
+        response = render(
+            request,
+            "web/class_teacher/temporary_login_issued.html",
+            {"pupil": pupil, "record": record, "username": username, "password": password},
+        )
+        response["Cache-Control"] = "no-store"
+        return response
     return card_response(request, pupil, form=form, status=400)
 
 

@@ -17,10 +17,10 @@ from django.utils import timezone
 
 from catalog.selectors import current_rules
 from core.errors import ApplicationError
-from core.forms import SERVICE_ERRORS, apply_service_errors, error_text, form_error_text
+from core.forms import SERVICE_ERRORS, error_text, form_error_text
 from journal.register import selectors as reg_selectors
 from journal.register import services as reg_services
-from journal.web.pages import STAFF_ROLES, TEACHERS, date_param, int_param, school_page
+from journal.web.pages import STAFF_ROLES, TEACHERS, date_param, int_param, school_page, submit
 from journal.web.teacher import selectors
 from journal.web.teacher.forms import CorrectionForm, HomeworkFileForm, LessonForm, LessonSaveInput
 
@@ -106,14 +106,9 @@ def lesson(request: HttpRequest, lesson_id: int) -> HttpResponse:
     if not posted:
         return lesson_response(request, page)
     form = LessonForm(request.POST)
-    if form.is_valid():
-        try:
-            reg_services.lesson_update(lesson=page.lesson, by=request.user, **form.cleaned_data)
-        except SERVICE_ERRORS as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, "Урок сохранён.")
-            return redirect("web:teacher-lesson", lesson_id=page.lesson.pk)
+    if submit(form, lambda v: reg_services.lesson_update(lesson=page.lesson, by=request.user, **v)):
+        messages.success(request, "Урок сохранён.")
+        return redirect("web:teacher-lesson", lesson_id=page.lesson.pk)
     return lesson_response(request, page, form=form, status=400)
 
 
@@ -122,16 +117,15 @@ def homework_file_upload(request: HttpRequest, lesson_id: int) -> HttpResponse:
     """Attach a file to the lesson's homework; a refusal keeps the page with the reason."""
     page = selectors.lesson_page(lesson_id=lesson_id, for_user=request.user, to_write=True)
     form = HomeworkFileForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            reg_services.homework_attachment_add(
-                lesson=page.lesson, upload=form.cleaned_data["file"], by=request.user
-            )
-        except SERVICE_ERRORS as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, "Файл прикреплён к домашнему заданию.")
-            return redirect("web:teacher-lesson", lesson_id=page.lesson.pk)
+    added = submit(
+        form,
+        lambda v: reg_services.homework_attachment_add(
+            lesson=page.lesson, upload=v["file"], by=request.user
+        ),
+    )
+    if added:
+        messages.success(request, "Файл прикреплён к домашнему заданию.")
+        return redirect("web:teacher-lesson", lesson_id=page.lesson.pk)
     return lesson_response(request, page, upload_form=form, status=400)
 
 
@@ -207,18 +201,14 @@ def mark_correct(request: HttpRequest, mark_id: int) -> HttpResponse:
     """An audited correction (MRK-2) from the lesson page: the template's roles and window."""
     mark = reg_selectors.mark_for_correction(mark_id=mark_id, for_user=request.user)
     form = CorrectionForm(request.POST)
-    if form.is_valid():
-        try:
-            reg_services.mark_correct(
-                mark=mark,
-                new_value=form.cleaned_data["new_value"],
-                reason=form.cleaned_data["reason"],
-                by=request.user,
-            )
-        except SERVICE_ERRORS as exc:
-            apply_service_errors(form, exc)
-    if form.errors:
-        messages.error(request, form_error_text(form))
-    else:
+    corrected = submit(
+        form,
+        lambda v: reg_services.mark_correct(
+            mark=mark, new_value=v["new_value"], reason=v["reason"], by=request.user
+        ),
+    )
+    if corrected:
         messages.success(request, "Отметка исправлена, исправление записано в историю.")
+    else:
+        messages.error(request, form_error_text(form))
     return redirect("web:teacher-lesson", lesson_id=mark.lesson_id)

@@ -15,7 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from core.forms import SERVICE_ERRORS, apply_service_errors
+from journal.access import ROSTER_MANAGERS, STRUCTURE_MANAGERS
 from journal.structure import selectors as structure_selectors
 from journal.structure import services as structure
 from journal.structure.models import AcademicYear, ReportingPeriod
@@ -27,13 +27,7 @@ from journal.web.manage.calendar.forms import (
     ScheduleBreakForm,
 )
 from journal.web.manage.selectors import year_choices, year_chosen
-from journal.web.pages import (
-    ROSTER_MANAGERS,
-    STRUCTURE_MANAGERS,
-    int_param,
-    may_write,
-    school_page,
-)
+from journal.web.pages import int_param, may_write, school_page, submit
 
 
 def chosen_year(request: HttpRequest) -> AcademicYear:
@@ -51,14 +45,10 @@ def years(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         form = AcademicYearForm(request.POST)
-        if form.is_valid():
-            try:
-                year = structure.academic_year_create(by=request.user, **form.cleaned_data)
-            except SERVICE_ERRORS as exc:
-                apply_service_errors(form, exc)
-            else:
-                messages.success(request, f"Учебный год {year} создан.")
-                return redirect("web:manage-years")
+        year = submit(form, lambda v: structure.academic_year_create(by=request.user, **v))
+        if year:
+            messages.success(request, f"Учебный год {year} создан.")
+            return redirect("web:manage-years")
         status = 400
     elif may_write(request):
         form = AcademicYearForm(initial={"days_per_week": 5, "make_current": True})
@@ -90,24 +80,17 @@ def year_periods(request: HttpRequest, year_id: int) -> HttpResponse:
         if target is None:
             raise Http404
         posted = period_form(target, request.POST)
-        if posted.is_valid():
-            try:
-                structure.reporting_period_update(
-                    period=target,
-                    starts_on=posted.cleaned_data["starts_on"],
-                    ends_on=posted.cleaned_data["ends_on"],
-                    by=request.user,
-                )
-            except SERVICE_ERRORS as exc:
-                apply_service_errors(posted, exc)
-            else:
-                target.refresh_from_db()
-                messages.success(
-                    request,
-                    f"{target.title} ({target.grade_from}–{target.grade_to} кл.): "
-                    f"{target.starts_on:%d.%m.%Y}–{target.ends_on:%d.%m.%Y}.",
-                )
-                return redirect("web:manage-year-periods", year_id=year.pk)
+        period = target
+        if submit(
+            posted, lambda v: structure.reporting_period_update(period=period, by=request.user, **v)
+        ):
+            period.refresh_from_db()
+            messages.success(
+                request,
+                f"{period.title} ({period.grade_from}–{period.grade_to} кл.): "
+                f"{period.starts_on:%d.%m.%Y}–{period.ends_on:%d.%m.%Y}.",
+            )
+            return redirect("web:manage-year-periods", year_id=year.pk)
     can_write = may_write(request)
     rows = [
         {
@@ -135,16 +118,15 @@ def bells(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         form = BellScheduleForm(request.POST)
-        if form.is_valid():
-            try:
-                slots = structure.bell_schedule_set(year=year, slots=form.slots(), by=request.user)
-            except SERVICE_ERRORS as exc:
-                apply_service_errors(form, exc)
-            else:
-                messages.success(
-                    request, f"Расписание звонков на {year} сохранено: уроков {len(slots)}."
-                )
-                return redirect(f"{reverse('web:manage-bells')}?year={year.pk}")
+        slots = submit(
+            form,
+            lambda _v: structure.bell_schedule_set(year=year, slots=form.slots(), by=request.user),
+        )
+        if slots is not None:
+            messages.success(
+                request, f"Расписание звонков на {year} сохранено: уроков {len(slots)}."
+            )
+            return redirect(f"{reverse('web:manage-bells')}?year={year.pk}")
         status = 400
     elif may_write(request):
         form = BellScheduleForm(initial=BellScheduleForm.initial_of(bell_slots))
@@ -171,27 +153,25 @@ def breaks(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         form = ScheduleBreakForm(request.POST, classes=classes)
-        if form.is_valid():
-            v = form.cleaned_data
-            try:
-                item = structure.schedule_break_create(
-                    year=year,
-                    kind=v["kind"],
-                    title=v["title"].strip(),
-                    starts_on=v["starts_on"],
-                    ends_on=v["ends_on"],
-                    class_group_ids=[c.pk for c in v["class_group_ids"]],
-                    by=request.user,
-                )
-            except SERVICE_ERRORS as exc:
-                apply_service_errors(form, exc)
-            else:
-                messages.success(
-                    request,
-                    f"{item.get_kind_display()} «{item.title}» "
-                    f"{item.starts_on:%d.%m.%Y}–{item.ends_on:%d.%m.%Y} внесены.",
-                )
-                return redirect(f"{reverse('web:manage-breaks')}?year={year.pk}")
+        item = submit(
+            form,
+            lambda v: structure.schedule_break_create(
+                year=year,
+                kind=v["kind"],
+                title=v["title"].strip(),
+                starts_on=v["starts_on"],
+                ends_on=v["ends_on"],
+                class_group_ids=[c.pk for c in v["class_group_ids"]],
+                by=request.user,
+            ),
+        )
+        if item:
+            messages.success(
+                request,
+                f"{item.get_kind_display()} «{item.title}» "
+                f"{item.starts_on:%d.%m.%Y}–{item.ends_on:%d.%m.%Y} внесены.",
+            )
+            return redirect(f"{reverse('web:manage-breaks')}?year={year.pk}")
         status = 400
     elif may_write(request):
         form = ScheduleBreakForm(classes=classes)

@@ -12,7 +12,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from core.forms import SERVICE_ERRORS, apply_service_errors
 from journal.structure import selectors as structure_selectors
 from journal.structure import services as structure
 from journal.structure.models import ClassGroup
@@ -30,6 +29,7 @@ from journal.web.pages import (
     int_param,
     may_write,
     school_page,
+    submit,
 )
 
 
@@ -46,21 +46,10 @@ def classes(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         form = ClassCreateForm(request.POST, years=years)
-        if form.is_valid():
-            v = form.cleaned_data
-            try:
-                group = structure.class_group_create(
-                    year=v["year"],
-                    grade=v["grade"],
-                    letter=v["letter"],
-                    class_teacher=v["class_teacher"],
-                    by=request.user,
-                )
-            except SERVICE_ERRORS as exc:
-                apply_service_errors(form, exc)
-            else:
-                messages.success(request, f"Класс {group} создан.")
-                return redirect(classes_url(group.year_id))
+        group = submit(form, lambda v: structure.class_group_create(by=request.user, **v))
+        if group:
+            messages.success(request, f"Класс {group} создан.")
+            return redirect(classes_url(group.year_id))
         status = 400
     elif may_write(request):
         form = ClassCreateForm(initial={"year": year.pk if year else None}, years=years)
@@ -89,20 +78,21 @@ def class_teacher(request: HttpRequest, class_group_id: int) -> HttpResponse:
             request, "web/manage/classes/class_teacher.html", {"group": group, "form": form}
         )
     form = ClassTeacherForm(request.POST)
-    if form.is_valid():
+    changed = submit(
+        form,
+        lambda v: structure.class_teacher_set(
+            class_group=group, teacher=v["class_teacher"], by=request.user
+        ),
+    )
+    if changed:
         teacher = form.cleaned_data["class_teacher"]
-        try:
-            structure.class_teacher_set(class_group=group, teacher=teacher, by=request.user)
-        except SERVICE_ERRORS as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                f"Классный руководитель {group}: {teacher}."
-                if teacher
-                else f"У класса {group} больше нет классного руководителя.",
-            )
-            return redirect(classes_url(group.year_id))
+        messages.success(
+            request,
+            f"Классный руководитель {group}: {teacher}."
+            if teacher
+            else f"У класса {group} больше нет классного руководителя.",
+        )
+        return redirect(classes_url(group.year_id))
     return render(
         request,
         "web/manage/classes/class_teacher.html",
@@ -161,19 +151,10 @@ def subgroups(request: HttpRequest, class_group_id: int) -> HttpResponse:
     if request.POST.get("action") == "split":
         return subgroups_split(request, group)
     form = SubgroupCreateForm(request.POST, subjects=selectors.subject_choices())
-    if form.is_valid():
-        try:
-            sub = structure.subgroup_create(
-                class_group=group,
-                subject=form.cleaned_data["subject"],
-                title=form.cleaned_data["title"],
-                by=request.user,
-            )
-        except SERVICE_ERRORS as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, f"Подгруппа «{sub.title}» создана.")
-            return redirect("web:manage-subgroups", class_group_id=group.pk)
+    sub = submit(form, lambda v: structure.subgroup_create(class_group=group, by=request.user, **v))
+    if sub:
+        messages.success(request, f"Подгруппа «{sub.title}» создана.")
+        return redirect("web:manage-subgroups", class_group_id=group.pk)
     return subgroups_response(request, group, form=form, status=400)
 
 
@@ -182,17 +163,13 @@ def subgroups_split(request: HttpRequest, group: ClassGroup) -> HttpResponse:
         group=group, subject_id=int_param(request.POST, "subject")
     )
     form = SubgroupSplitForm(request.POST, subgroup_ids=ids)
-    if form.is_valid():
-        try:
-            structure.subgroups_split(
-                class_group=group,
-                subject=subject,
-                members=form.cleaned_data["members"],
-                by=request.user,
-            )
-        except SERVICE_ERRORS as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, f"Подгруппы по предмету «{subject}» сохранены.")
-            return redirect("web:manage-subgroups", class_group_id=group.pk)
+    split = submit(
+        form,
+        lambda v: structure.subgroups_split(
+            class_group=group, subject=subject, members=v["members"], by=request.user
+        ),
+    )
+    if split is not None:
+        messages.success(request, f"Подгруппы по предмету «{subject}» сохранены.")
+        return redirect("web:manage-subgroups", class_group_id=group.pk)
     return subgroups_response(request, group, split=(subject.pk, form), status=400)

@@ -11,14 +11,13 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from core.forms import SERVICE_ERRORS, apply_service_errors
 from journal.roster import selectors as roster_selectors
 from journal.roster import services as roster
 from journal.roster.models import Pupil
 from journal.web.manage.people import selectors
 from journal.web.manage.people.forms import ConsentForm, ConsentRevokeForm, MovementForm
 from journal.web.manage.selectors import current_classes
-from journal.web.pages import ROSTER_MANAGERS, choose, int_param, school_page
+from journal.web.pages import ROSTER_MANAGERS, choose, int_param, school_page, submit
 
 NO_CLASS = "none"
 
@@ -90,28 +89,20 @@ def pupil_move(request: HttpRequest, pupil_id: int) -> HttpResponse:
     """Move to another class, transfer to another school or withdraw, by order (SET-4)."""
     target = roster_selectors.pupil_get(pupil_id=pupil_id, for_user=request.user)
     form = MovementForm(request.POST, classes=current_classes(for_user=request.user))
-    if form.is_valid():
-        v = form.cleaned_data
-        try:
-            record = roster.pupil_move(
-                pupil=target,
-                kind=v["kind"],
-                on_date=v["on_date"],
-                order_number=v["order_number"],
-                class_to=v["class_to"],
-                other_school=v["other_school"].strip(),
-                by=request.user,
-            )
-        except SERVICE_ERRORS as exc:
-            apply_service_errors(form, exc)
-        else:
-            where = f" в {record.class_to}" if record.class_to_id else ""
-            messages.success(
-                request,
-                f"{target.user.full_name}: {record.get_kind_display().lower()}{where} "
-                f"с {record.on_date:%d.%m.%Y}, приказ {record.order_number}.",
-            )
-            return redirect("web:manage-pupil", pupil_id=target.pk)
+    record = submit(
+        form,
+        lambda v: roster.pupil_move(
+            pupil=target, by=request.user, **{**v, "other_school": v["other_school"].strip()}
+        ),
+    )
+    if record:
+        where = f" в {record.class_to}" if record.class_to_id else ""
+        messages.success(
+            request,
+            f"{target.user.full_name}: {record.get_kind_display().lower()}{where} "
+            f"с {record.on_date:%d.%m.%Y}, приказ {record.order_number}.",
+        )
+        return redirect("web:manage-pupil", pupil_id=target.pk)
     return pupil_response(request, target, move_form=form, status=400)
 
 
@@ -120,21 +111,9 @@ def pupil_consent(request: HttpRequest, pupil_id: int) -> HttpResponse:
     """Record a parent's written consent (date, scan reference) (SET-5)."""
     target = roster_selectors.pupil_get(pupil_id=pupil_id, for_user=request.user)
     form = ConsentForm(request.POST, guardians=selectors.guardians_of(pupil=target))
-    if form.is_valid():
-        v = form.cleaned_data
-        try:
-            roster.consent_record(
-                pupil=target,
-                signed_on=v["signed_on"],
-                scan_reference=v["scan_reference"],
-                guardian=v["guardian"],
-                by=request.user,
-            )
-        except SERVICE_ERRORS as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, f"Согласие на {target.user.full_name} внесено.")
-            return redirect("web:manage-pupil", pupil_id=target.pk)
+    if submit(form, lambda v: roster.consent_record(pupil=target, by=request.user, **v)):
+        messages.success(request, f"Согласие на {target.user.full_name} внесено.")
+        return redirect("web:manage-pupil", pupil_id=target.pk)
     return pupil_response(request, target, consent_form=form, status=400)
 
 
@@ -145,19 +124,12 @@ def pupil_consent_revoke(request: HttpRequest, pupil_id: int, consent_id: int) -
     target = roster_selectors.pupil_get(pupil_id=pupil_id, for_user=request.user)
     consent = selectors.consent_get(pupil=target, consent_id=consent_id)
     form = ConsentRevokeForm(request.POST, prefix=f"c{consent.pk}")
-    if form.is_valid():
-        v = form.cleaned_data
-        try:
-            roster.consent_revoke(
-                consent=consent, revoked_on=v["revoked_on"], reason=v["reason"], by=request.user
-            )
-        except SERVICE_ERRORS as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                f"Согласие на {target.user.full_name} отозвано с {v['revoked_on']:%d.%m.%Y}: "
-                "родители и обучающийся больше не видят данных.",
-            )
-            return redirect("web:manage-pupil", pupil_id=target.pk)
+    if submit(form, lambda v: roster.consent_revoke(consent=consent, by=request.user, **v)):
+        messages.success(
+            request,
+            f"Согласие на {target.user.full_name} отозвано с "
+            f"{form.cleaned_data['revoked_on']:%d.%m.%Y}: "
+            "родители и обучающийся больше не видят данных.",
+        )
+        return redirect("web:manage-pupil", pupil_id=target.pk)
     return pupil_response(request, target, revoke=(consent.pk, form), status=400)

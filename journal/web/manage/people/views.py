@@ -12,13 +12,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from core.forms import SERVICE_ERRORS, apply_service_errors
 from journal.roster import selectors as roster_selectors
 from journal.roster import services as roster
 from journal.web.manage.people import selectors
 from journal.web.manage.people.forms import GuardianCreateForm, GuardianLinkForm, PupilEnrolForm
 from journal.web.manage.selectors import current_classes
-from journal.web.pages import ROSTER_MANAGERS, choose, int_param, school_page
+from journal.web.pages import ROSTER_MANAGERS, choose, int_param, school_page, submit
 
 
 @school_page(roles=ROSTER_MANAGERS, methods=("GET", "POST"))
@@ -34,16 +33,10 @@ def pupils(request: HttpRequest) -> HttpResponse:
     )
     status = 200
     if posted:
-        if form.is_valid():
-            try:
-                pupil = roster.pupil_create(by=request.user, **form.cleaned_data)
-            except SERVICE_ERRORS as exc:
-                apply_service_errors(form, exc)
-            else:
-                messages.success(
-                    request, f"{pupil.user.full_name} зачислен(а) в {pupil.class_group}."
-                )
-                return redirect(f"{reverse('web:manage-pupils')}?class={pupil.class_group_id}")
+        pupil = submit(form, lambda v: roster.pupil_create(by=request.user, **v))
+        if pupil:
+            messages.success(request, f"{pupil.user.full_name} зачислен(а) в {pupil.class_group}.")
+            return redirect(f"{reverse('web:manage-pupils')}?class={pupil.class_group_id}")
         status = 400
     rows = selectors.pupil_rows(group=group, for_user=request.user) if group else []
     return render(
@@ -87,14 +80,10 @@ def parents(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return parents_response(request)
     form = GuardianCreateForm(request.POST)
-    if form.is_valid():
-        try:
-            guardian = roster.guardian_create(by=request.user, **form.cleaned_data)
-        except SERVICE_ERRORS as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, f"Родитель {guardian.user.full_name} добавлен(а).")
-            return redirect("web:manage-parents")
+    guardian = submit(form, lambda v: roster.guardian_create(by=request.user, **v))
+    if guardian:
+        messages.success(request, f"Родитель {guardian.user.full_name} добавлен(а).")
+        return redirect("web:manage-parents")
     return parents_response(request, create_form=form, status=400)
 
 
@@ -102,19 +91,11 @@ def parents(request: HttpRequest) -> HttpResponse:
 def parent_link(request: HttpRequest) -> HttpResponse:
     """Link a parent to a pupil (the parent's right to see the child)."""
     form = link_form(request, request.POST)
-    if form.is_valid():
-        v = form.cleaned_data
-        try:
-            roster.guardian_link_create(
-                guardian=v["guardian"], pupil=v["pupil"], relation=v["relation"], by=request.user
-            )
-        except SERVICE_ERRORS as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                f"{v['guardian'].user.full_name} связан(а) с обучающимся "
-                f"{v['pupil'].user.full_name}.",
-            )
-            return redirect("web:manage-parents")
+    link = submit(form, lambda v: roster.guardian_link_create(by=request.user, **v))
+    if link:
+        messages.success(
+            request,
+            f"{link.guardian.user.full_name} связан(а) с обучающимся {link.pupil.user.full_name}.",
+        )
+        return redirect("web:manage-parents")
     return parents_response(request, linking=form, status=400)

@@ -7,11 +7,11 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from core.forms import SERVICE_ERRORS, apply_service_errors, error_messages
+from core.forms import SERVICE_ERRORS, error_messages
 from journal.structure import services as structure
 from journal.web.manage.staff import selectors
 from journal.web.manage.staff.forms import StaffCreateForm
-from journal.web.pages import ROSTER_MANAGERS, may_write, school_page
+from journal.web.pages import ROSTER_MANAGERS, may_write, school_page, submit
 
 
 def staff_response(
@@ -41,15 +41,17 @@ def staff(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return staff_response(request, StaffCreateForm())
     form = StaffCreateForm(request.POST)
-    if form.is_valid():
-        v = dict(form.cleaned_data)
-        try:
-            member = structure.staff_member_create(role_names=v.pop("roles"), by=request.user, **v)
-        except SERVICE_ERRORS as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, f"Сотрудник {member} добавлен.")
-            return redirect("web:manage-staff")
+    member = submit(
+        form,
+        lambda v: structure.staff_member_create(
+            role_names=v["roles"],
+            by=request.user,
+            **{name: value for name, value in v.items() if name != "roles"},
+        ),
+    )
+    if member:
+        messages.success(request, f"Сотрудник {member} добавлен.")
+        return redirect("web:manage-staff")
     return staff_response(request, form, status=400)
 
 

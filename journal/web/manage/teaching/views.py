@@ -11,7 +11,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from core.forms import SERVICE_ERRORS, apply_service_errors
 from journal.structure import services as structure
 from journal.structure.selectors import academic_year_current
 from journal.structure.services import WEEKDAYS
@@ -25,6 +24,7 @@ from journal.web.pages import (
     int_param,
     may_write,
     school_page,
+    submit,
 )
 
 
@@ -38,18 +38,12 @@ def assignments(request: HttpRequest) -> HttpResponse:
     )
     status = 200
     if posted:
-        if form.is_valid():
-            try:
-                assignment = structure.teaching_assignment_create(
-                    by=request.user, **form.cleaned_data
-                )
-            except SERVICE_ERRORS as exc:
-                apply_service_errors(form, exc)
-            else:
-                messages.success(
-                    request, f"Нагрузка закреплена: {assignment}, {assignment.teacher}."
-                )
-                return redirect("web:manage-assignments")
+        assignment = submit(
+            form, lambda v: structure.teaching_assignment_create(by=request.user, **v)
+        )
+        if assignment:
+            messages.success(request, f"Нагрузка закреплена: {assignment}, {assignment.teacher}.")
+            return redirect("web:manage-assignments")
         status = 400
     return render(
         request,
@@ -68,25 +62,14 @@ def timetable(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         form = TimetableEntryForm(request.POST, assignments=selectors.year_assignments(year=year))
-        if form.is_valid():
-            v = form.cleaned_data
-            try:
-                entry = structure.timetable_entry_create(
-                    assignment=v["assignment"],
-                    weekday=v["weekday"],
-                    slot=v["slot"],
-                    room=v["room"],
-                    by=request.user,
-                )
-            except SERVICE_ERRORS as exc:
-                apply_service_errors(form, exc)
-            else:
-                messages.success(
-                    request,
-                    f"В расписание добавлено: {WEEKDAYS[entry.weekday]}, урок №{entry.slot}, "
-                    f"{v['assignment']}.",
-                )
-                return redirect(f"{reverse('web:manage-timetable')}?class={entry.class_group_id}")
+        entry = submit(form, lambda v: structure.timetable_entry_create(by=request.user, **v))
+        if entry:
+            messages.success(
+                request,
+                f"В расписание добавлено: {WEEKDAYS[entry.weekday]}, урок №{entry.slot}, "
+                f"{entry.assignment}.",
+            )
+            return redirect(f"{reverse('web:manage-timetable')}?class={entry.class_group_id}")
         status = 400
     elif may_write(request):
         form = TimetableEntryForm(assignments=selectors.year_assignments(year=year))
