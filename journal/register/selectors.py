@@ -32,7 +32,8 @@ from journal.structure.models import ReportingPeriod, SubgroupMember, TeachingAs
 
 def readable_assignments_q(scope: Scope) -> Q:
     """Assignments whose journal the scope may read: the whole school for the director and
-    deputies, their own for a teacher, every subject of their class for a class teacher."""
+    deputies, their own for a teacher, every subject of their class for a class teacher.
+    As a queryset: `TeachingAssignment.objects.readable_by(scope)` (staff only)."""
     if scope.whole_school:
         return Q()
     return Q(id__in=scope.assignment_ids) | Q(class_group_id__in=scope.class_ids)
@@ -43,7 +44,8 @@ def assignment_for_reading(
 ) -> tuple[TeachingAssignment, Scope]:
     scope = scope_for(for_user)
     assignment = (
-        TeachingAssignment.objects.filter(readable_assignments_q(scope), id=assignment_id)
+        TeachingAssignment.objects.readable_by(scope)
+        .filter(id=assignment_id)
         .select_related("subject", "class_group", "subgroup", "teacher__user", "year")
         .first()
         if scope.is_staff
@@ -57,10 +59,9 @@ def assignment_for_reading(
 def lesson_for_writing(*, lesson_id: int, for_user: Any) -> Lesson:
     """A lesson the user may see at all (else 404); the service checks the right to write."""
     scope = scope_for(for_user)
-    q = readable_assignments_q(scope) if scope.is_staff else Q(pk__in=[])
     lesson = (
         Lesson.objects.filter(
-            Q(assignment__in=TeachingAssignment.objects.filter(q))
+            Q(assignment__in=TeachingAssignment.objects.readable_by(scope))
             | Q(id__in=scope.substitute_lesson_ids),
             id=lesson_id,
         )
@@ -399,9 +400,7 @@ def mark_for_correction(*, mark_id: int, for_user: Any) -> Mark:
     q = (
         Q()
         if scope.whole_school
-        else Q(
-            lesson__assignment__in=TeachingAssignment.objects.filter(readable_assignments_q(scope))
-        )
+        else Q(lesson__assignment__in=TeachingAssignment.objects.readable_by(scope))
     )
     mark = Mark.objects.filter(q, id=mark_id).first()
     if mark is None:
@@ -419,7 +418,7 @@ def readable_lessons_q(scope: Scope) -> Q:
     assignments and the pupil's subgroups (the diary's rule)."""
     q = Q(id__in=scope.substitute_lesson_ids)
     if scope.is_staff:
-        q |= Q(assignment__in=TeachingAssignment.objects.filter(readable_assignments_q(scope)))
+        q |= Q(assignment__in=TeachingAssignment.objects.readable_by(scope))
     pupil_ids = scope.personal_pupil_ids
     if pupil_ids:
         q |= Q(

@@ -7,6 +7,8 @@ its id only, `AcademicYear.rules_version_id`).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -14,6 +16,9 @@ from django.db.models import Q
 from core.models import TimeStampedModel
 from journal.base import JournalModel
 from journal.permissions import LEAD_CLASS, TEACH_ASSIGNMENT
+
+if TYPE_CHECKING:
+    from journal.access import Scope
 
 
 class AcademicYear(TimeStampedModel):
@@ -220,6 +225,18 @@ class SubgroupMember(JournalModel):
         ]
 
 
+class TeachingAssignmentQuerySet(models.QuerySet["TeachingAssignment"]):
+    def readable_by(self, scope: Scope) -> TeachingAssignmentQuerySet:
+        """Assignments whose journal the scope may read: the whole school for the director
+        and deputies, their own for a teacher, every subject of their class for a class
+        teacher; nothing for anyone outside staff (ROLE-1)."""
+        if not scope.is_staff:
+            return self.none()
+        if scope.whole_school:
+            return self
+        return self.filter(Q(id__in=scope.assignment_ids) | Q(class_group_id__in=scope.class_ids))
+
+
 class TeachingAssignment(TimeStampedModel):
     """Нагрузка: teacher × subject × class or subgroup × weekly hours (SET-3)."""
 
@@ -231,6 +248,8 @@ class TeachingAssignment(TimeStampedModel):
         Subgroup, models.PROTECT, null=True, blank=True, related_name="assignments"
     )
     weekly_hours = models.DecimalField("часов в неделю", max_digits=4, decimal_places=1)
+
+    objects = TeachingAssignmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = "нагрузка"

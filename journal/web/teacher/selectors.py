@@ -93,7 +93,7 @@ def readable_assignments(*, for_user: Any) -> list[TeachingAssignment]:
     if not scope.is_staff:
         return []
     return list(
-        TeachingAssignment.objects.filter(reg_selectors.readable_assignments_q(scope))
+        TeachingAssignment.objects.readable_by(scope)
         .select_related("subject", "class_group", "subgroup", "teacher__user")
         .order_by("class_group__grade", "class_group__letter", "subject__title")
     )
