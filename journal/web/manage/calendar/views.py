@@ -117,10 +117,12 @@ def bells(request: HttpRequest) -> HttpResponse:
     form: BellScheduleForm | None = None
     status = 200
     if request.method == "POST":
-        form = BellScheduleForm(request.POST)
+        form = posted = BellScheduleForm(request.POST)
         slots = submit(
-            form,
-            lambda _v: structure.bell_schedule_set(year=year, slots=form.slots(), by=request.user),
+            posted,
+            lambda _v: structure.bell_schedule_set(
+                year=year, slots=posted.slots(), by=request.user
+            ),
         )
         if slots is not None:
             messages.success(

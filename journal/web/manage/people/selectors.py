@@ -75,7 +75,7 @@ def movement_rows(*, group: ClassGroup | None, for_user: Any) -> list[Pupil]:
     if group is None:
         qs = qs.filter(class_group__isnull=True)
     last = Movement.objects.filter(pupil=OuterRef("pk")).order_by("-on_date", "-id")
-    rows = list(
+    rows: list[Pupil] = list(
         qs.annotate(
             has_consent=Exists(
                 Consent.objects.filter(pupil=OuterRef("pk"), revoked_on__isnull=True)
