@@ -18,6 +18,7 @@ from console.template_forms import AdoptForm, VersionCreateForm, catalog_error_p
 from console.views import operator_required
 from core.errors import ApplicationError
 from core.forms import apply_service_errors
+from tenants.models import School
 from tenants.selectors import school_list
 
 
@@ -34,7 +35,7 @@ def _adopt_form(data: object = None, initial: dict[str, object] | None = None) -
         data,
         initial=initial,
         versions=_published_versions(),
-        schools=school_list().filter(status="active"),
+        schools=school_list().filter(status=School.Status.ACTIVE),
     )
 
 

@@ -22,6 +22,7 @@ from journal.audit.services import access_log
 from journal.roster.models import Consent, GuardianLink, Pupil
 from journal.structure.models import ClassGroup
 
+ACTIVE = "действует"  # a temporary login in force (the card's status column)
 ACT_REFUSAL = "Действия с карточкой выполняет классный руководитель класса."
 
 
@@ -97,7 +98,7 @@ def login_status(record: TemporaryLogin, now: dt.datetime) -> str:
         return "отозван"
     if record.expires_at <= now:
         return "истёк"
-    return "действует"
+    return ACTIVE
 
 
 @dataclass
@@ -126,12 +127,14 @@ def pupil_card(*, pupil: Pupil, for_user: Any) -> PupilCard:
     consents = list(
         pupil.consents.select_related("guardian__user", "recorded_by").order_by("-signed_on", "-id")
     )
-    logins = [
-        {"record": r, "status": login_status(r, now)}
-        for r in TemporaryLogin.objects.filter(pupil=pupil)
+    logins = []
+    for r in (
+        TemporaryLogin.objects.filter(pupil=pupil)
         .select_related("issued_by", "revoked_by")
         .order_by("-issued_at", "-id")
-    ]
+    ):
+        status = login_status(r, now)
+        logins.append({"record": r, "status": status, "active": status == ACTIVE})
     access_log(
         user=for_user,
         action="read",

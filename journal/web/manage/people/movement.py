@@ -122,7 +122,7 @@ def pupil_consent_revoke(request: HttpRequest, pupil_id: int, consent_id: int) -
     """Record the parent's written withdrawal of a consent (SET-5): from then on the parents
     and the pupil see nothing of the pupil and their running sessions end."""
     target = roster_selectors.pupil_get(pupil_id=pupil_id, for_user=request.user)
-    consent = selectors.consent_get(pupil=target, consent_id=consent_id)
+    consent = selectors.consent_get(pupil=target, consent_id=consent_id, for_user=request.user)
     form = ConsentRevokeForm(request.POST, prefix=f"c{consent.pk}")
     if submit(form, lambda v: roster.consent_revoke(consent=consent, by=request.user, **v)):
         messages.success(

@@ -135,9 +135,14 @@ def guardians_of(*, pupil: Pupil) -> QuerySet[Guardian]:
     )
 
 
-def consent_get(*, pupil: Pupil, consent_id: int) -> Consent:
-    """One of the pupil's consents (404 for another's)."""
-    consent = Consent.objects.filter(pk=consent_id, pupil=pupil).first()
+def consent_get(*, pupil: Pupil, consent_id: int, for_user: Any) -> Consent:
+    """One of the pupil's consents, for staff (404 for another pupil's or anyone else).
+    `pupil` comes from `roster.selectors.pupil_get` (the access check)."""
+    consent = (
+        Consent.objects.filter(pk=consent_id, pupil=pupil).first()
+        if scope_for(for_user).is_staff
+        else None
+    )
     if consent is None:
         raise Http404
     return consent
