@@ -29,6 +29,7 @@ from rest_framework.views import APIView
 
 from accounts import roles
 from core.errors import PermissionDeniedError
+from journal import permissions as perms
 
 WHOLE_SCHOOL = frozenset({roles.DIRECTOR, roles.DEPUTY})
 STRUCTURE_MANAGERS = frozenset({roles.DIRECTOR, roles.DEPUTY, roles.JOURNAL_ADMIN})
@@ -45,9 +46,8 @@ UNION ALL
 SELECT 'perm', p.codename, o.object_pk
   FROM guardian_userobjectpermission o JOIN auth_permission p ON p.id = o.permission_id
  WHERE o.user_id = %(uid)s
-   AND p.codename IN ('teach_assignment', 'lead_class', 'substitute_lesson',
-                      'view_child', 'be_pupil')
-   AND (p.codename NOT IN ('view_child', 'be_pupil') OR EXISTS (
+   AND p.codename = ANY(%(codenames)s)
+   AND (p.codename <> ALL(%(consent_bound)s) OR EXISTS (
         SELECT 1 FROM roster_consent c
          WHERE c.pupil_id = o.object_pk::bigint AND c.revoked_on IS NULL))
 """
@@ -155,16 +155,17 @@ def scope_for(user: Any) -> Scope:
 
 
 def _scope_query(user: Any) -> Scope:
-    buckets: dict[str, set[int]] = {
-        "teach_assignment": set(),
-        "lead_class": set(),
-        "substitute_lesson": set(),
-        "view_child": set(),
-        "be_pupil": set(),
-    }
+    buckets: dict[str, set[int]] = {name: set() for name in perms.OBJECT_CODENAMES}
     role_names: set[str] = set()
     with connection.cursor() as cursor:
-        cursor.execute(_SCOPE_SQL, {"uid": user.pk})
+        cursor.execute(
+            _SCOPE_SQL,
+            {
+                "uid": user.pk,
+                "codenames": list(perms.OBJECT_CODENAMES),
+                "consent_bound": list(perms.CONSENT_BOUND_CODENAMES),
+            },
+        )
         for kind, name, object_pk in cursor.fetchall():
             if kind == "role":
                 role_names.add(name)
@@ -173,11 +174,11 @@ def _scope_query(user: Any) -> Scope:
     return Scope(
         user_id=user.pk,
         roles=frozenset(role_names),
-        assignment_ids=frozenset(buckets["teach_assignment"]),
-        class_ids=frozenset(buckets["lead_class"]),
-        substitute_lesson_ids=frozenset(buckets["substitute_lesson"]),
-        child_ids=frozenset(buckets["view_child"]),
-        self_pupil_ids=frozenset(buckets["be_pupil"]),
+        assignment_ids=frozenset(buckets[perms.TEACH_ASSIGNMENT]),
+        class_ids=frozenset(buckets[perms.LEAD_CLASS]),
+        substitute_lesson_ids=frozenset(buckets[perms.SUBSTITUTE_LESSON]),
+        child_ids=frozenset(buckets[perms.VIEW_CHILD]),
+        self_pupil_ids=frozenset(buckets[perms.BE_PUPIL]),
     )
 
 

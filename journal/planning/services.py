@@ -60,9 +60,15 @@ def _parse_date(value: Any) -> dt.date | None:
     raise ValueError(text)
 
 
-def parse_plan_file(*, content: bytes, filename: str) -> list[PlanRow]:
-    """Rows «№; Тема; Часы; Дата» from XLSX or CSV (`;` or `,`); the header row is skipped."""
-    raw_rows: list[list[Any]]
+ROW_FORMAT_ERROR = "ожидаются №, тема, часы, дата (ДД.ММ.ГГГГ)."
+ROW_CONTENT_ERROR = "пустая тема или число часов меньше 1."
+ROW_ERRORS_SHOWN = 20  # the first errors of a file, enough to fix it
+PREVIEW_ROWS = 500
+
+
+def plan_file_cells(*, content: bytes, filename: str) -> list[list[Any]]:
+    """The rows of a КТП file as cells, from XLSX or CSV (`;` or `,`); a file of another
+    kind or an unreadable XLSX is refused in Russian (ValidationError on `file`)."""
     if filename.lower().endswith(".xlsx"):
         from openpyxl import load_workbook
 
@@ -70,22 +76,24 @@ def parse_plan_file(*, content: bytes, filename: str) -> list[PlanRow]:
             sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).active
         except Exception as exc:
             raise ValidationError({"file": ["Не удалось прочитать файл XLSX."]}) from exc
-        raw_rows = [list(r) for r in sheet.iter_rows(values_only=True)] if sheet else []
-    elif filename.lower().endswith(".csv"):
+        return [list(r) for r in sheet.iter_rows(values_only=True)] if sheet else []
+    if filename.lower().endswith(".csv"):
         try:
             text = content.decode("utf-8-sig")
         except UnicodeDecodeError:
-            text = content.decode("cp1251")
-        dialect = csv.excel
-        if ";" in text.splitlines()[0] if text else False:
-            dialect = csv.excel
-            raw_rows = list(csv.reader(io.StringIO(text), delimiter=";"))
-        else:
-            raw_rows = list(csv.reader(io.StringIO(text), dialect=dialect))
-    else:
-        raise ValidationError({"file": ["КТП загружается из файла XLSX или CSV."]})
+            text = content.decode("cp1251", errors="replace")
+        first = text.splitlines()[0] if text else ""
+        return [
+            list(r) for r in csv.reader(io.StringIO(text), delimiter=";" if ";" in first else ",")
+        ]
+    raise ValidationError({"file": ["КТП загружается из файла XLSX или CSV."]})
+
+
+def plan_rows_read(raw_rows: list[list[Any]]) -> tuple[list[PlanRow], dict[int, list[str]]]:
+    """Rows «№; Тема; Часы; Дата» (the header row is skipped) and the errors of each line,
+    by line number (counted from 1, as a spreadsheet shows them)."""
     rows: list[PlanRow] = []
-    problems: list[str] = []
+    problems: dict[int, list[str]] = {}
     for line_no, raw in enumerate(raw_rows, start=1):
         cells = [c for c in raw] + [None] * 4
         if all(c in (None, "") for c in cells[:4]):
@@ -99,26 +107,87 @@ def parse_plan_file(*, content: bytes, filename: str) -> list[PlanRow]:
             hours = int(float(str(cells[2] or "1").strip()))
             planned_on = _parse_date(cells[3])
         except (TypeError, ValueError):
-            problems.append(f"Строка {line_no}: ожидаются №, тема, часы, дата (ДД.ММ.ГГГГ).")
+            problems.setdefault(line_no, []).append(ROW_FORMAT_ERROR)
             continue
         if not topic or hours < 1:
-            problems.append(f"Строка {line_no}: пустая тема или число часов меньше 1.")
+            problems.setdefault(line_no, []).append(ROW_CONTENT_ERROR)
             continue
         rows.append(PlanRow(position, topic[:500], hours, planned_on))
-    if problems:
-        raise ValidationError({"file": problems[:20]})
+    shown = dict(list(problems.items())[:ROW_ERRORS_SHOWN])
+    return rows, shown
+
+
+def plan_rows_check(rows: list[PlanRow]) -> None:
+    """The file as a whole: at least one topic, no number twice."""
     if not rows:
         raise ValidationError({"file": ["В файле нет ни одной темы."]})
     if len({r.position for r in rows}) != len(rows):
         raise ValidationError({"file": ["Номера тем повторяются."]})
+
+
+def parse_plan_file(*, content: bytes, filename: str) -> list[PlanRow]:
+    """The КТП rows of a file, or a ValidationError on `file` listing what is wrong
+    («Строка N: …» for a line)."""
+    rows, problems = plan_rows_read(plan_file_cells(content=content, filename=filename))
+    if problems:
+        raise ValidationError(
+            {"file": [f"Строка {n}: {m}" for n, msgs in problems.items() for m in msgs]}
+        )
+    plan_rows_check(rows)
     return rows
 
 
-@transaction.atomic
-def thematic_plan_import(
-    *, assignment: TeachingAssignment, rows: list[PlanRow], by: Any
-) -> ThematicPlan:
-    """Load (or replace) the КТП; its hours must equal the curriculum's (PLAN-2, 000 §3.9)."""
+def preview_text(cell: Any) -> str:
+    if isinstance(cell, dt.date | dt.datetime):
+        return cell.strftime("%d.%m.%Y")
+    return str(cell or "")
+
+
+@dataclass
+class PlanCheck:
+    """What the КТП upload page shows before anything is saved (PLAN-2)."""
+
+    rows: list[PlanRow]
+    preview: list[tuple[int, list[str]]]  # line number, the first four cells as text
+    row_errors: dict[int, list[str]]  # line number -> errors of that line
+    file_errors: list[str]  # errors of the file as a whole (format, hours, rights)
+
+    @property
+    def error_count(self) -> int:
+        return len(self.file_errors) + sum(len(m) for m in self.row_errors.values())
+
+
+def thematic_plan_check(
+    *, assignment: TeachingAssignment, content: bytes, filename: str, by: Any
+) -> PlanCheck:
+    """A dry run of the КТП import (PLAN-2): every rule `thematic_plan_import` applies
+    (lines, hours against the curriculum, the right to load it) is checked and nothing is
+    written. Row errors come back by line number, the others as the file's errors."""
+    try:
+        raw_rows = plan_file_cells(content=content, filename=filename)
+    except ValidationError as exc:
+        return PlanCheck(rows=[], preview=[], row_errors={}, file_errors=list(exc.messages))
+    rows, row_errors = plan_rows_read(raw_rows)
+    preview = [
+        (line_no, cells)
+        for line_no, raw in enumerate(raw_rows[:PREVIEW_ROWS], start=1)
+        if any(cells := [preview_text(c) for c in (list(raw) + [None] * 4)[:4]])
+    ]
+    file_errors: list[str] = []
+    if not row_errors:
+        try:
+            plan_rows_check(rows)
+            thematic_plan_validate(assignment=assignment, rows=rows, by=by)
+        except ValidationError as exc:
+            file_errors = list(exc.messages)
+        except ApplicationError as exc:
+            file_errors = [exc.message]
+    return PlanCheck(rows=rows, preview=preview, row_errors=row_errors, file_errors=file_errors)
+
+
+def thematic_plan_validate(*, assignment: TeachingAssignment, rows: list[PlanRow], by: Any) -> int:
+    """The rules of loading a КТП: the user's right, the curriculum's hours for the subject
+    (PLAN-2, 000 §3.9). Returns the plan's total hours; refuses in Russian."""
     scope = scope_for(by)
     if not (scope.roles & STRUCTURE_MANAGERS or assignment.pk in scope.assignment_ids):
         raise deny("КТП загружает учитель, ведущий предмет, или администрация.")
@@ -141,6 +210,15 @@ def thematic_plan_import(
             field_errors={"file": [f"В КТП {total} ч, по учебному плану {line.hours_per_year} ч."]},
             extra={"plan_hours": total, "curriculum_hours": line.hours_per_year},
         )
+    return total
+
+
+@transaction.atomic
+def thematic_plan_import(
+    *, assignment: TeachingAssignment, rows: list[PlanRow], by: Any
+) -> ThematicPlan:
+    """Load (or replace) the КТП; its hours must equal the curriculum's (PLAN-2, 000 §3.9)."""
+    total = thematic_plan_validate(assignment=assignment, rows=rows, by=by)
     ThematicPlan.objects.filter(assignment=assignment).delete()
     plan = ThematicPlan.objects.create(assignment=assignment, total_hours=total)
     ThematicPlanItem.objects.bulk_create(

@@ -126,7 +126,7 @@ class HomeworkFileOutput(serializers.Serializer):
     url = serializers.SerializerMethodField(help_text="Скачать (с проверкой прав)")
 
     def get_url(self, obj: HomeworkAttachment) -> str:
-        return reverse("diary:homework_file", args=[obj.lesson_id, obj.pk])
+        return reverse("diary:homework-file", args=[obj.lesson_id, obj.pk])
 
 
 class HomeworkFileListApi(JournalApiView):

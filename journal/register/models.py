@@ -15,6 +15,7 @@ from django.db.models import Q
 
 from core.models import TimeStampedModel
 from journal.base import JournalModel, append_only_triggers
+from journal.permissions import SUBSTITUTE_LESSON
 
 
 class Lesson(TimeStampedModel):
@@ -57,7 +58,7 @@ class Lesson(TimeStampedModel):
         verbose_name = "урок"
         verbose_name_plural = "уроки"
         ordering = ["date", "slot"]
-        permissions = [("substitute_lesson", "Замещает урок")]
+        permissions = [(SUBSTITUTE_LESSON, "Замещает урок")]
         constraints = [
             models.UniqueConstraint(fields=["assignment", "date", "slot"], name="lesson_unique"),
         ]

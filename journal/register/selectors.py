@@ -35,16 +35,15 @@ from journal.structure.models import (
     SubgroupMember,
     TeachingAssignment,
 )
-from journal.structure.selectors import assignment_for_reading, readable_assignments_q
+from journal.structure.selectors import assignment_for_reading
 
 
 def lesson_for_writing(*, lesson_id: int, for_user: Any) -> Lesson:
     """A lesson the user may see at all (else 404); the service checks the right to write."""
     scope = scope_for(for_user)
-    q = readable_assignments_q(scope) if scope.is_staff else Q(pk__in=[])
     lesson = (
         Lesson.objects.filter(
-            Q(assignment__in=TeachingAssignment.objects.filter(q))
+            Q(assignment__in=TeachingAssignment.objects.readable_by(scope))
             | Q(id__in=scope.substitute_lesson_ids),
             id=lesson_id,
         )
@@ -385,9 +384,7 @@ def mark_for_correction(*, mark_id: int, for_user: Any) -> Mark:
     q = (
         Q()
         if scope.whole_school
-        else Q(
-            lesson__assignment__in=TeachingAssignment.objects.filter(readable_assignments_q(scope))
-        )
+        else Q(lesson__assignment__in=TeachingAssignment.objects.readable_by(scope))
     )
     mark = Mark.objects.filter(q, id=mark_id).first()
     if mark is None:
@@ -405,7 +402,7 @@ def readable_lessons_q(scope: Scope) -> Q:
     assignments and the pupil's subgroups (the diary's rule)."""
     q = Q(id__in=scope.substitute_lesson_ids)
     if scope.is_staff:
-        q |= Q(assignment__in=TeachingAssignment.objects.filter(readable_assignments_q(scope)))
+        q |= Q(assignment__in=TeachingAssignment.objects.readable_by(scope))
     pupil_ids = scope.personal_pupil_ids
     if pupil_ids:
         q |= Q(

@@ -27,6 +27,7 @@ from catalog.selectors import current_rules
 from core.errors import ApplicationError
 from journal.access import STRUCTURE_MANAGERS, Scope, deny, require_roles, scope_for
 from journal.audit.services import access_log
+from journal.permissions import SUBSTITUTE_LESSON_PERM
 from journal.planning.models import ThematicPlanItem
 from journal.register.models import (
     Attendance,
@@ -229,7 +230,7 @@ def substitution_grant(*, lesson: Lesson, substitute: StaffMember, by: Any) -> L
     lesson.substitution_granted_by = by
     lesson.substitution_granted_at = timezone.now()
     lesson.save()
-    assign_perm("register.substitute_lesson", substitute.user, lesson)
+    assign_perm(SUBSTITUTE_LESSON_PERM, substitute.user, lesson)
     return lesson
 
 
@@ -288,6 +289,10 @@ def work_kind_save(
 
 
 # ---------------------------------------------------------------- marks
+
+
+# The work kind the grid preselects (a code of the regulation's work kinds, catalog.rules).
+DEFAULT_WORK_KIND = "oral"
 
 
 @dataclass(frozen=True)
@@ -609,7 +614,11 @@ def attendance_save(
         if e.code is None:
             continue
         old = existing.get(e.pupil_id)
-        code = old.code if (old and old.reason_by_id and e.code == "Н") else e.code
+        code = (
+            old.code
+            if (old and old.reason_by_id and e.code == Attendance.Code.UNEXCUSED)
+            else e.code
+        )
         rows.append(Attendance(lesson=lesson, pupil_id=e.pupil_id, code=code, marked_by=by))
     saved = Attendance.objects.bulk_create(
         rows,
@@ -807,3 +816,20 @@ def homework_attachment_remove(*, attachment: HomeworkAttachment, by: Any) -> No
     storage, name = attachment.file.storage, attachment.file.name
     attachment.delete()
     transaction.on_commit(lambda: storage.delete(name))
+
+
+@transaction.atomic
+def lesson_entries_save(
+    *,
+    lesson: Lesson,
+    marks: Sequence[MarkInput],
+    attendance: Sequence[AttendanceInput],
+    by: Any,
+) -> list[Mark]:
+    """A lesson's column from the journal grid at once (MRK-1, ATT-1): its marks and its
+    attendance, all or nothing. Each part keeps its own rules (`marks_save`,
+    `attendance_save`); a refusal of either saves neither. Returns the saved marks."""
+    saved = marks_save(lesson=lesson, marks=marks, by=by) if marks else []
+    if attendance:
+        attendance_save(lesson=lesson, entries=attendance, by=by)
+    return saved

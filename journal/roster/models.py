@@ -10,6 +10,7 @@ from django.db.models import Q
 
 from core.models import TimeStampedModel
 from journal.base import JournalModel
+from journal.permissions import BE_PUPIL, VIEW_CHILD
 
 
 class Pupil(TimeStampedModel):
@@ -31,8 +32,8 @@ class Pupil(TimeStampedModel):
         verbose_name = "обучающийся"
         verbose_name_plural = "обучающиеся"
         permissions = [
-            ("view_child", "Родитель (законный представитель) обучающегося"),
-            ("be_pupil", "Сам обучающийся"),
+            (VIEW_CHILD, "Родитель (законный представитель) обучающегося"),
+            (BE_PUPIL, "Сам обучающийся"),
         ]
 
     def __str__(self) -> str:

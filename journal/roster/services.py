@@ -14,6 +14,7 @@ from accounts import roles
 from accounts.services import school_account_create, username_taken
 from journal.access import ROSTER_MANAGERS, Scope, deny, require_roles, scope_for
 from journal.audit.services import access_log
+from journal.permissions import BE_PUPIL_PERM, VIEW_CHILD_PERM
 from journal.roster.models import (
     ClassMembership,
     Consent,
@@ -75,7 +76,7 @@ def pupil_create(
         role_names=[roles.PUPIL],
     )
     pupil = Pupil.objects.create(user=user, birth_date=birth_date, class_group=class_group)
-    assign_perm("roster.be_pupil", user, pupil)
+    assign_perm(BE_PUPIL_PERM, user, pupil)
     ClassMembership.objects.create(pupil=pupil, class_group=class_group, date_from=enrolled_on)
     Movement.objects.create(
         pupil=pupil,
@@ -190,7 +191,7 @@ def guardian_link_create(
     if GuardianLink.objects.filter(guardian=guardian, pupil=pupil).exists():
         raise ValidationError({"pupil": ["Родитель уже связан с этим обучающимся."]})
     link = GuardianLink.objects.create(guardian=guardian, pupil=pupil, relation=relation)
-    assign_perm("roster.view_child", guardian.user, pupil)
+    assign_perm(VIEW_CHILD_PERM, guardian.user, pupil)
     access_log(user=by, action="change", what="roster.guardian_link", pupil_ids=[pupil.pk])
     return link
 

@@ -7,12 +7,18 @@ its id only, `AcademicYear.rules_version_id`).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
 from core.models import TimeStampedModel
 from journal.base import JournalModel
+from journal.permissions import LEAD_CLASS, TEACH_ASSIGNMENT
+
+if TYPE_CHECKING:
+    from journal.access import Scope
 
 
 class AcademicYear(TimeStampedModel):
@@ -166,7 +172,7 @@ class ClassGroup(TimeStampedModel):
         verbose_name = "класс"
         verbose_name_plural = "классы"
         ordering = ["year", "grade", "letter"]
-        permissions = [("lead_class", "Классное руководство")]
+        permissions = [(LEAD_CLASS, "Классное руководство")]
         constraints = [
             models.UniqueConstraint(fields=["year", "grade", "letter"], name="class_unique"),
             models.CheckConstraint(condition=Q(grade__gte=1, grade__lte=11), name="class_grade"),
@@ -219,6 +225,18 @@ class SubgroupMember(JournalModel):
         ]
 
 
+class TeachingAssignmentQuerySet(models.QuerySet["TeachingAssignment"]):
+    def readable_by(self, scope: Scope) -> TeachingAssignmentQuerySet:
+        """Assignments whose journal the scope may read: the whole school for the director
+        and deputies, their own for a teacher, every subject of their class for a class
+        teacher; nothing for anyone outside staff (ROLE-1)."""
+        if not scope.is_staff:
+            return self.none()
+        if scope.whole_school:
+            return self
+        return self.filter(Q(id__in=scope.assignment_ids) | Q(class_group_id__in=scope.class_ids))
+
+
 class TeachingAssignment(TimeStampedModel):
     """Нагрузка: teacher × subject × class or subgroup × weekly hours (SET-3)."""
 
@@ -231,10 +249,12 @@ class TeachingAssignment(TimeStampedModel):
     )
     weekly_hours = models.DecimalField("часов в неделю", max_digits=4, decimal_places=1)
 
+    objects = TeachingAssignmentQuerySet.as_manager()
+
     class Meta:
         verbose_name = "нагрузка"
         verbose_name_plural = "нагрузка"
-        permissions = [("teach_assignment", "Ведёт предмет по нагрузке")]
+        permissions = [(TEACH_ASSIGNMENT, "Ведёт предмет по нагрузке")]
         constraints = [
             models.UniqueConstraint(
                 fields=["class_group", "subject"],

@@ -139,8 +139,8 @@ def subgroup_list(*, class_group_id: int, for_user: Any) -> list[SubjectSplit]:
 
 
 def readable_assignments_q(scope: Scope) -> Q:
-    """Assignments whose journal the scope may read: the whole school for the director and
-    deputies, their own for a teacher, every subject of their class for a class teacher."""
+    """Assignments whose journal the scope may read, as a condition for related rows
+    (lessons, marks): the same rule as `TeachingAssignment.objects.readable_by(scope)`."""
     if scope.whole_school:
         return Q()
     return Q(id__in=scope.assignment_ids) | Q(class_group_id__in=scope.class_ids)
@@ -151,12 +151,21 @@ def assignment_for_reading(
 ) -> tuple[TeachingAssignment, Scope]:
     scope = scope_for(for_user)
     assignment = (
-        TeachingAssignment.objects.filter(readable_assignments_q(scope), id=assignment_id)
+        TeachingAssignment.objects.readable_by(scope)
+        .filter(id=assignment_id)
         .select_related("subject", "class_group", "subgroup", "teacher__user", "year")
         .first()
-        if scope.is_staff
-        else None
     )
     if assignment is None:
         raise Http404
     return assignment, scope
+
+
+def academic_year_current() -> AcademicYear | None:
+    """The school's current academic year, else the latest one; None in a school without.
+
+    A school's years are not personal data: every staff page may show which is current."""
+    return (
+        AcademicYear.objects.filter(is_current=True).first()
+        or AcademicYear.objects.order_by("-starts_on").first()
+    )

@@ -17,6 +17,7 @@ from accounts import roles
 from accounts.services import school_account_create, username_taken
 from core.errors import ApplicationError
 from journal.access import ROSTER_MANAGERS, STRUCTURE_MANAGERS, require_roles, scope_for
+from journal.permissions import LEAD_CLASS_PERM, TEACH_ASSIGNMENT_PERM
 from journal.structure.models import (
     AcademicYear,
     BellSlot,
@@ -235,7 +236,7 @@ def subject_create(
 
 def _grant_class_teacher(class_group: ClassGroup, teacher: StaffMember | None) -> None:
     if teacher is not None:
-        assign_perm("structure.lead_class", teacher.user, class_group)
+        assign_perm(LEAD_CLASS_PERM, teacher.user, class_group)
 
 
 @transaction.atomic
@@ -274,7 +275,7 @@ def class_teacher_set(
     require_roles(scope_for(by), STRUCTURE_MANAGERS)
     if class_group.class_teacher_id:
         old = StaffMember.objects.select_related("user").get(pk=class_group.class_teacher_id)
-        remove_perm("structure.lead_class", old.user, class_group)
+        remove_perm(LEAD_CLASS_PERM, old.user, class_group)
     class_group.class_teacher = teacher
     class_group.save(update_fields=["class_teacher", "updated_at"])
     _grant_class_teacher(class_group, teacher)
@@ -387,7 +388,7 @@ def teaching_assignment_create(
         subgroup=subgroup,
         weekly_hours=weekly_hours,
     )
-    assign_perm("structure.teach_assignment", teacher.user, assignment)
+    assign_perm(TEACH_ASSIGNMENT_PERM, teacher.user, assignment)
     return assignment
 
 

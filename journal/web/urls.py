@@ -1,38 +1,102 @@
-"""Routes of the school's pages (included at the root of a school's host)."""
+"""Routes of the school's pages (included at the root of a school's host), `web` namespace.
+
+URL names: `web:<topic>-<page>[-<action>]` in kebab case, the topic being the package that
+serves the page (`teacher-lesson`, `class-pupil-card`, `manage-pupil-consent-revoke`);
+a topic with one page is named by the topic (`web:control`, `web:plan-import`). The diary
+has its own namespace (`diary:index`, `diary:homework-file`, journal/web/diary/urls.py)
+because parent and pupil sessions may read only that namespace (ROLE-2).
+"""
 
 from __future__ import annotations
 
-from django.urls import include, path
+from django.urls import path
 
-from journal.web import views
+from journal.web.class_teacher import views as class_teacher
+from journal.web.control import views as control
+from journal.web.manage.calendar import views as calendar
+from journal.web.manage.classes import views as classes
+from journal.web.manage.people import movement
+from journal.web.manage.people import views as people
+from journal.web.manage.staff import views as staff
+from journal.web.manage.teaching import views as teaching
+from journal.web.plan_import import views as plan_import
+from journal.web.teacher import views as teacher
 
 app_name = "web"
 
+LESSON = "lessons/<int:lesson_id>/"
+CLASS = "manage/classes/<int:class_group_id>/"
+STAFF = "manage/staff/<int:staff_id>/"
+PUPIL = "manage/pupils/<int:pupil_id>/"
+
 urlpatterns = [
-    path("teacher/today/", views.today, name="today"),
-    path("journals/", views.journals, name="journals"),
-    path("journals/<int:assignment_id>/", views.grid, name="grid"),
-    path("lessons/<int:lesson_id>/", views.lesson, name="lesson"),
-    path("lessons/<int:lesson_id>/save/", views.lesson_save, name="lesson_save"),
+    # the teacher
+    path("teacher/today/", teacher.today, name="teacher-today"),
+    path("journals/", teacher.journals, name="teacher-journals"),
+    path("journals/<int:assignment_id>/", teacher.grid, name="teacher-grid"),
+    path(LESSON, teacher.lesson, name="teacher-lesson"),
+    path(f"{LESSON}save/", teacher.lesson_save, name="teacher-lesson-save"),
     path(
-        "lessons/<int:lesson_id>/files/upload/",
-        views.homework_file_upload,
-        name="homework_file_upload",
+        f"{LESSON}files/upload/",
+        teacher.homework_file_upload,
+        name="teacher-homework-file-upload",
     ),
     path(
-        "lessons/<int:lesson_id>/files/<int:attachment_id>/remove/",
-        views.homework_file_remove,
-        name="homework_file_remove",
+        f"{LESSON}files/<int:attachment_id>/remove/",
+        teacher.homework_file_remove,
+        name="teacher-homework-file-remove",
     ),
-    path("marks/<int:mark_id>/correct/", views.mark_correct, name="mark_correct"),
-    path("control/", views.control, name="control"),
-    path("class/day/", views.class_day, name="class_day"),
+    path("marks/<int:mark_id>/correct/", teacher.mark_correct, name="teacher-mark-correct"),
+    # the director and deputies
+    path("control/", control.control, name="control"),
+    # the class teacher
+    path("class/day/", class_teacher.class_day, name="class-day"),
     path(
         "class/attendance/<int:attendance_id>/reason/",
-        views.attendance_reason,
-        name="attendance_reason",
+        class_teacher.attendance_reason,
+        name="class-attendance-reason",
     ),
-    path("manage/plans/import/", views.plan_import, name="plan_import"),
-    path("class/", include("journal.web.urls_class")),
-    path("manage/", include("journal.web.urls_manage")),
+    path("class/pupils/", class_teacher.class_pupils, name="class-pupils"),
+    path("class/pupils/<int:pupil_id>/", class_teacher.pupil_card, name="class-pupil-card"),
+    path(
+        "class/pupils/<int:pupil_id>/temporary-login/",
+        class_teacher.temporary_login_issue,
+        name="class-temporary-login-issue",
+    ),
+    path(
+        "class/temporary-logins/<int:temporary_login_id>/revoke/",
+        class_teacher.temporary_login_revoke,
+        name="class-temporary-login-revoke",
+    ),
+    # the КТП upload
+    path("manage/plans/import/", plan_import.plan_import, name="plan-import"),
+    # administration: classes
+    path("manage/classes/", classes.classes, name="manage-classes"),
+    path(f"{CLASS}teacher/", classes.class_teacher, name="manage-class-teacher"),
+    path(f"{CLASS}subgroups/", classes.subgroups, name="manage-subgroups"),
+    # administration: staff
+    path("manage/staff/", staff.staff, name="manage-staff"),
+    path(f"{STAFF}deactivate/", staff.staff_deactivate, name="manage-staff-deactivate"),
+    path(f"{STAFF}reactivate/", staff.staff_reactivate, name="manage-staff-reactivate"),
+    # administration: people
+    path("manage/pupils/", people.pupils, name="manage-pupils"),
+    path("manage/parents/", people.parents, name="manage-parents"),
+    path("manage/parents/link/", people.parent_link, name="manage-parent-link"),
+    path("manage/movement/", movement.movement, name="manage-movement"),
+    path(PUPIL, movement.pupil, name="manage-pupil"),
+    path(f"{PUPIL}move/", movement.pupil_move, name="manage-pupil-move"),
+    path(f"{PUPIL}consent/", movement.pupil_consent, name="manage-pupil-consent"),
+    path(
+        f"{PUPIL}consent/<int:consent_id>/revoke/",
+        movement.pupil_consent_revoke,
+        name="manage-pupil-consent-revoke",
+    ),
+    # administration: the school calendar
+    path("manage/years/", calendar.years, name="manage-years"),
+    path("manage/years/<int:year_id>/periods/", calendar.year_periods, name="manage-year-periods"),
+    path("manage/bells/", calendar.bells, name="manage-bells"),
+    path("manage/breaks/", calendar.breaks, name="manage-breaks"),
+    # administration: teaching
+    path("manage/assignments/", teaching.assignments, name="manage-assignments"),
+    path("manage/timetable/", teaching.timetable, name="manage-timetable"),
 ]

@@ -7,7 +7,7 @@ from django.urls import include, path
 from catalog.urls import school_urlpatterns as catalog_urls
 from config.urls_common import urlpatterns as common
 from journal.identity.urls import sso_urlpatterns
-from journal.web.views import start
+from journal.web.home import start
 
 urlpatterns = [
     *common,
@@ -16,6 +16,6 @@ urlpatterns = [
     *sso_urlpatterns,
     path("api/v1/identity/", include("journal.identity.urls")),
     path("", include("journal.web.urls")),
-    path("", include("journal.web.diary_urls")),
+    path("", include("journal.web.diary.urls")),
     path("", start, name="home"),
 ]

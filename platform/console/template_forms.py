@@ -9,7 +9,6 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from catalog.models import RegulationVersion
-from core.errors import ApplicationError
 from tenants.models import School
 
 
@@ -88,23 +87,18 @@ class AdoptForm(forms.Form):
         school_field.queryset = schools
 
 
-def apply_catalog_errors(form: forms.Form, exc: ValidationError | ApplicationError) -> None:
-    """Put the catalog's errors (keyed by dotted path) next to the form's fields.
+def catalog_error_place(
+    form: forms.Form, key: str, messages: list[str]
+) -> tuple[str | None, list[str]]:
+    """Where a catalogue error (keyed by dotted path) goes on the console's forms.
 
     `rules.mark_scale.4` goes to the `rules` field with its path; `schools.<slug>.…` goes to
     `schools` naming the school; anything else without a field goes to the form.
+    Used as `core.forms.apply_service_errors(form, exc, locate=catalog_error_place)`.
     """
-    if isinstance(exc, ApplicationError):
-        form.add_error(None, exc.message)
-        return
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc.messages)
-        return
-    for key, messages in exc.message_dict.items():
-        head, _, rest = key.partition(".")
-        if head == "regulation_version" and "version" in form.fields:
-            form.add_error("version", messages)
-        elif head in form.fields:
-            form.add_error(head, [f"{rest}: {m}" if rest else m for m in messages])
-        else:
-            form.add_error(None, [f"{key}: {m}" for m in messages])
+    head, _, rest = key.partition(".")
+    if head == "regulation_version" and "version" in form.fields:
+        return "version", messages
+    if head in form.fields:
+        return head, [f"{rest}: {m}" if rest else m for m in messages]
+    return None, [f"{key}: {m}" for m in messages]

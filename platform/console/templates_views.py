@@ -14,9 +14,11 @@ from django.views.decorators.http import require_POST
 from catalog import selectors as catalog_selectors
 from catalog import services as catalog_services
 from catalog.models import RegulationTemplate, RegulationVersion
-from console.template_forms import AdoptForm, VersionCreateForm, apply_catalog_errors
+from console.template_forms import AdoptForm, VersionCreateForm, catalog_error_place
 from console.views import operator_required
 from core.errors import ApplicationError
+from core.forms import apply_service_errors
+from tenants.models import School
 from tenants.selectors import school_list
 
 
@@ -33,7 +35,7 @@ def _adopt_form(data: object = None, initial: dict[str, object] | None = None) -
         data,
         initial=initial,
         versions=_published_versions(),
-        schools=school_list().filter(status="active"),
+        schools=school_list().filter(status=School.Status.ACTIVE),
     )
 
 
@@ -81,7 +83,7 @@ def version_create(request: HttpRequest, template_id: int) -> HttpResponse:
                 rules=data["rules"],
             )
         except (ValidationError, ApplicationError) as exc:
-            apply_catalog_errors(form, exc)
+            apply_service_errors(form, exc, locate=catalog_error_place)
         else:
             messages.success(
                 request, f"Создан черновик редакции {version.number} «{template.title}»."
@@ -134,7 +136,7 @@ def adopt(request: HttpRequest) -> HttpResponse:
                 by=request.user,  # type: ignore[arg-type]
             )
         except (ValidationError, ApplicationError) as exc:
-            apply_catalog_errors(form, exc)
+            apply_service_errors(form, exc, locate=catalog_error_place)
         else:
             names = ", ".join(s.short_name for s in chosen)
             messages.success(

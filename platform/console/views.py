@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -17,6 +17,7 @@ from accounts.roles import OPERATOR, has_role
 from catalog.selectors import school_adoption_list
 from console.forms import SchoolCreateForm
 from core.errors import ApplicationError
+from core.forms import SERVICE_ERRORS, apply_service_errors
 from tenants import services
 from tenants.selectors import school_list
 
@@ -45,11 +46,8 @@ def school_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             created = services.school_create(**form.cleaned_data)
-        except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        except ApplicationError as exc:
-            form.add_error(None, exc.message)
+        except SERVICE_ERRORS as exc:
+            apply_service_errors(form, exc)
         else:
             port = request.get_port()
             suffix = "" if port in ("80", "443") else f":{port}"

@@ -693,8 +693,7 @@ def _row_counts() -> dict[str, int]:
     return {
         model._meta.db_table: model._default_manager.count()
         for model in apps.get_models()
-        if model.__module__.startswith(("journal.", "accounts.", "identity_school."))
-        and not model._meta.proxy
+        if model.__module__.startswith(("journal.", "accounts.")) and not model._meta.proxy
     }
 
 

@@ -303,7 +303,10 @@ class Command(BaseCommand):
             for pid in pupils_by_class.get(group.pk, []):
                 r = rng.random()
                 if r < 0.06:
-                    code = rng.choice(["Б", "Б", "У", "Н", "О"])
+                    codes = Attendance.Code
+                    code = rng.choice(
+                        [codes.ILL, codes.ILL, codes.EXCUSED, codes.UNEXCUSED, codes.LATE]
+                    )
                     absences.append(
                         Attendance(
                             lesson=lesson,

@@ -1,0 +1,220 @@
+"""Reads of the diary (pupil, parent): whose diary, the week, progress (DIA-1, DIA-2, MRK-4).
+
+A parent reaches only linked children with consent in force (SET-5), a pupil only themself:
+`diary_children` is the access check the other reads rely on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Q, prefetch_related_objects
+
+from catalog.selectors import current_rules
+from journal.access import scope_for
+from journal.register import grading
+from journal.register import selectors as reg_selectors
+from journal.register.models import Attendance, Lesson, Mark, MarkCorrection, PeriodMark
+from journal.roster.models import Pupil
+from journal.structure.models import ReportingPeriod, SubgroupMember, TeachingAssignment
+from journal.web.selectors import period_chosen, periods_for_grade
+
+WEEKDAYS = ["Понедельник", "Вторник", "Среда", "Четверг", "Пятница", "Суббота", "Воскресенье"]
+
+
+def diary_children(*, for_user: Any) -> list[Pupil]:
+    """Whose diary the user may open: a pupil themself, a parent's linked children with
+    consent in force (SET-5). One query (plus the scope)."""
+    scope = scope_for(for_user)
+    ids = scope.personal_pupil_ids
+    if not ids:
+        return []
+    return list(
+        Pupil.objects.filter(id__in=ids)
+        .select_related("user", "class_group")
+        .order_by("user__first_name", "id")
+    )
+
+
+@dataclass
+class DiaryLesson:
+    lesson: Lesson
+    marks: list[tuple[int | None, str]]  # value (None: annulled), work kind
+    attendance: str | None
+
+
+@dataclass
+class DiaryDay:
+    date: dt.date
+    weekday: str
+    lessons: list[DiaryLesson]
+
+
+def pupil_assignments_q(pupil: Pupil) -> Q:
+    """Assignments that teach this pupil: the class's whole-class ones and their subgroups."""
+    return Q(class_group_id=pupil.class_group_id) & (
+        Q(subgroup__isnull=True)
+        | Q(subgroup_id__in=SubgroupMember.objects.filter(pupil=pupil).values("subgroup_id"))
+    )
+
+
+def diary_week(*, pupil: Pupil, week_start: dt.date) -> list[DiaryDay]:
+    """The pupil's week: lessons with topics, homework, their marks and attendance.
+
+    `pupil` must come from `diary_children` (the access check). Four queries, the
+    homework files included.
+    """
+    week_end = week_start + dt.timedelta(days=6)
+    lessons = list(
+        Lesson.objects.filter(
+            assignment__in=TeachingAssignment.objects.filter(pupil_assignments_q(pupil)),
+            date__gte=week_start,
+            date__lte=week_end,
+        )
+        .select_related("assignment__subject")
+        .only(
+            "id",
+            "date",
+            "slot",
+            "topic",
+            "homework",
+            "kind",
+            "work_topic",
+            "assignment__subject__title",
+        )
+        .order_by("date", "slot")
+    )
+    ids = [lesson.pk for lesson in lessons]
+    marks: dict[int, list[tuple[int | None, str]]] = defaultdict(list)
+    if ids:
+        latest: dict[int, int | None] = {}
+        for mark_id, new_value in (
+            MarkCorrection.objects.filter(mark__pupil=pupil, mark__lesson_id__in=ids)
+            .order_by("corrected_at", "id")
+            .values_list("mark_id", "new_value")
+        ):
+            latest[mark_id] = new_value
+        for mark_id, lesson_id, value, kind in (
+            Mark.objects.filter(pupil=pupil, lesson_id__in=ids)
+            .order_by("id")
+            .values_list("id", "lesson_id", "value", "work_kind__title")
+        ):
+            marks[lesson_id].append((latest[mark_id] if mark_id in latest else value, kind))
+    attendance = (
+        dict(
+            Attendance.objects.filter(pupil=pupil, lesson_id__in=ids).values_list(
+                "lesson_id", "code"
+            )
+        )
+        if ids
+        else {}
+    )
+    # Homework files next to the homework: one query for the week's lessons (the diary
+    # shows lessons that teach this child, which is the files' read rule too).
+    prefetch_related_objects(lessons, "homework_files")
+    days = []
+    for offset in range(7):
+        day = week_start + dt.timedelta(days=offset)
+        day_lessons = [
+            DiaryLesson(lesson, marks.get(lesson.pk, []), attendance.get(lesson.pk))
+            for lesson in lessons
+            if lesson.date == day
+        ]
+        if day_lessons or offset < 5:
+            days.append(DiaryDay(day, WEEKDAYS[offset], day_lessons))
+    return days
+
+
+@dataclass(frozen=True)
+class SubjectLine:
+    subject: str
+    marks: list[int]
+    average: Decimal | None
+    forecast: int | None
+    needed_next: int | None
+    needed_top: int | None  # how many «5» of the lightest weight lead to a «5»
+    period_mark: str | None
+
+
+def needed_for_top(
+    marks: list[tuple[int, int]], *, weight: int, scale: tuple[int, ...]
+) -> int | None:
+    """The least number of top marks of `weight` after which the forecast is the top mark
+    (the journal's grading rule, applied repeatedly); None when it already is."""
+    top = max(scale)
+    current = grading.forecast(grading.shown_average(marks), scale)
+    if current == top:
+        return None
+    extra: list[tuple[int, int]] = []
+    for n in range(1, 101):
+        extra.append((top, weight))
+        if grading.forecast(grading.shown_average([*marks, *extra]), scale) == top:
+            return n
+    return None
+
+
+@dataclass
+class DiaryProgress:
+    period: ReportingPeriod | None
+    periods: list[ReportingPeriod]
+    subjects: list[SubjectLine]
+    attendance: dict[str, int]
+    final_marks: list[tuple[str, str, str]]  # subject, kind title, value
+
+
+def diary_progress(*, pupil: Pupil, period_id: int | None, for_user: Any) -> DiaryProgress:
+    """Marks by subject with average, forecast and what is needed (MRK-4), attendance counts,
+    period and final marks (MRK-3, DIA-1, DIA-2)."""
+    if pupil.class_group is None:
+        return DiaryProgress(None, [], [], {}, [])
+    periods = periods_for_grade(pupil.class_group.year_id, pupil.class_group.grade)
+    period = period_chosen(periods, period_id)
+    if period is None:
+        return DiaryProgress(None, periods, [], {}, [])
+    _shown, progress = reg_selectors.pupil_progress(
+        pupil_id=pupil.pk, period_id=period.pk, for_user=for_user
+    )
+    rules = current_rules()
+    min_weight = min((k.weight for k in rules.work_kinds), default=1)
+    period_marks = list(
+        PeriodMark.objects.filter(pupil=pupil).select_related("assignment__subject")
+    )
+    this_period = {
+        pm.assignment_id: pm.value
+        for pm in period_marks
+        if pm.kind == PeriodMark.Kind.PERIOD and pm.period_id == period.pk
+    }
+    subjects = [
+        SubjectLine(
+            subject=p.subject,
+            marks=[v for v, _w in p.marks],
+            average=p.average,
+            forecast=p.forecast,
+            needed_next=p.needed_for_next,
+            needed_top=needed_for_top(p.marks, weight=min_weight, scale=rules.mark_scale),
+            period_mark=this_period.get(p.assignment_id),
+        )
+        for p in progress
+    ]
+    counts = Counter(
+        Attendance.objects.filter(
+            pupil=pupil, lesson__date__gte=period.starts_on, lesson__date__lte=period.ends_on
+        ).values_list("code", flat=True)
+    )
+    kinds = dict(PeriodMark.Kind.choices)
+    period_titles = {p.pk: p.title for p in periods}
+    final_marks = [
+        (
+            pm.assignment.subject.title,
+            period_titles.get(pm.period_id or 0, kinds[pm.kind])
+            if pm.kind == PeriodMark.Kind.PERIOD
+            else kinds[pm.kind],
+            pm.value,
+        )
+        for pm in sorted(period_marks, key=lambda pm: (pm.assignment.subject.title, pm.pk))
+    ]
+    return DiaryProgress(period, periods, subjects, dict(counts), final_marks)

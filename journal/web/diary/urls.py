@@ -1,0 +1,20 @@
+"""The diary's routes, in their own namespace: parent and pupil sessions may read only the
+`diary` namespace (settings.LEARNER_READ_NAMESPACES, the session guard of ROLE-2)."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from journal.web.diary import views
+
+app_name = "diary"
+
+urlpatterns = [
+    path("diary/", views.diary, name="index"),
+    # Homework files: read by staff, pupils and parents alike (the selector checks the lesson).
+    path(
+        "lessons/<int:lesson_id>/files/<int:attachment_id>/",
+        views.homework_file,
+        name="homework-file",
+    ),
+]

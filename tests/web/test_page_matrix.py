@@ -1,0 +1,179 @@
+"""ROLE-1..3 for pages: every school page × every persona, from the pages' own declarations.
+
+Every route of the `web` and `diary` namespaces must be listed in PAGES (the test fails when
+a page is added without being listed) and declared with `@school_page(roles=..., methods=...)`.
+A persona without one of the declared roles gets the page's refusal (403, or 404 where the
+page hides its objects) and nothing is written; a persona with one is let through the gate;
+a method the page does not declare gets 405 (issue 11). The menu never links to a page its
+reader may not open.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django_tenants.utils import schema_context
+
+from journal.register.models import Attendance, Mark
+from journal.roster.models import Guardian, Pupil
+from journal.structure.models import ClassGroup, StaffMember, TimetableEntry
+from journal.web.navigation import SCHOOL_NAVIGATION
+from journal.web.pages import LEARNERS, PageAccess
+from tests.journal.conftest import World
+from tests.journal.test_access_matrix import PERSONAS
+from tests.web.conftest import signed_in
+
+NONE = 999_999  # an id of nothing: the gate answers before any object is looked up
+
+Args = Callable[[World], dict[str, int]]
+
+
+def no_args(world: World) -> dict[str, int]:
+    return {}
+
+
+PAGES: dict[str, Args] = {
+    "web:teacher-today": no_args,
+    "web:teacher-journals": no_args,
+    "web:teacher-grid": lambda w: {"assignment_id": w.math5a.pk},
+    "web:teacher-lesson": lambda w: {"lesson_id": w.lesson_today.pk},
+    "web:teacher-lesson-save": lambda w: {"lesson_id": NONE},
+    "web:teacher-homework-file-upload": lambda w: {"lesson_id": NONE},
+    "web:teacher-homework-file-remove": lambda w: {"lesson_id": NONE, "attachment_id": NONE},
+    "web:teacher-mark-correct": lambda w: {"mark_id": NONE},
+    "web:control": no_args,
+    "web:class-day": no_args,
+    "web:class-attendance-reason": lambda w: {"attendance_id": NONE},
+    "web:class-pupils": no_args,
+    "web:class-pupil-card": lambda w: {"pupil_id": w.pupils[0].pk},
+    "web:class-temporary-login-issue": lambda w: {"pupil_id": NONE},
+    "web:class-temporary-login-revoke": lambda w: {"temporary_login_id": NONE},
+    "web:plan-import": no_args,
+    "web:manage-classes": no_args,
+    "web:manage-class-teacher": lambda w: {"class_group_id": w.class5a.pk},
+    "web:manage-subgroups": lambda w: {"class_group_id": w.class5a.pk},
+    "web:manage-staff": no_args,
+    "web:manage-staff-deactivate": lambda w: {"staff_id": NONE},
+    "web:manage-staff-reactivate": lambda w: {"staff_id": NONE},
+    "web:manage-pupils": no_args,
+    "web:manage-parents": no_args,
+    "web:manage-parent-link": no_args,
+    "web:manage-movement": no_args,
+    "web:manage-pupil": lambda w: {"pupil_id": w.pupils[0].pk},
+    "web:manage-pupil-move": lambda w: {"pupil_id": NONE},
+    "web:manage-pupil-consent": lambda w: {"pupil_id": NONE},
+    "web:manage-pupil-consent-revoke": lambda w: {"pupil_id": NONE, "consent_id": NONE},
+    "web:manage-years": no_args,
+    "web:manage-year-periods": lambda w: {"year_id": w.year.pk},
+    "web:manage-bells": no_args,
+    "web:manage-breaks": no_args,
+    "web:manage-assignments": no_args,
+    "web:manage-timetable": no_args,
+    "diary:index": no_args,
+    "diary:homework-file": lambda w: {"lesson_id": NONE, "attachment_id": NONE},
+}
+
+
+def page_routes() -> dict[str, Any]:
+    """Every named route of the pages' namespaces, with its view."""
+    found: dict[str, Any] = {}
+
+    def walk(patterns: list[Any], namespace: str | None) -> None:
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                walk(p.url_patterns, p.namespace or namespace)
+            elif isinstance(p, URLPattern) and namespace in ("web", "diary") and p.name:
+                found[f"{namespace}:{p.name}"] = p.callback
+
+    walk(get_resolver("config.urls_tenants").url_patterns, None)
+    return found
+
+
+def access_of(name: str) -> PageAccess:
+    access = getattr(page_routes()[name], "page_access", None)
+    assert isinstance(access, PageAccess), f"{name} is not declared with @school_page"
+    return access
+
+
+def test_every_page_route_is_in_the_matrix_and_declared() -> None:
+    routes = page_routes()
+    assert set(routes) == set(PAGES)
+    for name in routes:
+        access = access_of(name)
+        assert access.roles and access.methods, name
+        assert access.deny in (403, 404), name
+
+
+def persona_roles(world: World) -> dict[str, set[str]]:
+    with schema_context("school1"):
+        return {p: set(world.users[p].groups.values_list("name", flat=True)) for p in PERSONAS}
+
+
+def counts() -> tuple[int, ...]:
+    with schema_context("school1"):
+        models = (Mark, Attendance, StaffMember, Pupil, Guardian, ClassGroup, TimetableEntry)
+        return tuple(m.objects.count() for m in models)
+
+
+def url_of(name: str, world: World) -> str:
+    with schema_context("school1"):
+        return reverse(name, kwargs=PAGES[name](world))
+
+
+def test_each_persona_meets_each_page_as_declared(world: World) -> None:
+    """A persona without the page's roles is refused (nothing written); with them, the gate
+    lets them through (the page may still hide an object with 404). Unsafe methods go to
+    ids of nothing, so even an allowed persona writes nothing."""
+    held = persona_roles(world)
+    before = counts()
+    clients = {p: signed_in(world.users[p]) for p in PERSONAS}
+    checked = 0
+    for name in PAGES:
+        access = access_of(name)
+        url = url_of(name, world)
+        method = "get" if "GET" in access.methods else "post"
+        needed = access.roles if method == "get" else access.write_roles
+        for persona, client in clients.items():
+            status = getattr(client, method)(url).status_code
+            if held[persona] & needed:
+                assert status not in (403, 405), (name, persona, status)
+            elif held[persona] & LEARNERS and name.startswith("web:"):
+                # The session guard keeps parents and pupils out of staff pages first.
+                assert status == 403, (name, persona, status)
+            else:
+                assert status == access.deny, (name, persona, status)
+            checked += 1
+    assert checked == len(PAGES) * len(PERSONAS)
+    assert counts() == before
+
+
+def test_undeclared_methods_get_405(world: World) -> None:
+    client = signed_in(world.users["director"])
+    for name in PAGES:
+        access = access_of(name)
+        url = url_of(name, world)
+        for method in ("put", "delete", "patch"):
+            assert getattr(client, method)(url).status_code == 405, (name, method)
+        if "POST" not in access.methods:
+            assert client.post(url).status_code == 405, name
+        if "GET" not in access.methods:
+            assert client.get(url).status_code == 405, name
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(world: World) -> None:
+    client = signed_in(world.users["director"])
+    client.logout()
+    for name in PAGES:
+        access = access_of(name)
+        url = url_of(name, world)
+        response = client.get(url) if "GET" in access.methods else client.post(url)
+        assert response.status_code == 302 and "login" in response["Location"], name
+
+
+def test_the_menu_links_only_to_pages_its_readers_may_open() -> None:
+    for item in SCHOOL_NAVIGATION:
+        if item.url_name not in PAGES:
+            continue
+        assert set(item.roles) <= access_of(item.url_name).roles, item.url_name
