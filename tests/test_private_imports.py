@@ -10,21 +10,6 @@ from __future__ import annotations
 
 from tests.source_tree import from_imports
 
-# journal/web is being reshaped on its own branch, which makes these helpers public; the
-# lead empties this set at that merge (the last test fails while it lists a fixed one).
-JOURNAL_WEB_PENDING = {
-    "journal.web.class_views: journal.web.views._int_param",
-    "journal.web.manage_more_forms: journal.web.manage_forms._choice",
-    "journal.web.manage_more_forms: journal.web.manage_forms._date",
-    "journal.web.manage_more_forms: journal.web.manage_forms._text",
-    "journal.web.manage_more_views: journal.web.manage_views._gate",
-    "journal.web.manage_more_views: journal.web.manage_views._may_write",
-    "journal.web.manage_more_views: journal.web.manage_views._school_classes",
-    "journal.web.manage_more_views: journal.web.manage_views._year_param",
-    "journal.web.manage_more_views: journal.web.views._int_param",
-    "journal.web.manage_views: journal.web.views._int_param",
-}
-
 
 def _is_private(name: str) -> bool:
     if name == "_" or (name.startswith("__") and name.endswith("__")):
@@ -50,12 +35,5 @@ def _violations() -> dict[str, str]:
 
 
 def test_no_module_imports_a_private_name() -> None:
-    found = sorted(
-        f"{where} {key}" for key, where in _violations().items() if key not in JOURNAL_WEB_PENDING
-    )
+    found = sorted(f"{where} {key}" for key, where in _violations().items())
     assert not found, "private names imported from another module:\n" + "\n".join(found)
-
-
-def test_pending_journal_web_entries_still_exist() -> None:
-    stale = sorted(JOURNAL_WEB_PENDING - set(_violations()))
-    assert not stale, f"fixed: remove from JOURNAL_WEB_PENDING: {stale}"
