@@ -26,6 +26,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from journal.access import ROSTER_MANAGERS, STRUCTURE_MANAGERS, Scope
 from journal.audit.services import access_log
+from journal.register import services as register
 from journal.roster import selectors as roster_selectors
 from journal.roster import services as roster
 from journal.roster.models import Consent, Guardian, Movement, Pupil
@@ -139,7 +140,7 @@ def year_periods(request: HttpRequest, year_id: int) -> HttpResponse:
         form = PeriodDatesForm(request.POST, prefix=_period_prefix(target))
         if form.is_valid():
             try:
-                structure.reporting_period_update(
+                register.reporting_period_update(
                     period=target,
                     starts_on=form.cleaned_data["starts_on"],
                     ends_on=form.cleaned_data["ends_on"],

@@ -42,19 +42,19 @@ def test_set1_structure_managers_move_the_boundary_between_quarters(world: World
     t = world.today
     with schema_context("school1"):
         q2 = ReportingPeriod.objects.get(year=world.year, number=2)
-        structure.reporting_period_update(
+        reg.reporting_period_update(
             period=world.period,
             starts_on=world.period.starts_on,
             ends_on=t + dt.timedelta(days=5),
             by=world.users["director"],
         )
-        structure.reporting_period_update(
+        reg.reporting_period_update(
             period=q2,
             starts_on=t + dt.timedelta(days=6),
             ends_on=q2.ends_on,
             by=world.users["deputy"],
         )
-        structure.reporting_period_update(
+        reg.reporting_period_update(
             period=q2,
             starts_on=t + dt.timedelta(days=6),
             ends_on=q2.ends_on - dt.timedelta(days=1),
@@ -89,7 +89,7 @@ def test_set1_bad_dates_are_refused_in_russian_and_nothing_changes(world: World)
         ]
         for starts_on, ends_on, expected in cases:
             with pytest.raises(ValidationError) as err:
-                structure.reporting_period_update(
+                reg.reporting_period_update(
                     period=world.period, starts_on=starts_on, ends_on=ends_on, by=by
                 )
             assert expected in _messages(err)
@@ -110,7 +110,7 @@ def test_set1_a_period_of_other_grades_does_not_clash(world: World) -> None:
             ends_on=world.today,
         )
         ReportingPeriod.objects.filter(year=world.year, kind="quarter").update(grade_to=9)
-        structure.reporting_period_update(
+        reg.reporting_period_update(
             period=half,
             starts_on=world.year.starts_on,
             ends_on=world.today + dt.timedelta(days=30),
@@ -124,7 +124,7 @@ def test_set1_shortening_may_not_strand_lessons(world: World) -> None:
     t, by = world.today, world.users["director"]
     with schema_context("school1"):
         with pytest.raises(ValidationError) as err:
-            structure.reporting_period_update(
+            reg.reporting_period_update(
                 period=world.period,
                 starts_on=t - dt.timedelta(days=5),
                 ends_on=world.period.ends_on,
@@ -135,7 +135,7 @@ def test_set1_shortening_may_not_strand_lessons(world: World) -> None:
             _messages(err)
         )
         with pytest.raises(ValidationError) as err:
-            structure.reporting_period_update(
+            reg.reporting_period_update(
                 period=world.period,
                 starts_on=world.period.starts_on,
                 ends_on=t - dt.timedelta(days=2),
@@ -146,7 +146,7 @@ def test_set1_shortening_may_not_strand_lessons(world: World) -> None:
         assert _dates(world.period.pk) == (world.period.starts_on, world.period.ends_on)
         # A lesson covered by the neighbouring period is not stranded.
         Lesson.objects.filter(pk=world.lesson_old.pk).update(date=t + dt.timedelta(days=30))
-        structure.reporting_period_update(
+        reg.reporting_period_update(
             period=world.period,
             starts_on=t - dt.timedelta(days=5),
             ends_on=world.period.ends_on,
@@ -166,7 +166,7 @@ def test_set1_shortening_a_period_with_period_marks_is_refused(world: World) -> 
             by=world.users["teacher"],
         )
         with pytest.raises(ValidationError) as err:
-            structure.reporting_period_update(
+            reg.reporting_period_update(
                 period=world.period,
                 starts_on=world.period.starts_on,
                 ends_on=world.period.ends_on - dt.timedelta(days=1),
@@ -176,7 +176,7 @@ def test_set1_shortening_a_period_with_period_marks_is_refused(world: World) -> 
         # Not a shortening: extending is allowed (here into a gap left before the 2nd one).
         q2 = ReportingPeriod.objects.get(year=world.year, number=2)
         ReportingPeriod.objects.filter(pk=q2.pk).update(starts_on=q2.starts_on + dt.timedelta(3))
-        structure.reporting_period_update(
+        reg.reporting_period_update(
             period=world.period,
             starts_on=world.period.starts_on,
             ends_on=world.period.ends_on + dt.timedelta(days=2),
@@ -189,7 +189,7 @@ def test_set1_secretary_teacher_pupil_may_not_edit_periods(world: World) -> None
         before = _dates(world.period.pk)
         for persona in ("secretary", "teacher", "class_teacher", "parent", "pupil"):
             with pytest.raises(PermissionDeniedError):
-                structure.reporting_period_update(
+                reg.reporting_period_update(
                     period=world.period,
                     starts_on=world.period.starts_on,
                     ends_on=world.period.ends_on - dt.timedelta(days=1),
