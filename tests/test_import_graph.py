@@ -28,9 +28,6 @@ KNOWN_CYCLE_EDGES: dict[tuple[str, str], str] = {
     # structure.ClassGroup). Way out: subgroup membership (model by a state-only
     # migration, its services and selectors) moves to roster.
     ("journal.structure", "journal.roster"): "subgroups and the learner's timetable",
-    # reporting_period_update refuses to strand lessons and period marks. Way out: that
-    # check (or the whole service) moves to register, which builds on structure.
-    ("journal.structure", "journal.register"): "structure.services.reporting_period_update",
 }
 
 

@@ -17,7 +17,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
@@ -41,6 +41,7 @@ from journal.register.models import (
 )
 from journal.roster.models import ClassMembership, Pupil
 from journal.structure.models import (
+    AcademicYear,
     ReportingPeriod,
     ScheduleBreak,
     StaffMember,
@@ -833,3 +834,102 @@ def lesson_entries_save(
     if attendance:
         attendance_save(lesson=lesson, entries=attendance, by=by)
     return saved
+
+
+# ---------------------------------------------------------------- reporting periods (SET-1)
+# Here rather than in structure: changing a period's dates must not strand the lessons and
+# period marks already given in it, and the register is what knows them.
+
+_SHOWN_DATES = 5
+
+
+def _dates_outside(old: tuple[dt.date, dt.date], new: tuple[dt.date, dt.date]) -> Q:
+    """Days of the old range the new one no longer covers, as a Q on a `date` field."""
+    (old_start, old_end), (new_start, new_end) = old, new
+    in_old = Q(date__gte=old_start, date__lte=old_end)
+    return in_old & (Q(date__lt=new_start) | Q(date__gt=new_end))
+
+
+@transaction.atomic
+def reporting_period_update(
+    *, period: ReportingPeriod, starts_on: dt.date, ends_on: dt.date, by: Any
+) -> ReportingPeriod:
+    """Change the dates of a reporting period (SET-1).
+
+    Refused with a Russian error: the end before the start, dates outside the school year,
+    an overlap with another period of the year for the same grades, and a shortening that
+    would leave conducted lessons outside every period of their grade, or one of a period
+    with period marks already set (the marks were given for the old dates).
+    """
+    require_roles(scope_for(by), STRUCTURE_MANAGERS)
+    # One editor of a year's periods at a time: overlaps are checked against locked rows.
+    siblings = list(
+        ReportingPeriod.objects.select_for_update().filter(year_id=period.year_id).order_by("id")
+    )
+    current = next(p for p in siblings if p.pk == period.pk)
+    others = [p for p in siblings if p.pk != period.pk]
+    year = AcademicYear.objects.get(pk=period.year_id)
+    errors: dict[str, list[str]] = {}
+    if ends_on < starts_on:
+        errors["ends_on"] = ["Окончание периода раньше его начала."]
+    if starts_on < year.starts_on or ends_on > year.ends_on:
+        errors["starts_on"] = [
+            f"Период должен быть внутри учебного года {year.title} "
+            f"({year.starts_on:%d.%m.%Y}–{year.ends_on:%d.%m.%Y})."
+        ]
+    if errors:
+        raise ValidationError(errors)
+    clashes = [
+        p
+        for p in others
+        if p.grade_from <= current.grade_to
+        and current.grade_from <= p.grade_to
+        and p.starts_on <= ends_on
+        and starts_on <= p.ends_on
+    ]
+    if clashes:
+        errors["starts_on"] = [
+            f"Даты пересекаются с периодом «{p.title}» ({p.grade_from}–{p.grade_to} кл., "
+            f"{p.starts_on:%d.%m.%Y}–{p.ends_on:%d.%m.%Y})."
+            for p in clashes
+        ]
+        raise ValidationError(errors)
+    old, new = (current.starts_on, current.ends_on), (starts_on, ends_on)
+    shortened = starts_on > current.starts_on or ends_on < current.ends_on
+    if shortened:
+        marks = PeriodMark.objects.filter(period_id=current.pk).count()
+        if marks:
+            errors["ends_on"] = [
+                f"По периоду «{current.title}» уже выставлено итоговых отметок: {marks}. "
+                "Сократить период нельзя: отметки выставлены за прежние даты."
+            ]
+        lessons = Lesson.objects.filter(
+            _dates_outside(old, new),
+            assignment__year_id=current.year_id,
+            assignment__class_group__grade__gte=current.grade_from,
+            assignment__class_group__grade__lte=current.grade_to,
+        )
+        stranded = []
+        for lesson in lessons.select_related("assignment__class_group", "assignment__subject"):
+            grade = lesson.assignment.class_group.grade
+            if not any(
+                p.grade_from <= grade <= p.grade_to and p.starts_on <= lesson.date <= p.ends_on
+                for p in others
+            ):
+                stranded.append(lesson)
+        if stranded:
+            stranded.sort(key=lambda x: (x.date, x.slot, x.pk))
+            shown = ", ".join(
+                f"{x.date:%d.%m.%Y} {x.assignment.class_group.title} {x.assignment.subject.title}"
+                for x in stranded[:_SHOWN_DATES]
+            )
+            more = "…" if len(stranded) > _SHOWN_DATES else ""
+            errors.setdefault("ends_on", []).append(
+                f"Уроков окажется вне всех периодов: {len(stranded)} ({shown}{more}). "
+                "Сначала перенесите их или расширьте соседний период."
+            )
+        if errors:
+            raise ValidationError(errors)
+    current.starts_on, current.ends_on = starts_on, ends_on
+    current.save(update_fields=["starts_on", "ends_on"])
+    return current

@@ -53,16 +53,16 @@ def test_set1_structure_managers_move_the_boundary_between_quarters(world: World
     with schema_context("school1"):
         q1, q2 = _quarters(world)
         boundary = q1.ends_on - dt.timedelta(days=5)
-        structure.reporting_period_update(
+        reg.reporting_period_update(
             period=q1, starts_on=q1.starts_on, ends_on=boundary, by=world.users["director"]
         )
-        structure.reporting_period_update(
+        reg.reporting_period_update(
             period=q2,
             starts_on=boundary + dt.timedelta(days=1),
             ends_on=q2.ends_on,
             by=world.users["deputy"],
         )
-        structure.reporting_period_update(
+        reg.reporting_period_update(
             period=q2,
             starts_on=boundary + dt.timedelta(days=1),
             ends_on=q2.ends_on - dt.timedelta(days=1),
@@ -94,9 +94,7 @@ def test_set1_bad_dates_are_refused_in_russian_and_nothing_changes(world: World)
         ]
         for starts_on, ends_on, expected in cases:
             with pytest.raises(ValidationError) as err:
-                structure.reporting_period_update(
-                    period=q1, starts_on=starts_on, ends_on=ends_on, by=by
-                )
+                reg.reporting_period_update(period=q1, starts_on=starts_on, ends_on=ends_on, by=by)
             assert expected in _messages(err)
         assert _dates(q1.pk) == before
 
@@ -117,7 +115,7 @@ def test_set1_a_period_of_other_grades_does_not_clash(world: World) -> None:
             starts_on=world.year.starts_on,
             ends_on=q1.ends_on,
         )
-        structure.reporting_period_update(
+        reg.reporting_period_update(
             period=half,
             starts_on=world.year.starts_on,
             ends_on=q1.ends_on + dt.timedelta(days=30),
@@ -143,14 +141,14 @@ def test_set1_shortening_may_not_strand_lessons(world: World) -> None:
         Lesson.objects.create(assignment=world.math5a, date=late_day, slot=2)
         Lesson.objects.create(assignment=world.reading1a, date=late_day, slot=1)
         with pytest.raises(ValidationError) as err:
-            structure.reporting_period_update(
+            reg.reporting_period_update(
                 period=q1, starts_on=q1.starts_on + dt.timedelta(days=5), ends_on=q1.ends_on, by=by
             )
         assert f"Уроков окажется вне всех периодов: 1 ({early.date:%d.%m.%Y} 5А Математика)." in (
             _messages(err)
         )
         with pytest.raises(ValidationError) as err:
-            structure.reporting_period_update(
+            reg.reporting_period_update(
                 period=q1, starts_on=q1.starts_on, ends_on=late_day - dt.timedelta(days=1), by=by
             )
         assert "Уроков окажется вне всех периодов: 2 (" in _messages(err)
@@ -158,7 +156,7 @@ def test_set1_shortening_may_not_strand_lessons(world: World) -> None:
         assert _dates(q1.pk) == (q1.starts_on, q1.ends_on)
         # A lesson covered by the neighbouring period is not stranded.
         Lesson.objects.filter(pk=early.pk).update(date=q1.ends_on + dt.timedelta(days=30))
-        structure.reporting_period_update(
+        reg.reporting_period_update(
             period=q1, starts_on=q1.starts_on + dt.timedelta(days=5), ends_on=q1.ends_on, by=by
         )
         assert _dates(q1.pk) == (q1.starts_on + dt.timedelta(days=5), q1.ends_on)
@@ -178,7 +176,7 @@ def test_set1_shortening_a_period_with_period_marks_is_refused(world: World) -> 
                 by=world.users["teacher"],
             )
         with pytest.raises(ValidationError) as err:
-            structure.reporting_period_update(
+            reg.reporting_period_update(
                 period=q1,
                 starts_on=q1.starts_on,
                 ends_on=q1.ends_on - dt.timedelta(days=1),
@@ -187,7 +185,7 @@ def test_set1_shortening_a_period_with_period_marks_is_refused(world: World) -> 
         assert f"По периоду «{q1.title}» уже выставлено итоговых отметок: 1." in _messages(err)
         # Not a shortening: extending is allowed (here into a gap left before the 2nd one).
         ReportingPeriod.objects.filter(pk=q2.pk).update(starts_on=q1.ends_on + dt.timedelta(5))
-        structure.reporting_period_update(
+        reg.reporting_period_update(
             period=q1,
             starts_on=q1.starts_on,
             ends_on=q1.ends_on + dt.timedelta(days=2),
@@ -201,7 +199,7 @@ def test_set1_secretary_teacher_pupil_may_not_edit_periods(world: World) -> None
         before = _dates(world.period.pk)
         for persona in ("secretary", "teacher", "class_teacher", "parent", "pupil"):
             with pytest.raises(PermissionDeniedError):
-                structure.reporting_period_update(
+                reg.reporting_period_update(
                     period=world.period,
                     starts_on=world.period.starts_on,
                     ends_on=world.period.ends_on - dt.timedelta(days=1),

@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from journal.access import ROSTER_MANAGERS, STRUCTURE_MANAGERS
+from journal.register import services as register
 from journal.structure import selectors as structure_selectors
 from journal.structure import services as structure
 from journal.structure.models import AcademicYear, ReportingPeriod
@@ -82,7 +83,7 @@ def year_periods(request: HttpRequest, year_id: int) -> HttpResponse:
         posted = period_form(target, request.POST)
         period = target
         if submit(
-            posted, lambda v: structure.reporting_period_update(period=period, by=request.user, **v)
+            posted, lambda v: register.reporting_period_update(period=period, by=request.user, **v)
         ):
             period.refresh_from_db()
             messages.success(
