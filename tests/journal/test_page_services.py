@@ -18,7 +18,7 @@ from journal.planning.models import CurriculumLine, ThematicPlan
 from journal.register import services as reg
 from journal.register.models import Attendance, Mark
 from journal.register.services import AttendanceInput, MarkInput
-from tests.journal.conftest import World
+from tests.world import World
 
 
 def test_lesson_entries_save_writes_marks_and_attendance_together_mrk1_att1(

@@ -21,9 +21,9 @@ from journal.roster.models import Guardian, Pupil
 from journal.structure.models import ClassGroup, StaffMember, TimetableEntry
 from journal.web.navigation import SCHOOL_NAVIGATION
 from journal.web.pages import LEARNERS, PageAccess
-from tests.journal.conftest import World
 from tests.journal.test_access_matrix import PERSONAS
 from tests.web.conftest import signed_in
+from tests.world import World
 
 NONE = 999_999  # an id of nothing: the gate answers before any object is looked up
 
