@@ -12,6 +12,7 @@ from journal.access import ROSTER_MANAGERS, Scope, scope_for
 from journal.audit.services import access_log
 from journal.roster.models import ClassMembership, Pupil
 from journal.structure.models import ClassGroup, TeachingAssignment
+from journal.structure.selectors import visible_class_ids_q
 
 
 def visible_pupils_q(scope: Scope) -> Q:
@@ -27,20 +28,6 @@ def visible_pupils_q(scope: Scope) -> Q:
         )
     if scope.class_ids:
         q |= Q(class_group_id__in=scope.class_ids)
-    return q
-
-
-def visible_class_ids_q(scope: Scope) -> Q:
-    """Classes the scope may list (staff with a relation to the class)."""
-    if scope.whole_school or scope.roles & ROSTER_MANAGERS:
-        return Q()
-    q = Q(id__in=scope.class_ids)
-    if scope.assignment_ids:
-        q |= Q(
-            id__in=TeachingAssignment.objects.filter(id__in=scope.assignment_ids).values(
-                "class_group_id"
-            )
-        )
     return q
 
 

@@ -8,8 +8,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from journal.access import Scope, scope_for
-from journal.roster.selectors import visible_class_ids_q
+from journal.access import ROSTER_MANAGERS, Scope, scope_for
 from journal.structure.models import (
     AcademicYear,
     ClassGroup,
@@ -19,6 +18,20 @@ from journal.structure.models import (
     TeachingAssignment,
     TimetableEntry,
 )
+
+
+def visible_class_ids_q(scope: Scope) -> Q:
+    """Classes the scope may list (staff with a relation to the class)."""
+    if scope.whole_school or scope.roles & ROSTER_MANAGERS:
+        return Q()
+    q = Q(id__in=scope.class_ids)
+    if scope.assignment_ids:
+        q |= Q(
+            id__in=TeachingAssignment.objects.filter(id__in=scope.assignment_ids).values(
+                "class_group_id"
+            )
+        )
+    return q
 
 
 def class_list(
@@ -49,12 +62,10 @@ def timetable(
     scope = scope_for(for_user)
     qs = TimetableEntry.objects.select_related("class_group", "assignment__subject")
     if not scope.is_staff:
-        from journal.roster.models import Pupil
-
         qs = qs.filter(
-            class_group_id__in=Pupil.objects.filter(id__in=scope.personal_pupil_ids).values(
-                "class_group_id"
-            )
+            class_group_id__in=ClassGroup.objects.filter(
+                pupils__id__in=scope.personal_pupil_ids
+            ).values("id")
         )
     if class_group_id is None and teacher_id is None and room is None:
         raise Http404
@@ -109,8 +120,6 @@ class SubjectSplit:
 def subgroup_list(*, class_group_id: int, for_user: Any) -> list[SubjectSplit]:
     """The class's subgroups by subject with their pupils, and the pupils of the class who
     are in no subgroup of a split subject yet (to be distributed, SET-2)."""
-    from journal.roster.models import Pupil
-
     group = class_group_get(class_group_id=class_group_id, for_user=for_user)
     subgroups = list(
         Subgroup.objects.filter(class_group=group).select_related("subject").order_by("title")
@@ -120,7 +129,7 @@ def subgroup_list(*, class_group_id: int, for_user: Any) -> list[SubjectSplit]:
         "subgroup_id", "pupil_id"
     ):
         members.setdefault(subgroup_id, []).append(pupil_id)
-    class_pupils = sorted(Pupil.objects.filter(class_group=group).values_list("id", flat=True))
+    class_pupils = sorted(group.pupils.values_list("id", flat=True))
     by_subject: dict[int, list[Subgroup]] = {}
     for sub in subgroups:
         by_subject.setdefault(sub.subject_id, []).append(sub)

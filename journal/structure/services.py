@@ -302,8 +302,6 @@ def subgroups_split(
     All subgroups of the subject must be given, every pupil now in the class must appear
     exactly once, and nobody from outside the class. All or nothing.
     """
-    from journal.roster.models import Pupil
-
     require_roles(scope_for(by), STRUCTURE_MANAGERS)
     subgroups = {g.pk: g for g in Subgroup.objects.filter(class_group=class_group, subject=subject)}
     errors: dict[str, list[str]] = {}
@@ -314,7 +312,7 @@ def subgroups_split(
         ]
     elif set(members) != set(subgroups):
         errors["subgroups"] = ["Укажите состав каждой подгруппы этого класса по этому предмету."]
-    class_pupils = set(Pupil.objects.filter(class_group=class_group).values_list("id", flat=True))
+    class_pupils = set(class_group.pupils.values_list("id", flat=True))
     seen: dict[int, int] = {}
     twice: set[int] = set()
     strangers: set[int] = set()

@@ -11,7 +11,7 @@ class WebConfig(AppConfig):
     verbose_name = "Веб-интерфейс школы"
 
     def ready(self) -> None:
-        from core.navigation import register
+        from accounts.navigation import register
         from journal.web.navigation import SCHOOL_NAVIGATION
 
         for item in SCHOOL_NAVIGATION:

@@ -6,7 +6,7 @@ Each item's roles are the page's own roles or a part of them (a menu item never 
 
 from __future__ import annotations
 
-from core.navigation import NavItem
+from accounts.navigation import NavItem
 from journal.web.pages import (
     CLASS_READERS,
     LEARNERS,

@@ -6,8 +6,8 @@ class ConsoleConfig(AppConfig):
     verbose_name = "Консоль муниципального оператора"
 
     def ready(self) -> None:
+        from accounts.navigation import NavItem, register
         from accounts.roles import OPERATOR
-        from core.navigation import NavItem, register
 
         register(NavItem("Школы", "console:schools", (OPERATOR,), "public", order=10))
         register(NavItem("Положения об ЭЖ", "console:templates", (OPERATOR,), "public", order=20))

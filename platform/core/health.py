@@ -33,9 +33,9 @@ def _check_redis() -> None:
 
 
 def _check_broker() -> None:
-    from config.celery import app
+    from celery import current_app  # the project's app (config.celery), set at start-up
 
-    with app.connection_for_write() as conn:
+    with current_app.connection_for_write() as conn:
         conn.ensure_connection(max_retries=1, timeout=2)
 
 

@@ -1,4 +1,6 @@
-"""Navigation by role: apps register their pages; the layout shows what the user may open."""
+"""Navigation by role: apps register their pages; the layout shows what the user may open.
+
+In accounts, beside the roles it is filtered by (core, the shared kit, depends on no app)."""
 
 from __future__ import annotations
 
