@@ -117,6 +117,10 @@ TEMPLATES = [
 WSGI_APPLICATION = "config.wsgi.application"
 
 DATABASES = {"default": database_from_url(service_url("DATABASE_URL"))}
+# A PostgreSQL that does not answer costs seconds, not the kernel's minutes (TEN-3).
+DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 5
+# Outages answer 503 with this Retry-After (core/outage.py).
+OUTAGE_RETRY_AFTER_SECONDS = 5
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = service_url("REDIS_URL").rstrip("/")
@@ -129,21 +133,31 @@ def redis_db(number: int) -> str:
 
 
 REDIS_DB_CACHE, REDIS_DB_BROKER, REDIS_DB_RESULTS = 1, 0, 2
+# A dead Redis must cost milliseconds: short socket timeouts, and a circuit breaker that
+# leaves it untried for BREAKER_SECONDS after a failure (core/cache_backends.py: reads miss,
+# writes are dropped, add/incr fail closed).
+REDIS_CACHE_OPTIONS = {
+    "socket_connect_timeout": 0.5,
+    "socket_timeout": 0.5,
+    "BREAKER_SECONDS": 3,
+}
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "core.cache_backends.ResilientRedisCache",
         "LOCATION": redis_db(REDIS_DB_CACHE),
         # Every key carries the schema it was written from: the same key never crosses schools.
         "KEY_FUNCTION": "django_tenants.cache.make_key",
         "TIMEOUT": 300,
+        "OPTIONS": dict(REDIS_CACHE_OPTIONS),
     },
     # Entries about the platform itself (host lookups, adopted rules), keyed as public's
     # whatever schema the connection is on (core/cache.py).
     "platform": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "core.cache_backends.ResilientRedisCache",
         "LOCATION": redis_db(REDIS_DB_CACHE),
         "KEY_FUNCTION": "core.cache.public_key",
         "TIMEOUT": 300,
+        "OPTIONS": dict(REDIS_CACHE_OPTIONS),
     },
 }
 
