@@ -41,6 +41,9 @@ SHARED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # Reliability (issue #11): Idempotency-Key records and the transactional outbox, in
+    # public and (TENANT_APPS below) in every school's schema.
+    "idempotency",
 ]
 # Everything about people and learning lives in the school's own schema, including its
 # users, groups, sessions, tokens and object permissions.
@@ -68,6 +71,8 @@ TENANT_APPS += ["journal.web"]
 # Identity (issue #6): lockout attempts and TOTP devices per school; SSO links, invitation
 # codes, temporary pupil logins, password resets and participation (identity_school).
 TENANT_APPS += ["axes", "django_otp", "django_otp.plugins.otp_totp", "identity_school"]
+# Reliability (issue #11): per-school Idempotency-Key records and outbox (also in SHARED_APPS).
+TENANT_APPS += ["idempotency"]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
 TENANT_MODEL = "tenants.School"
@@ -94,9 +99,16 @@ MIDDLEWARE = [
     "accounts.middleware.SessionGuardMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Last: turns a lockout flagged during authentication into the lockout page (SEC-3).
+    # Turns a lockout flagged during authentication into the lockout page (SEC-3).
     "axes.middleware.AxesMiddleware",
+    # Last, so it wraps the view alone: a write sent with an Idempotency-Key commits with
+    # its key and answer, and a repeated key replays that answer (issue #11).
+    "idempotency.middleware.IdempotencyMiddleware",
 ]
+# Idempotency-Key (idempotency/services.py): how long a key is kept, and how long a
+# duplicate waits for the first request with its key before it gets 409.
+IDEMPOTENCY_KEY_TTL_SECONDS = 24 * 60 * 60
+IDEMPOTENCY_WAIT_SECONDS = 10
 
 TEMPLATES = [
     {
@@ -278,6 +290,18 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "tenants.for_each_school",
         "schedule": crontab(hour=3, minute=30),
         "args": ["billing_free_check.audit_school"],
+        "options": {"headers": {"_schema_name": "public"}},
+    },
+    # Idempotency keys past their 24-hour window, in every school and in public (issue #11).
+    "idempotency-purge-daily": {
+        "task": "tenants.for_each_school",
+        "schedule": crontab(hour=4, minute=10),
+        "args": ["idempotency.purge"],
+        "options": {"headers": {"_schema_name": "public"}},
+    },
+    "idempotency-purge-public-daily": {
+        "task": "idempotency.purge_public",
+        "schedule": crontab(hour=4, minute=15),
         "options": {"headers": {"_schema_name": "public"}},
     },
 }
