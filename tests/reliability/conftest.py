@@ -358,3 +358,40 @@ def start_worker(
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
+
+
+# ------------------------------------------------------------------------ the producer side
+
+
+class BrokerAt:
+    """Point this process's Celery producer at another broker (and back)."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+    def _reset(self) -> None:
+        from config.celery import app
+
+        app._pool = None  # type: ignore[attr-defined]
+        try:
+            app.__dict__["amqp"]._producer_pool = None
+        except KeyError:
+            pass
+
+    def __enter__(self) -> BrokerAt:
+        from config.celery import app
+
+        self.previous = app.conf.broker_url
+        app.conf.broker_url = self.url
+        self._reset()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        from config.celery import app
+
+        app.conf.broker_url = self.previous
+        self._reset()
+
+
+def wait_for_log(log: Path, text: str, timeout: float) -> None:
+    wait_for(lambda: log.exists() and text in log.read_text(errors="replace"), timeout, text)

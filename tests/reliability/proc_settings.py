@@ -34,6 +34,16 @@ SSO_SUBJECT_HASH_KEY = "test-only-sso-subject-key"
 if os.environ.get("EDUJOURNAL_TASK_PAUSE_AFTER_COMMIT"):
     TASK_PAUSE_AFTER_COMMIT_SECONDS = float(os.environ["EDUJOURNAL_TASK_PAUSE_AFTER_COMMIT"])
 
+if os.environ.get("EDUJOURNAL_VISIBILITY_TIMEOUT"):
+    # A killed worker's task comes back in seconds, not an hour.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": int(os.environ["EDUJOURNAL_VISIBILITY_TIMEOUT"]),
+        "unacked_restore_interval": 1,
+        "unacked_restore_throttle": 1,
+        "socket_connect_timeout": 2,
+        "socket_timeout": 5,
+    }
+
 if os.environ.get("EDUJOURNAL_TEST_NOW"):
     import time_machine
 

@@ -44,6 +44,7 @@ SHARED_APPS = [
     # Reliability (issue #11): Idempotency-Key records and the transactional outbox, in
     # public and (TENANT_APPS below) in every school's schema.
     "idempotency",
+    "outbox",
 ]
 # Everything about people and learning lives in the school's own schema, including its
 # users, groups, sessions, tokens and object permissions.
@@ -72,7 +73,7 @@ TENANT_APPS += ["journal.web"]
 # codes, temporary pupil logins, password resets and participation (identity_school).
 TENANT_APPS += ["axes", "django_otp", "django_otp.plugins.otp_totp", "identity_school"]
 # Reliability (issue #11): per-school Idempotency-Key records and outbox (also in SHARED_APPS).
-TENANT_APPS += ["idempotency"]
+TENANT_APPS += ["idempotency", "outbox"]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
 TENANT_MODEL = "tenants.School"
@@ -276,8 +277,25 @@ CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND") or redis_db(REDIS_DB_RESULT
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# Reliability (issue #11, docs/operations.md): a task is acknowledged after it ran, so a
+# worker that dies mid-task leaves it to be redelivered -- by the worker's parent at once if
+# a pool child was lost (reject_on_worker_lost), by Redis after the visibility timeout if the
+# whole worker died. Every task therefore does its work once per id (outbox.TaskRun).
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# The visibility timeout must exceed the longest task, or Redis hands a still-running task
+# to a second worker: tasks are killed at TASK_TIME_LIMIT (50 min), the timeout is 1 h.
+CELERY_TASK_TIME_LIMIT = 50 * 60
+CELERY_TASK_SOFT_TIME_LIMIT = 45 * 60
+CELERY_VISIBILITY_TIMEOUT = int(env("CELERY_VISIBILITY_TIMEOUT", "3600") or 3600)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    # A dead broker is noticed in seconds (BRPOP itself polls every second).
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
+CELERY_REDIS_SOCKET_TIMEOUT = 5
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_RESULT_EXPIRES = 60 * 60 * 24
 CELERY_TASK_TENANT_CACHE_SECONDS = 30
@@ -297,6 +315,18 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "tenants.for_each_school",
         "schedule": crontab(hour=4, minute=10),
         "args": ["idempotency.purge"],
+        "options": {"headers": {"_schema_name": "public"}},
+    },
+    # The transactional outbox: whatever was not published at commit (broker down) goes now.
+    "outbox-relay": {
+        "task": "tenants.for_each_school",
+        "schedule": 60.0,
+        "args": ["outbox.relay"],
+        "options": {"headers": {"_schema_name": "public"}},
+    },
+    "outbox-relay-public": {
+        "task": "outbox.relay_public",
+        "schedule": 60.0,
         "options": {"headers": {"_schema_name": "public"}},
     },
     "idempotency-purge-public-daily": {
