@@ -310,6 +310,8 @@ def start_gunicorn(env: dict[str, str], log: Path, workers: int = 2, threads: in
             "30",
             "--graceful-timeout",
             "3",
+            "--access-logfile",
+            "-",
         ],
         cwd=REPO,
         env=env,
@@ -322,9 +324,11 @@ def start_gunicorn(env: dict[str, str], log: Path, workers: int = 2, threads: in
     def up() -> bool:
         if process.poll() is not None:
             raise AssertionError(f"gunicorn exited: {log.read_text()[-3000:]}")
-        return (
-            httpx.get(server.url("/healthz"), headers={"Host": HOST}, timeout=2).status_code == 200
-        )
+        try:
+            answer = httpx.get(server.url("/healthz"), headers={"Host": HOST}, timeout=2)
+        except httpx.TransportError:
+            return False
+        return answer.status_code == 200
 
     wait_for(up, 60, "gunicorn")
     return server
