@@ -248,7 +248,11 @@ def committed_school(django_db_setup: None, django_db_blocker: Any) -> Iterator[
 
 
 def process_env(
-    *, redis_url: str, db_host: str | None = None, db_port: int | None = None, **extra: str
+    *,
+    redis_url: str,
+    db_host: str | None = None,
+    db_port: int | None = None,
+    extra: dict[str, str] | None = None,
 ) -> dict[str, str]:
     """The environment of a gunicorn or worker subprocess: the test DB, the test's Redis."""
     from django.db import connection
@@ -267,7 +271,7 @@ def process_env(
     if db_host:
         env["EDUJOURNAL_TEST_DB_HOST"] = db_host
         env["EDUJOURNAL_TEST_DB_PORT"] = str(db_port or "")
-    env.update(extra)
+    env.update(extra or {})
     return env
 
 
@@ -376,7 +380,7 @@ class BrokerAt:
     def _reset(self) -> None:
         from config.celery import app
 
-        app._pool = None  # type: ignore[attr-defined]
+        app._pool = None
         try:
             app.__dict__["amqp"]._producer_pool = None
         except KeyError:

@@ -151,10 +151,10 @@ def test_session_writes_take_the_key_too(world: World) -> None:
     client.cookies[settings.CSRF_COOKIE_NAME] = csrf
     url = f"/lessons/{world.lesson_today.pk}/save/"
     body = json.dumps({"marks": [{"pupil_id": world.pupils[0].pk, "value": 4}], "attendance": []})
-    headers = {"HTTP_X_CSRFTOKEN": csrf, "HTTP_IDEMPOTENCY_KEY": "grid-1"}
-    first = client.post(url, body, content_type="application/json", **headers)
+    headers = {"X-CSRFToken": csrf, "Idempotency-Key": "grid-1"}
+    first = client.post(url, body, content_type="application/json", headers=headers)
     assert first.status_code == 200, first.content
-    again = client.post(url, body, content_type="application/json", **headers)
+    again = client.post(url, body, content_type="application/json", headers=headers)
     assert again["Idempotent-Replayed"] == "true"
     assert mark_count(world) == 1
     # Without the CSRF token nothing is replayed (nor written): the key is not a way round.

@@ -61,7 +61,9 @@ def workers(
 
     def start(name: str, **extra: str) -> tuple[subprocess.Popen[bytes], Path]:
         log = folder / f"{name}.log"
-        env = process_env(redis_url=redis_server.url, EDUJOURNAL_VISIBILITY_TIMEOUT="3", **extra)
+        env = process_env(
+            redis_url=redis_server.url, extra={"EDUJOURNAL_VISIBILITY_TIMEOUT": "3", **extra}
+        )
         process = start_worker(env, log)
         started.append(process)
         wait_for_log(log, "ready.", 90)
