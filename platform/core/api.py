@@ -11,8 +11,10 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
 
 from core.errors import ApplicationError
+from core.outage import OUTAGE_MESSAGE, outage_service, retry_after_seconds
 
 
 class SchoolObjectField(serializers.PrimaryKeyRelatedField):
@@ -44,6 +46,17 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     Django's ValidationError and our ApplicationError become 400 with field errors, so a
     service can raise them without knowing about HTTP.
     """
+    service = outage_service(exc)
+    if service is not None:
+        # PostgreSQL or Redis is unreachable (TEN-3): a 503 the client may retry, never a 500;
+        # raised during authentication it means the credentials could not be checked, and
+        # the request is refused.
+        set_rollback()
+        return Response(
+            {"detail": OUTAGE_MESSAGE, "errors": {}, "unavailable": service},
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": str(retry_after_seconds())},
+        )
     if isinstance(exc, ApplicationError):
         return Response(
             {"detail": exc.message, "errors": exc.field_errors, **exc.extra},

@@ -17,15 +17,20 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 def _check_postgresql() -> None:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-        cursor.fetchone()
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:
+        # Drop the broken connection now, so the next request opens a fresh one.
+        connection.close()
+        raise
 
 
 def _check_redis() -> None:
     import redis
 
-    client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2, socket_connect_timeout=2)
+    client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=1, socket_connect_timeout=1)
     try:
         client.ping()
     finally:
@@ -42,10 +47,8 @@ def _check_broker() -> None:
 CHECKS = {"postgresql": _check_postgresql, "redis": _check_redis, "broker": _check_broker}
 
 
-@require_GET
-@never_cache
-def readyz(request: HttpRequest) -> JsonResponse:
-    """200 when PostgreSQL, Redis and the Celery broker answer; 503 naming what is down."""
+def readiness() -> dict[str, str]:
+    """Each backing service: "ok" or "down: <error class>"."""
     results: dict[str, str] = {}
     for name, check in CHECKS.items():
         try:
@@ -53,6 +56,18 @@ def readyz(request: HttpRequest) -> JsonResponse:
             results[name] = "ok"
         except Exception as exc:
             results[name] = f"down: {type(exc).__name__}"
+    return results
+
+
+@require_GET
+@never_cache
+def readyz(request: HttpRequest) -> JsonResponse:
+    """200 when PostgreSQL, Redis and the Celery broker answer; 503 naming what is down.
+
+    If the request fails before this view runs (the host lookup needs PostgreSQL when the
+    cache is cold), `core.outage.server_error` runs the same checks and answers 503.
+    """
+    results = readiness()
     down = [name for name, state in results.items() if state != "ok"]
     return JsonResponse(
         {"status": "ok" if not down else "unavailable", "checks": results, "down": down},

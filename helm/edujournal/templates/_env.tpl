@@ -3,6 +3,8 @@
   value: config.settings.prod
 - name: PLATFORM_DOMAIN
   value: {{ .Values.platformDomain | quote }}
+- name: CELERY_VISIBILITY_TIMEOUT
+  value: {{ .Values.celery.visibilityTimeout | quote }}
 {{- end -}}
 {{- define "edujournal.envFrom" -}}
 - secretRef:

@@ -50,6 +50,10 @@ SHARED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # Reliability (issue #11): Idempotency-Key records and the transactional outbox, in
+    # public and (TENANT_APPS below) in every school's schema.
+    "idempotency",
+    "outbox",
 ]
 # Everything about people and learning lives in the school's own schema, including its
 # users, groups, sessions, tokens and object permissions.
@@ -78,6 +82,8 @@ TENANT_APPS += ["journal.web"]
 # codes, temporary pupil logins, password resets and participation (journal.identity;
 # its app label stays "identity_school").
 TENANT_APPS += ["axes", "django_otp", "django_otp.plugins.otp_totp", "journal.identity"]
+# Reliability (issue #11): per-school Idempotency-Key records and outbox (also in SHARED_APPS).
+TENANT_APPS += ["idempotency", "outbox"]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
 TENANT_MODEL = "tenants.School"
@@ -104,9 +110,16 @@ MIDDLEWARE = [
     "accounts.middleware.SessionGuardMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Last: turns a lockout flagged during authentication into the lockout page (SEC-3).
+    # Turns a lockout flagged during authentication into the lockout page (SEC-3).
     "axes.middleware.AxesMiddleware",
+    # Last, so it wraps the view alone: a write sent with an Idempotency-Key commits with
+    # its key and answer, and a repeated key replays that answer (issue #11).
+    "idempotency.middleware.IdempotencyMiddleware",
 ]
+# Idempotency-Key (idempotency/services.py): how long a key is kept, and how long a
+# duplicate waits for the first request with its key before it gets 409.
+IDEMPOTENCY_KEY_TTL_SECONDS = 24 * 60 * 60
+IDEMPOTENCY_WAIT_SECONDS = 10
 
 TEMPLATES = [
     {
@@ -127,6 +140,10 @@ TEMPLATES = [
 WSGI_APPLICATION = "config.wsgi.application"
 
 DATABASES = {"default": database_from_url(service_url("DATABASE_URL"))}
+# A PostgreSQL that does not answer costs seconds, not the kernel's minutes (TEN-3).
+DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 5
+# Outages answer 503 with this Retry-After (core/outage.py).
+OUTAGE_RETRY_AFTER_SECONDS = 5
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = service_url("REDIS_URL").rstrip("/")
@@ -139,21 +156,31 @@ def redis_db(number: int) -> str:
 
 
 REDIS_DB_CACHE, REDIS_DB_BROKER, REDIS_DB_RESULTS = 1, 0, 2
+# A dead Redis must cost milliseconds: short socket timeouts, and a circuit breaker that
+# leaves it untried for BREAKER_SECONDS after a failure (core/cache_backends.py: reads miss,
+# writes are dropped, add/incr fail closed).
+REDIS_CACHE_OPTIONS = {
+    "socket_connect_timeout": 0.5,
+    "socket_timeout": 0.5,
+    "BREAKER_SECONDS": 3,
+}
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "core.cache_backends.ResilientRedisCache",
         "LOCATION": redis_db(REDIS_DB_CACHE),
         # Every key carries the schema it was written from: the same key never crosses schools.
         "KEY_FUNCTION": "django_tenants.cache.make_key",
         "TIMEOUT": 300,
+        "OPTIONS": dict(REDIS_CACHE_OPTIONS),
     },
     # Entries about the platform itself (host lookups, adopted rules), keyed as public's
     # whatever schema the connection is on (core/cache.py).
     "platform": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "core.cache_backends.ResilientRedisCache",
         "LOCATION": redis_db(REDIS_DB_CACHE),
         "KEY_FUNCTION": "core.cache.public_key",
         "TIMEOUT": 300,
+        "OPTIONS": dict(REDIS_CACHE_OPTIONS),
     },
 }
 
@@ -260,8 +287,25 @@ CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND") or redis_db(REDIS_DB_RESULT
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# Reliability (issue #11, docs/operations.md): a task is acknowledged after it ran, so a
+# worker that dies mid-task leaves it to be redelivered -- by the worker's parent at once if
+# a pool child was lost (reject_on_worker_lost), by Redis after the visibility timeout if the
+# whole worker died. Every task therefore does its work once per id (outbox.TaskRun).
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# The visibility timeout must exceed the longest task, or Redis hands a still-running task
+# to a second worker: tasks are killed at TASK_TIME_LIMIT (50 min), the timeout is 1 h.
+CELERY_TASK_TIME_LIMIT = 50 * 60
+CELERY_TASK_SOFT_TIME_LIMIT = 45 * 60
+CELERY_VISIBILITY_TIMEOUT = int(env("CELERY_VISIBILITY_TIMEOUT", "3600") or 3600)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    # A dead broker is noticed in seconds (BRPOP itself polls every second).
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
+CELERY_REDIS_SOCKET_TIMEOUT = 5
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_RESULT_EXPIRES = 60 * 60 * 24
 CELERY_TASK_TENANT_CACHE_SECONDS = 30
@@ -274,6 +318,30 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "tenants.for_each_school",
         "schedule": crontab(hour=3, minute=30),
         "args": ["billing_free_check.audit_school"],
+        "options": {"headers": {"_schema_name": "public"}},
+    },
+    # Idempotency keys past their 24-hour window, in every school and in public (issue #11).
+    "idempotency-purge-daily": {
+        "task": "tenants.for_each_school",
+        "schedule": crontab(hour=4, minute=10),
+        "args": ["idempotency.purge"],
+        "options": {"headers": {"_schema_name": "public"}},
+    },
+    # The transactional outbox: whatever was not published at commit (broker down) goes now.
+    "outbox-relay": {
+        "task": "tenants.for_each_school",
+        "schedule": 60.0,
+        "args": ["outbox.relay"],
+        "options": {"headers": {"_schema_name": "public"}},
+    },
+    "outbox-relay-public": {
+        "task": "outbox.relay_public",
+        "schedule": 60.0,
+        "options": {"headers": {"_schema_name": "public"}},
+    },
+    "idempotency-purge-public-daily": {
+        "task": "idempotency.purge_public",
+        "schedule": crontab(hour=4, minute=15),
         "options": {"headers": {"_schema_name": "public"}},
     },
 }

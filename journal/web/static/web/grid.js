@@ -104,16 +104,27 @@
     return Object.keys(byLesson).map(function (k) { return byLesson[k]; });
   }
 
+  var attempts = {};  // lesson -> { payload, key } of its save not yet acknowledged
+  function newKey() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    var b = crypto.getRandomValues(new Uint8Array(16));
+    return Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); }).join("");
+  }
+
   function send(p) {
     var kind = document.querySelector("select.g-kind[data-l='" + p.lesson + "']");
     var body = { marks: p.marks, attendance: p.attendance, work_kind: kind ? kind.value : "oral" };
     if (table.dataset.period) body.period_id = parseInt(table.dataset.period, 10);
     var url = table.dataset.save.replace("/0/", "/" + p.lesson + "/");
+    // Idempotency-Key (issue #11): one key per save, kept while the same save is retried,
+    // so a save whose answer was lost is not written twice when it is sent again.
+    var payload = JSON.stringify(body), attempt = attempts[p.lesson];
+    if (!attempt || attempt.payload !== payload) attempt = attempts[p.lesson] = { payload: payload, key: newKey() };
     return fetch(url, {
       method: "POST",
       credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf, "Accept": "application/json" },
-      body: JSON.stringify(body)
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf, "Accept": "application/json", "Idempotency-Key": attempt.key },
+      body: payload
     }).then(function (response) {
       return response.json().catch(function () { return { detail: "Ошибка сервера." }; })
         .then(function (data) { return { ok: response.ok, data: data, p: p }; });
@@ -122,6 +133,7 @@
 
   function applied(result) {
     var p = result.p;
+    delete attempts[p.lesson];  // acknowledged: the next save is a new one
     p.inputs.forEach(function (input) {
       var v = input.value;
       if (scale.indexOf(v) >= 0) {
