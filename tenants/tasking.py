@@ -7,12 +7,20 @@ by a producer that is not tenant-aware) would otherwise run in `public`; here it
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from tenant_schemas_celery.app import get_schema_name_from_task
 from tenant_schemas_celery.task import TenantTask
 
 from core.tenancy import db
+
+TASK_ID_NAMESPACE = uuid.UUID("6f1d0c8e-3b7a-4f39-9a51-2f0b6f0e7a11")
+
+
+def task_id_for(*, schema: str, key: str) -> str:
+    """The Celery task id of the work `key` in `schema`: the same on every (re)send."""
+    return str(uuid.uuid5(TASK_ID_NAMESPACE, f"{schema}:{key}"))
 
 
 class MissingSchemaError(RuntimeError):

@@ -31,9 +31,9 @@ def for_each_school(self: Any, task_name: str) -> list[str]:
     """
     from celery import current_app
 
-    from outbox.services import task_id_for
     from tenants.models import School
     from tenants.selectors import school_list
+    from tenants.tasking import task_id_for
 
     parent = self.request.id or ""
     sent = []

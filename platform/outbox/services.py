@@ -24,17 +24,12 @@ from django.utils import timezone
 
 from core.tenancy import db
 from outbox.models import OutboxMessage, TaskRun
+from tenants.tasking import task_id_for
 
 logger = logging.getLogger(__name__)
-TASK_ID_NAMESPACE = uuid.UUID("6f1d0c8e-3b7a-4f39-9a51-2f0b6f0e7a11")
 KEEP_SENT = dt.timedelta(days=7)
 # Longer than any redelivery can come (the broker's visibility timeout is an hour).
 KEEP_TASK_RUNS = dt.timedelta(days=7)
-
-
-def task_id_for(*, schema: str, key: str) -> str:
-    """The Celery task id of the work `key` in `schema`: the same on every (re)send."""
-    return str(uuid.uuid5(TASK_ID_NAMESPACE, f"{schema}:{key}"))
 
 
 def outbox_enqueue(*, task: str, kwargs: dict[str, Any] | None = None, key: str) -> OutboxMessage:
@@ -62,9 +57,9 @@ def _send_after_commit(schema: str, message_id: int) -> None:
 
 
 def _publish(message: OutboxMessage, schema: str) -> None:
-    from config.celery import app
+    from celery import current_app  # the project's app (config.celery), set at start-up
 
-    app.send_task(
+    current_app.send_task(
         message.task,
         kwargs=message.kwargs,
         task_id=task_id_for(schema=schema, key=message.key),

@@ -204,7 +204,7 @@ def committed_school(django_db_setup: None, django_db_blocker: Any) -> Iterator[
     from core.tenancy import db
     from tenants.models import School as SchoolModel
     from tenants.services import school_create
-    from tests.journal.conftest import build_world
+    from tests.world import build_world
 
     def drop() -> None:
         db.set_schema_to_public()

@@ -18,7 +18,7 @@ from rest_framework.test import APIClient
 from idempotency.models import IdempotencyRecord
 from idempotency.services import idempotency_purge
 from journal.register.models import Mark
-from tests.journal.conftest import World, build_world, make_user
+from tests.world import World, build_world, make_user
 
 
 @pytest.fixture
@@ -145,9 +145,9 @@ def test_session_writes_take_the_key_too(world: World) -> None:
     client = Client(HTTP_HOST="school1.localhost", enforce_csrf_checks=True)
     client.force_login(world.users["teacher"])
     from django.conf import settings
-    from django.middleware.csrf import _get_new_csrf_string
+    from django.utils.crypto import get_random_string
 
-    csrf = _get_new_csrf_string()  # the page's cookie and the grid's header
+    csrf = get_random_string(32)  # the page's cookie and the grid's header (a CSRF secret)
     client.cookies[settings.CSRF_COOKIE_NAME] = csrf
     url = f"/lessons/{world.lesson_today.pk}/save/"
     body = json.dumps({"marks": [{"pupil_id": world.pupils[0].pk, "value": 4}], "attendance": []})

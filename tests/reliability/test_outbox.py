@@ -12,7 +12,8 @@ from django_tenants.utils import schema_context
 from billing_free_check.models import SchoolAudit
 from billing_free_check.tasks import audit_school
 from outbox.models import OutboxMessage, TaskRun
-from outbox.services import outbox_enqueue, outbox_relay, task_id_for
+from outbox.services import outbox_enqueue, outbox_relay
+from tenants.tasking import task_id_for
 from tenants.tasks import for_each_school
 from tests.reliability.conftest import BrokerAt, free_port
 

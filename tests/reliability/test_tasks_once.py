@@ -78,7 +78,7 @@ def test_task_killed_after_commit_before_ack_has_its_effect_once(
     committed_school: School, redis_server: RedisServer, workers: Any, django_db_blocker: Any
 ) -> None:
     from config.celery import app
-    from outbox.services import task_id_for
+    from tenants.tasking import task_id_for
 
     before = audits(committed_school, django_db_blocker)
     slow, slow_log = workers["start"]("slow", EDUJOURNAL_TASK_PAUSE_AFTER_COMMIT="60")
