@@ -158,6 +158,29 @@ urlpatterns = [
         reg.PeExemptionCreateApi.as_view(),
         name="pe-exemption-create",
     ),
+    # period, year, exam and final marks (MRK-3); the diary by year (DIA-2, DIA-6)
+    path("register/period-sheet/", reg.PeriodSheetApi.as_view(), name="period-sheet"),
+    path("register/year-sheet/", reg.YearSheetApi.as_view(), name="year-sheet"),
+    path(
+        "register/assignments/<int:assignment_id>/final-marks/confirm/",
+        reg.FinalMarksConfirmApi.as_view(),
+        name="final-marks-confirm",
+    ),
+    path(
+        "register/years/<int:year_id>/mark-deadlines/",
+        reg.MarkDeadlineListApi.as_view(),
+        name="mark-deadline-list",
+    ),
+    path(
+        "register/years/<int:year_id>/mark-deadlines/set/",
+        reg.MarkDeadlineSetApi.as_view(),
+        name="mark-deadline-set",
+    ),
+    path(
+        "register/pupils/<int:pupil_id>/year-marks/",
+        reg.PupilYearMarksApi.as_view(),
+        name="pupil-year-marks",
+    ),
     # audit (ROLE-4) and transfer (TEN-4)
     path("audit/log/", AccessLogListApi.as_view(), name="access-log"),
     path(

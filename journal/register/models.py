@@ -148,6 +148,18 @@ class MarkCorrection(JournalModel):
         triggers = append_only_triggers("markcorr")
 
 
+class PeriodMarkValue:
+    """The special values a period, year, exam or final mark may take besides the scale."""
+
+    NOT_ATTESTED = "н/а"  # не аттестован
+    PASSED = "зач"  # зачтено
+    NOT_PASSED = "незач"  # не зачтено
+    EXEMPT = "осв"  # освобождён
+    SPECIAL = (NOT_ATTESTED, PASSED, NOT_PASSED, EXEMPT)
+    # An academic debt (академическая задолженность, YEAR-1): an unsatisfactory mark or none.
+    DEBTS = ("2", NOT_ATTESTED, NOT_PASSED)
+
+
 class PeriodMark(JournalModel):
     """Четвертная/полугодовая, годовая, экзаменационная, итоговая отметка (MRK-3)."""
 
@@ -165,7 +177,7 @@ class PeriodMark(JournalModel):
         "structure.ReportingPeriod", models.PROTECT, null=True, blank=True, related_name="+"
     )
     kind = models.CharField("вид", max_length=8, choices=Kind.choices)
-    # "2".."5" or a special value: "н/а", "зач", "незач", "осв".
+    # "2".."5" or a special value of `PeriodMarkValue.SPECIAL`.
     value = models.CharField("отметка", max_length=8)
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
     entered_at = models.DateTimeField(auto_now_add=True)
@@ -186,6 +198,41 @@ class PeriodMark(JournalModel):
             ),
         ]
         triggers = append_only_triggers("periodmark")
+
+
+class MarkDeadline(JournalModel):
+    """Срок выставления отметок по приказу школы (MRK-3, 000 §3.9): the deputy sets, per
+    reporting period, the last day for its period marks, and per year the last day for year,
+    exam and final marks, with the order (number, date) behind it. Without a row the
+    regulation's default applies (see `services.period_mark_due`)."""
+
+    year = models.ForeignKey("structure.AcademicYear", models.CASCADE, related_name="+")
+    period = models.ForeignKey(
+        "structure.ReportingPeriod", models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField("вид отметок", max_length=8, choices=PeriodMark.Kind.choices)
+    due_on = models.DateField("последний день выставления")
+    order_number = models.CharField("номер приказа", max_length=40)
+    order_date = models.DateField("дата приказа")
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    set_at = models.DateTimeField("когда установлен", auto_now=True)
+
+    class Meta:
+        verbose_name = "срок выставления отметок"
+        verbose_name_plural = "сроки выставления отметок"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period"], condition=Q(kind="period"), name="mark_deadline_period"
+            ),
+            models.UniqueConstraint(
+                fields=["year", "kind"], condition=~Q(kind="period"), name="mark_deadline_year"
+            ),
+            models.CheckConstraint(
+                condition=(Q(kind="period") & Q(period__isnull=False))
+                | (~Q(kind="period") & Q(period__isnull=True)),
+                name="mark_deadline_period_iff_kind",
+            ),
+        ]
 
 
 class PeExemption(JournalModel):

@@ -595,6 +595,74 @@ ENDPOINTS = [
 ]
 
 
+def year_mark_due_soon(world: World) -> None:
+    """The year ends in five days (final marks are open) and pupils[0] has a year mark."""
+    import datetime as dt
+
+    from journal.register.models import PeriodMark
+    from journal.structure.models import AcademicYear
+
+    AcademicYear.objects.filter(pk=world.year.pk).update(ends_on=world.today + dt.timedelta(days=5))
+    PeriodMark.objects.create(
+        pupil=world.pupils[0],
+        assignment=world.math5a,
+        kind="year",
+        value="4",
+        entered_by=world.users["teacher"],
+    )
+
+
+# Issue 10: period, year, exam and final marks (MRK-3), the diary by year (DIA-2, DIA-6).
+ENDPOINTS += [
+    Endpoint(
+        "period-sheet",
+        "get",
+        lambda w: B + f"register/period-sheet/?assignment_id={w.math5a.pk}&period_id={w.period.pk}",
+        READS_MATH_5A,
+    ),
+    Endpoint(
+        "year-sheet",
+        "get",
+        lambda w: B + f"register/year-sheet/?assignment_id={w.math5a.pk}",
+        READS_MATH_5A,
+    ),
+    Endpoint(
+        "final-marks-confirm",
+        "post",
+        lambda w: B + f"register/assignments/{w.math5a.pk}/final-marks/confirm/",
+        {"teacher"},
+        payload=lambda w: {"pupil_ids": [w.pupils[0].pk]},
+        setup=year_mark_due_soon,
+    ),
+    Endpoint(
+        "mark-deadline-list",
+        "get",
+        lambda w: B + f"register/years/{w.year.pk}/mark-deadlines/",
+        ALL_STAFF,
+        list_result=True,
+    ),
+    Endpoint(
+        "mark-deadline-set",
+        "post",
+        lambda w: B + f"register/years/{w.year.pk}/mark-deadlines/set/",
+        {"director", "deputy"},
+        payload=lambda w: {
+            "kind": "period",
+            "period_id": w.period.pk,
+            "due_on": w.period.ends_on.isoformat(),
+            "order_number": "45-о",
+            "order_date": w.today.isoformat(),
+        },
+    ),
+    Endpoint(
+        "pupil-year-marks",
+        "get",
+        lambda w: B + f"register/pupils/{w.pupils[0].pk}/year-marks/",
+        SEES_5A_PUPILS,
+    ),
+]
+
+
 def _has_data(response: Response, endpoint: Endpoint) -> bool:
     if not endpoint.list_result:
         return True
