@@ -181,6 +181,12 @@ urlpatterns = [
         reg.PupilYearMarksApi.as_view(),
         name="pupil-year-marks",
     ),
+    # the substitution journal (ROLE-5)
+    path(
+        "register/substitutions/",
+        reg.SubstitutionJournalApi.as_view(),
+        name="substitution-journal",
+    ),
     # audit (ROLE-4) and transfer (TEN-4)
     path("audit/log/", AccessLogListApi.as_view(), name="access-log"),
     path(

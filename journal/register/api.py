@@ -172,6 +172,9 @@ class SubstitutionGrantApi(JournalApiView):
         substitute_id = serializers.PrimaryKeyRelatedField(
             queryset=StaffMember.objects.select_related("user")
         )
+        reason = serializers.CharField(
+            max_length=300, help_text="Причина замены (болезнь, курсы, командировка)"
+        )
 
     @extend_schema(request=Input, responses=LessonOutput, summary="Назначить замену (ROLE-3)")
     def post(self, request: Request, lesson_id: int) -> Response:
@@ -179,7 +182,10 @@ class SubstitutionGrantApi(JournalApiView):
         data.is_valid(raise_exception=True)
         lesson = selectors.lesson_for_writing(lesson_id=lesson_id, for_user=request.user)
         lesson = services.substitution_grant(
-            lesson=lesson, substitute=data.validated_data["substitute_id"], by=request.user
+            lesson=lesson,
+            substitute=data.validated_data["substitute_id"],
+            reason=data.validated_data["reason"],
+            by=request.user,
         )
         return Response(LessonOutput(lesson).data)
 
@@ -850,3 +856,41 @@ class PupilYearMarksApi(JournalApiView):
                 }
             ).data
         )
+
+
+class SubstitutionJournalApi(JournalApiView):
+    class Filters(DateRangeFilters):
+        teacher_id = serializers.IntegerField(
+            required=False, help_text="Сотрудник: замещал или был замещён"
+        )
+
+    class Output(serializers.Serializer):
+        lesson_id = serializers.IntegerField(source="pk")
+        date = serializers.DateField()
+        slot = serializers.IntegerField()
+        class_group = serializers.CharField(source="assignment.class_group.title")
+        subject = serializers.CharField(source="assignment.subject.title")
+        substitute_id = serializers.IntegerField()
+        substitute = serializers.CharField(source="substitute.user.full_name")
+        absent_teacher_id = serializers.IntegerField(source="substituted_teacher_id")
+        absent_teacher = serializers.CharField(
+            source="substituted_teacher.user.full_name", allow_null=True
+        )
+        reason = serializers.CharField(source="substitution_reason")
+        granted_by = serializers.CharField(
+            source="substitution_granted_by.full_name", allow_null=True
+        )
+        granted_at = serializers.DateTimeField(source="substitution_granted_at")
+
+    @extend_schema(
+        parameters=[Filters],
+        responses=Output(many=True),
+        summary="Журнал замещения уроков (ROLE-5)",
+    )
+    def get(self, request: Request) -> Response:
+        qs = selectors.substitution_journal(
+            for_user=request.user, **query_filters(request, self.Filters)
+        )
+        paginator = Pagination()
+        page = paginator.paginate_queryset(qs, request, view=self)
+        return paginator.get_paginated_response(self.Output(page, many=True).data)

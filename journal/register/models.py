@@ -77,6 +77,9 @@ class Lesson(TimeStampedModel):
         settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
     )
     substitution_granted_at = models.DateTimeField(null=True, blank=True)
+    substitution_reason = models.CharField(
+        "причина замены", max_length=300, blank=True
+    )  # журнал замещения (ROLE-5, 000 §3.9)
 
     class Meta:
         verbose_name = "урок"

@@ -42,6 +42,7 @@ from journal.roster.selectors import visible_pupils_q
 from journal.structure.models import (
     AcademicYear,
     ReportingPeriod,
+    StaffMember,
     SubgroupMember,
     TeachingAssignment,
 )
@@ -857,3 +858,47 @@ def pupil_year_marks(*, pupil_id: int, for_user: Any, year_id: int | None = None
         details={"year_id": year.pk},
     )
     return PupilYearMarks(pupil, year, years, periods, subjects)
+
+
+# ---------------------------------------------------------------- substitution journal (ROLE-5)
+
+
+def substitution_journal(
+    *,
+    for_user: Any,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    teacher_id: int | None = None,
+) -> QuerySet[Lesson]:
+    """Журнал замещения уроков (ROLE-5, 000 §3.9): every substituted lesson with the
+    substitute, the absent teacher, the reason and who granted it, by date.
+
+    The director and deputies see the school's; a teacher the lessons they substituted or
+    were substituted in; everyone else nothing. `teacher_id` (a staff member) narrows to
+    lessons where that teacher substituted or was substituted. One query per page.
+    """
+    scope = scope_for(for_user)
+    qs = Lesson.objects.filter(substitute__isnull=False)
+    if not scope.whole_school:
+        me = (
+            StaffMember.objects.filter(user_id=scope.user_id).values("pk")
+            if scope.is_staff
+            else None
+        )
+        if me is None:
+            return Lesson.objects.none()
+        qs = qs.filter(Q(substitute__in=me) | Q(substituted_teacher__in=me))
+    if date_from:
+        qs = qs.filter(date__gte=date_from)
+    if date_to:
+        qs = qs.filter(date__lte=date_to)
+    if teacher_id:
+        qs = qs.filter(Q(substitute_id=teacher_id) | Q(substituted_teacher_id=teacher_id))
+    return qs.select_related(
+        "assignment__subject",
+        "assignment__class_group",
+        "assignment__subgroup",
+        "substitute__user",
+        "substituted_teacher__user",
+        "substitution_granted_by",
+    ).order_by("date", "slot", "id")

@@ -224,8 +224,11 @@ def lesson_update(
 
 
 @transaction.atomic
-def substitution_grant(*, lesson: Lesson, substitute: StaffMember, by: Any) -> Lesson:
-    """Замена: the deputy grants a substitute this lesson only (ROLE-3)."""
+def substitution_grant(
+    *, lesson: Lesson, substitute: StaffMember, reason: str = "", by: Any
+) -> Lesson:
+    """Замена: the deputy grants a substitute this lesson only (ROLE-3), with the reason
+    (illness, course, trip), recorded in the substitution journal (ROLE-5)."""
     scope = scope_for(by)
     require_roles(scope, {roles.DEPUTY, roles.DIRECTOR}, "Замену назначает заместитель директора.")
     if substitute.pk == lesson.assignment.teacher_id:
@@ -236,6 +239,7 @@ def substitution_grant(*, lesson: Lesson, substitute: StaffMember, by: Any) -> L
     lesson.substituted_teacher_id = lesson.assignment.teacher_id
     lesson.substitution_granted_by = by
     lesson.substitution_granted_at = timezone.now()
+    lesson.substitution_reason = (reason or "").strip()
     lesson.save()
     assign_perm("register.substitute_lesson", substitute.user, lesson)
     return lesson

@@ -386,7 +386,10 @@ ENDPOINTS = [
         "post",
         lambda w: B + f"register/lessons/{w.lesson_today.pk}/substitution/",
         {"director", "deputy"},
-        payload=lambda w: {"substitute_id": staff_id(w, "substitute_no_grant")},
+        payload=lambda w: {
+            "substitute_id": staff_id(w, "substitute_no_grant"),
+            "reason": "Больничный основного учителя",
+        },
     ),
     Endpoint(
         "homework-file-list",
@@ -659,6 +662,18 @@ ENDPOINTS += [
         "get",
         lambda w: B + f"register/pupils/{w.pupils[0].pk}/year-marks/",
         SEES_5A_PUPILS,
+    ),
+]
+
+
+# Issue 10: the substitution journal (ROLE-5).
+ENDPOINTS += [
+    Endpoint(
+        "substitution-journal",
+        "get",
+        lambda w: B + "register/substitutions/",
+        {"director", "deputy", "teacher", "substitute"},
+        list_result=True,
     ),
 ]
 
