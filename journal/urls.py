@@ -10,6 +10,7 @@ from journal.register import api as reg
 from journal.roster import api as ros
 from journal.structure import api as st
 from journal.transfer.api import TransferExportApi, TransferImportApi, TransferRecordsApi
+from journal.yearend import api as ye
 
 app_name = "journal"
 
@@ -187,6 +188,14 @@ urlpatterns = [
         reg.SubstitutionJournalApi.as_view(),
         name="substitution-journal",
     ),
+    # closing the year (YEAR-1)
+    path(
+        "yearend/years/<int:year_id>/check/",
+        ye.YearCloseCheckApi.as_view(),
+        name="year-close-check",
+    ),
+    path("yearend/years/<int:year_id>/close/", ye.YearCloseApi.as_view(), name="year-close"),
+    path("yearend/years/<int:year_id>/closing/", ye.YearClosingApi.as_view(), name="year-closing"),
     # audit (ROLE-4) and transfer (TEN-4)
     path("audit/log/", AccessLogListApi.as_view(), name="access-log"),
     path(

@@ -50,6 +50,11 @@ from journal.structure.models import (
     TeachingAssignment,
     TimetableEntry,
 )
+from journal.yearend.guard import (
+    class_year_must_be_open,
+    lesson_year_must_be_open,
+    year_must_be_open,
+)
 
 WORK_KINDS_CACHE_KEY = "journal:work_kinds:v1"
 SPECIAL_PERIOD_VALUES = PeriodMarkValue.SPECIAL
@@ -71,6 +76,7 @@ def may_enter_lesson(scope: Scope, lesson: Lesson) -> bool:
 def _require_lesson_writer(scope: Scope, lesson: Lesson) -> None:
     if scope.is_pupil or not may_enter_lesson(scope, lesson):
         raise deny("Вносить данные урока может только учитель, ведущий урок, или замещающий.")
+    year_must_be_open(lesson.assignment.year_id)
 
 
 def _grade_without_marks(rules: Rules, lesson: Lesson) -> bool:
@@ -109,6 +115,7 @@ def lessons_generate(
     assignment has a КТП, new lessons take its topics in order (PLAN-3).
     """
     require_roles(scope_for(by), STRUCTURE_MANAGERS)
+    year_must_be_open(period.year_id)
     year = period.year
     entries = TimetableEntry.objects.filter(
         year=year,
@@ -231,6 +238,7 @@ def substitution_grant(
     (illness, course, trip), recorded in the substitution journal (ROLE-5)."""
     scope = scope_for(by)
     require_roles(scope, {roles.DEPUTY, roles.DIRECTOR}, "Замену назначает заместитель директора.")
+    year_must_be_open(lesson.assignment.year_id)
     if substitute.pk == lesson.assignment.teacher_id:
         raise ValidationError({"substitute_id": ["Учитель не может замещать сам себя."]})
     if not substitute.is_active or not substitute.user.groups.filter(name=roles.TEACHER).exists():
@@ -429,6 +437,7 @@ def mark_correct(*, mark: Mark, new_value: int | None, reason: str, by: Any) -> 
     if not scope.roles.intersection(policy.roles):
         names = ", ".join(roles.SCHOOL_ROLES.get(r, r).lower() for r in policy.roles)
         raise deny(f"Исправлять отметки по положению школы может только: {names}.")
+    lesson_year_must_be_open(mark.lesson_id)
     age = timezone.now() - mark.entered_at
     if age > dt.timedelta(days=policy.window_days):
         raise ApplicationError(
@@ -566,6 +575,7 @@ def mark_deadline_set(
         {roles.DEPUTY, roles.DIRECTOR},
         "Сроки выставления отметок устанавливает заместитель директора.",
     )
+    year_must_be_open(year.pk)
     errors: dict[str, list[str]] = {}
     if kind not in PeriodMark.Kind.values:
         errors["kind"] = ["Вид отметок: за период, годовые, экзаменационные, итоговые."]
@@ -614,6 +624,7 @@ def period_mark_create(
     scope = scope_for(by)
     if scope.is_pupil or assignment.pk not in scope.assignment_ids:
         raise deny("Итоговые отметки выставляет учитель, ведущий предмет.")
+    year_must_be_open(assignment.year_id)
     rules = current_rules()
     errors: dict[str, list[str]] = {}
     if assignment.class_group.grade in rules.grades_without_marks:
@@ -738,6 +749,7 @@ def final_marks_confirm(
     scope = scope_for(by)
     if scope.is_pupil or assignment.pk not in scope.assignment_ids:
         raise deny("Итоговые отметки выставляет учитель, ведущий предмет.")
+    year_must_be_open(assignment.year_id)
     ids = list(dict.fromkeys(pupil_ids))
     if not ids:
         raise ValidationError({"pupil_ids": ["Не выбран ни один обучающийся."]})
@@ -780,6 +792,7 @@ def pe_exemption_create(
     scope = scope_for(by)
     if not (scope.whole_school or pupil.class_group_id in scope.class_ids):
         raise deny("Освобождение вносит классный руководитель или администрация.")
+    class_year_must_be_open(pupil.class_group_id)
     errors: dict[str, list[str]] = {}
     if ends_on < starts_on:
         errors["ends_on"] = ["Дата окончания раньше даты начала."]
@@ -878,6 +891,7 @@ def attendance_reason_set(
     pupil = attendance.pupil
     if not (scope.whole_school or pupil.class_group_id in scope.class_ids) or scope.is_pupil:
         raise deny("Причину пропуска указывает классный руководитель.")
+    lesson_year_must_be_open(attendance.lesson_id)
     if code not in REASON_CODES:
         raise ValidationError(
             {"code": ["Причина: «Б» (болезнь), «У» (уважительная), «Н» (неуважительная)."]}

@@ -678,6 +678,61 @@ ENDPOINTS += [
 ]
 
 
+def year_is_over(world: World) -> None:
+    """The world's year ended yesterday (its second quarter dropped), so it may close."""
+    import datetime as dt
+
+    from journal.structure.models import AcademicYear, ReportingPeriod
+
+    yesterday = world.today - dt.timedelta(days=1)
+    ReportingPeriod.objects.filter(year=world.year).exclude(pk=world.period.pk).delete()
+    ReportingPeriod.objects.filter(pk=world.period.pk).update(ends_on=yesterday)
+    AcademicYear.objects.filter(pk=world.year.pk).update(ends_on=yesterday)
+
+
+def year_closed(world: World) -> None:
+    from journal.yearend.models import YearClosing
+
+    YearClosing.objects.create(
+        year=world.year,
+        order_number="101-о",
+        order_date=world.today,
+        closed_by=world.users["director"],
+    )
+
+
+# Issue 10: closing the year (YEAR-1).
+ENDPOINTS += [
+    Endpoint(
+        "year-close-check",
+        "get",
+        lambda w: B + f"yearend/years/{w.year.pk}/check/",
+        {"director", "deputy"},
+    ),
+    Endpoint(
+        "year-close",
+        "post",
+        lambda w: B + f"yearend/years/{w.year.pk}/close/",
+        {"director", "deputy"},
+        payload=lambda w: {
+            "next_title": "2031/2032",
+            "next_starts_on": "2031-09-01",
+            "next_ends_on": "2032-05-31",
+            "order_number": "101-о",
+            "order_date": w.today.isoformat(),
+        },
+        setup=year_is_over,
+    ),
+    Endpoint(
+        "year-closing",
+        "get",
+        lambda w: B + f"yearend/years/{w.year.pk}/closing/",
+        {"director", "deputy"},
+        setup=year_closed,
+    ),
+]
+
+
 def _has_data(response: Response, endpoint: Endpoint) -> bool:
     if not endpoint.list_result:
         return True
