@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import path
 
 from journal.audit.api import AccessLogListApi
+from journal.control import api as ctl
 from journal.planning.api import CoverageApi, CurriculumLineSaveApi, PlanImportApi
 from journal.register import api as reg
 from journal.roster import api as ros
@@ -196,6 +197,11 @@ urlpatterns = [
     ),
     path("yearend/years/<int:year_id>/close/", ye.YearCloseApi.as_view(), name="year-close"),
     path("yearend/years/<int:year_id>/closing/", ye.YearClosingApi.as_view(), name="year-closing"),
+    # remarks on keeping the journal (CTL-1)
+    path("control/remarks/", ctl.RemarkListApi.as_view(), name="remark-list"),
+    path("control/remarks/create/", ctl.RemarkCreateApi.as_view(), name="remark-create"),
+    path("control/remarks/<int:remark_id>/mend/", ctl.RemarkMendApi.as_view(), name="remark-mend"),
+    path("control/remarks/summary/", ctl.RemarkSummaryApi.as_view(), name="remark-summary"),
     # audit (ROLE-4) and transfer (TEN-4)
     path("audit/log/", AccessLogListApi.as_view(), name="access-log"),
     path(

@@ -880,13 +880,9 @@ def substitution_journal(
     scope = scope_for(for_user)
     qs = Lesson.objects.filter(substitute__isnull=False)
     if not scope.whole_school:
-        me = (
-            StaffMember.objects.filter(user_id=scope.user_id).values("pk")
-            if scope.is_staff
-            else None
-        )
-        if me is None:
+        if not scope.is_staff or scope.user_id is None:
             return Lesson.objects.none()
+        me = StaffMember.objects.filter(user_id=scope.user_id).values("pk")
         qs = qs.filter(Q(substitute__in=me) | Q(substituted_teacher__in=me))
     if date_from:
         qs = qs.filter(date__gte=date_from)

@@ -733,6 +733,59 @@ ENDPOINTS += [
 ]
 
 
+def add_remark(world: World) -> None:
+    from journal.control.models import Remark
+
+    Remark.objects.create(
+        assignment=world.math5a,
+        text="Не заполнена тема",
+        written_by=world.users["deputy"],
+        due_on=world.today,
+    )
+
+
+def _remark_id() -> int:
+    from journal.control.models import Remark
+
+    return Remark.objects.get().pk
+
+
+# Issue 10: remarks on keeping the journal (CTL-1).
+ENDPOINTS += [
+    Endpoint(
+        "remark-list",
+        "get",
+        lambda w: B + "control/remarks/",
+        {"director", "deputy", "teacher"},
+        setup=add_remark,
+        list_result=True,
+    ),
+    Endpoint(
+        "remark-create",
+        "post",
+        lambda w: B + "control/remarks/create/",
+        {"director", "deputy"},
+        payload=lambda w: {"assignment_id": w.math5a.pk, "text": "Нет домашнего задания"},
+    ),
+    Endpoint(
+        "remark-mend",
+        "post",
+        lambda w: B + f"control/remarks/{_remark_id()}/mend/",
+        {"teacher"},
+        payload=lambda w: {"note": "Тема внесена"},
+        setup=add_remark,
+    ),
+    Endpoint(
+        "remark-summary",
+        "get",
+        lambda w: B + "control/remarks/summary/",
+        {"director", "deputy"},
+        setup=add_remark,
+        list_result=True,
+    ),
+]
+
+
 def _has_data(response: Response, endpoint: Endpoint) -> bool:
     if not endpoint.list_result:
         return True
