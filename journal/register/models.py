@@ -42,6 +42,42 @@ def append_only_triggers(prefix: str) -> list[pgtrigger.Trigger]:
     ]
 
 
+CLOSED_YEAR_MESSAGE = "Учебный год закрыт: его записи доступны только для чтения (YEAR-1)"
+_YEAR_OF_ASSIGNMENT = (
+    "SELECT year_id FROM structure_teachingassignment WHERE id = {row}.assignment_id"
+)
+_YEAR_OF_LESSON = (
+    "SELECT a.year_id FROM register_lesson l JOIN structure_teachingassignment a "
+    "ON a.id = l.assignment_id WHERE l.id = {row}.lesson_id"
+)
+_YEAR_OF_MARK = (
+    "SELECT a.year_id FROM register_mark m JOIN register_lesson l ON l.id = m.lesson_id "
+    "JOIN structure_teachingassignment a ON a.id = l.assignment_id WHERE m.id = {row}.mark_id"
+)
+
+
+def closed_year_trigger(prefix: str, year_of_row: str) -> pgtrigger.Trigger:
+    """Defence in depth behind `journal.yearend.guard.year_must_be_open` (YEAR-1): the
+    database itself refuses to insert, change or delete a row of a closed school year
+    (one with a `yearend_yearclosing` row), whatever code tries. `year_of_row` is a query
+    giving the row's year from `{row}` (NEW or OLD)."""
+    old, new = year_of_row.format(row="OLD"), year_of_row.format(row="NEW")
+    return pgtrigger.Trigger(
+        name=f"{prefix}_closed_year",
+        when=pgtrigger.Before,
+        operation=pgtrigger.Insert | pgtrigger.Update | pgtrigger.Delete,
+        declare=[("row_years", "bigint[]")],
+        func=(
+            f"IF TG_OP = 'INSERT' THEN row_years := ARRAY[({new})];"  # noqa: S608 - constant SQL of this module
+            f" ELSIF TG_OP = 'DELETE' THEN row_years := ARRAY[({old})];"
+            f" ELSE row_years := ARRAY[({old}), ({new})]; END IF;"
+            " IF EXISTS (SELECT 1 FROM yearend_yearclosing WHERE year_id = ANY(row_years)) THEN"
+            f" RAISE EXCEPTION '{CLOSED_YEAR_MESSAGE}' USING ERRCODE = 'P0001'; END IF;"
+            " IF TG_OP = 'DELETE' THEN RETURN OLD; END IF; RETURN NEW;"
+        ),
+    )
+
+
 class Lesson(TimeStampedModel):
     """Урок: one dated occurrence of a teaching assignment (LES-1)."""
 
@@ -90,6 +126,7 @@ class Lesson(TimeStampedModel):
             models.UniqueConstraint(fields=["assignment", "date", "slot"], name="lesson_unique"),
         ]
         indexes = [models.Index(fields=["assignment", "date"])]
+        triggers = [closed_year_trigger("lesson", _YEAR_OF_ASSIGNMENT)]
 
 
 class WorkKind(JournalModel):
@@ -131,7 +168,7 @@ class Mark(JournalModel):
         verbose_name = "отметка"
         verbose_name_plural = "отметки"
         indexes = [models.Index(fields=["lesson", "pupil"]), models.Index(fields=["pupil"])]
-        triggers = append_only_triggers("mark")
+        triggers = [*append_only_triggers("mark"), closed_year_trigger("mark", _YEAR_OF_LESSON)]
 
 
 class MarkCorrection(JournalModel):
@@ -148,7 +185,10 @@ class MarkCorrection(JournalModel):
         verbose_name = "исправление отметки"
         verbose_name_plural = "исправления отметок"
         ordering = ["mark", "corrected_at", "id"]
-        triggers = append_only_triggers("markcorr")
+        triggers = [
+            *append_only_triggers("markcorr"),
+            closed_year_trigger("markcorr", _YEAR_OF_MARK),
+        ]
 
 
 class PeriodMarkValue:
@@ -200,7 +240,10 @@ class PeriodMark(JournalModel):
                 name="year_mark_unique",
             ),
         ]
-        triggers = append_only_triggers("periodmark")
+        triggers = [
+            *append_only_triggers("periodmark"),
+            closed_year_trigger("periodmark", _YEAR_OF_ASSIGNMENT),
+        ]
 
 
 class MarkDeadline(JournalModel):
@@ -277,6 +320,7 @@ class Attendance(JournalModel):
         constraints = [
             models.UniqueConstraint(fields=["lesson", "pupil"], name="attendance_unique"),
         ]
+        triggers = [closed_year_trigger("attendance", _YEAR_OF_LESSON)]
 
 
 def homework_upload_to(instance: HomeworkAttachment, filename: str) -> str:
@@ -311,3 +355,4 @@ class HomeworkAttachment(JournalModel):
         constraints = [
             models.CheckConstraint(condition=Q(size__gt=0), name="homework_file_not_empty"),
         ]
+        triggers = [closed_year_trigger("homework", _YEAR_OF_LESSON)]

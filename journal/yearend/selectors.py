@@ -83,10 +83,10 @@ def year_standing(year: AcademicYear) -> YearCheck:
         .order_by("user__last_name", "user__first_name", "id")
     )
     marks: dict[tuple[int, int], dict[str, str]] = defaultdict(dict)
-    for pupil_id, assignment_id, kind, value in PeriodMark.objects.filter(
+    for pupil_id, assignment_id, kind, given in PeriodMark.objects.filter(
         assignment__year=year, kind__in=[PeriodMark.Kind.YEAR, PeriodMark.Kind.FINAL]
     ).values_list("pupil_id", "assignment_id", "kind", "value"):
-        marks[(pupil_id, assignment_id)][kind] = value
+        marks[(pupil_id, assignment_id)][kind] = given
     by_class: dict[int, list[TeachingAssignment]] = defaultdict(list)
     for a in assignments:
         by_class[a.class_group_id].append(a)

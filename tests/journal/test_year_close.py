@@ -6,6 +6,7 @@ the diary keeps the closed year's marks readable."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -13,6 +14,7 @@ from typing import Any
 from unittest import mock
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
@@ -335,3 +337,76 @@ def test_closed_year_refuses_every_write_endpoint_year1(world: World, endpoint: 
     assert "закрыт" in response.json()["detail"]
     with schema_context("school1"):
         assert _counts() == before
+
+
+def test_database_refuses_rows_of_a_closed_year_in_a_cloned_school_year1(world: World) -> None:
+    """Defence in depth: PostgreSQL triggers (copied into every cloned school) refuse a
+    mark, an attendance entry, a lesson or a period mark of a closed year written past
+    the services; the open year's rows still go in."""
+    from django.db import DatabaseError
+
+    from journal.register.models import CLOSED_YEAR_MESSAGE, WorkKind
+
+    with schema_context("school1"):
+        kind = WorkKind.objects.get(code="oral")
+        teacher = world.users["teacher"]
+        Mark.objects.create(
+            lesson=world.lesson_today,
+            pupil=world.pupils[0],
+            value=4,
+            work_kind=kind,
+            weight=1,
+            entered_by=teacher,
+        )
+        YearClosing.objects.create(
+            year=world.year,
+            order_number="101-о",
+            order_date=world.today,
+            closed_by=world.users["director"],
+        )
+        writes = {
+            "mark": lambda: Mark.objects.create(
+                lesson=world.lesson_today,
+                pupil=world.pupils[1],
+                value=5,
+                work_kind=kind,
+                weight=1,
+                entered_by=teacher,
+            ),
+            "attendance": lambda: Attendance.objects.create(
+                lesson=world.lesson_today, pupil=world.pupils[1], code="Н", marked_by=teacher
+            ),
+            "lesson": lambda: Lesson.objects.create(
+                assignment=world.math5a, date=world.today, slot=7
+            ),
+            "lesson topic": lambda: Lesson.objects.filter(pk=world.lesson_today.pk).update(
+                topic="Задним числом"
+            ),
+            "period mark": lambda: PeriodMark.objects.create(
+                pupil=world.pupils[1],
+                assignment=world.math5a,
+                kind="year",
+                value="5",
+                entered_by=teacher,
+            ),
+        }
+        for write in writes.values():
+            with (
+                pytest.raises(DatabaseError, match=re.escape(CLOSED_YEAR_MESSAGE)),
+                transaction.atomic(),
+            ):
+                write()
+        other_year = AcademicYear.objects.create(
+            title="2099/2100", starts_on=dt.date(2099, 9, 1), ends_on=dt.date(2100, 5, 31)
+        )
+        group = ClassGroup.objects.create(year=other_year, grade=5, letter="Я")
+        from journal.structure.models import TeachingAssignment
+
+        open_assignment = TeachingAssignment.objects.create(
+            year=other_year,
+            teacher=world.math5a.teacher,
+            subject=world.math,
+            class_group=group,
+            weekly_hours=Decimal(1),
+        )
+        assert Lesson.objects.create(assignment=open_assignment, date=dt.date(2099, 9, 2), slot=1)
