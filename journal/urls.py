@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
+from journal.attestation import api as att
 from journal.audit.api import AccessLogListApi
 from journal.control import api as ctl
 from journal.planning.api import CoverageApi, CurriculumLineSaveApi, PlanImportApi
@@ -202,6 +203,36 @@ urlpatterns = [
     path("control/remarks/create/", ctl.RemarkCreateApi.as_view(), name="remark-create"),
     path("control/remarks/<int:remark_id>/mend/", ctl.RemarkMendApi.as_view(), name="remark-mend"),
     path("control/remarks/summary/", ctl.RemarkSummaryApi.as_view(), name="remark-summary"),
+    # intermediate attestation and the control works schedule (YEAR-2)
+    path(
+        "attestation/control-works/", att.ControlWorkCheckApi.as_view(), name="control-work-check"
+    ),
+    path(
+        "attestation/control-works/create/",
+        att.ControlWorkCreateApi.as_view(),
+        name="control-work-create",
+    ),
+    path("attestation/events/", att.AttestationEventListApi.as_view(), name="attestation-list"),
+    path(
+        "attestation/events/create/",
+        att.AttestationEventCreateApi.as_view(),
+        name="attestation-create",
+    ),
+    path(
+        "attestation/events/<int:event_id>/",
+        att.AttestationEventDetailApi.as_view(),
+        name="attestation-detail",
+    ),
+    path(
+        "attestation/events/<int:event_id>/results/",
+        att.AttestationResultsSaveApi.as_view(),
+        name="attestation-results-save",
+    ),
+    path(
+        "attestation/pupils/<int:pupil_id>/results/",
+        att.PupilAttestationResultsApi.as_view(),
+        name="pupil-attestation-results",
+    ),
     # audit (ROLE-4) and transfer (TEN-4)
     path("audit/log/", AccessLogListApi.as_view(), name="access-log"),
     path(

@@ -786,6 +786,101 @@ ENDPOINTS += [
 ]
 
 
+def add_attestation(world: World) -> None:
+    import datetime as dt
+
+    from journal.attestation.models import AttestationEvent, AttestationResult, ControlWork
+
+    ControlWork.objects.create(
+        assignment=world.math5a,
+        kind="test",
+        planned_on=world.today,
+        agreed_by=world.users["deputy"],
+    )
+    event = AttestationEvent.objects.create(
+        assignment=world.math5a,
+        form="control",
+        held_on=world.today - dt.timedelta(days=1),
+        created_by=world.users["deputy"],
+    )
+    AttestationResult.objects.create(
+        event=event, pupil=world.pupils[0], value="4", entered_by=world.users["teacher"]
+    )
+
+
+def _event_id() -> int:
+    from journal.attestation.models import AttestationEvent
+
+    return AttestationEvent.objects.get().pk
+
+
+# Issue 10: intermediate attestation and the control works schedule (YEAR-2).
+ENDPOINTS += [
+    Endpoint(
+        "control-work-check",
+        "get",
+        lambda w: B + "attestation/control-works/",
+        READS_MATH_5A,
+        setup=add_attestation,
+        list_result=True,
+    ),
+    Endpoint(
+        "control-work-create",
+        "post",
+        lambda w: B + "attestation/control-works/create/",
+        {"director", "deputy"},
+        payload=lambda w: {
+            "assignment_id": w.math5a.pk,
+            "kind": "lab",
+            "planned_on": w.today.isoformat(),
+            "topic": "Измерение площади",
+        },
+    ),
+    Endpoint(
+        "attestation-list",
+        "get",
+        lambda w: B + "attestation/events/",
+        READS_MATH_5A,
+        setup=add_attestation,
+        list_result=True,
+    ),
+    Endpoint(
+        "attestation-create",
+        "post",
+        lambda w: B + "attestation/events/create/",
+        {"director", "deputy"},
+        payload=lambda w: {
+            "assignment_id": w.math5a.pk,
+            "form": "testing",
+            "held_on": w.today.isoformat(),
+        },
+    ),
+    Endpoint(
+        "attestation-detail",
+        "get",
+        lambda w: B + f"attestation/events/{_event_id()}/",
+        READS_MATH_5A,
+        setup=add_attestation,
+    ),
+    Endpoint(
+        "attestation-results-save",
+        "post",
+        lambda w: B + f"attestation/events/{_event_id()}/results/",
+        {"teacher"},
+        payload=lambda w: {"results": [{"pupil_id": w.pupils[1].pk, "value": "5"}]},
+        setup=add_attestation,
+    ),
+    Endpoint(
+        "pupil-attestation-results",
+        "get",
+        lambda w: B + f"attestation/pupils/{w.pupils[0].pk}/results/",
+        SEES_5A_PUPILS,
+        setup=add_attestation,
+        list_result=True,
+    ),
+]
+
+
 def _has_data(response: Response, endpoint: Endpoint) -> bool:
     if not endpoint.list_result:
         return True

@@ -67,7 +67,7 @@ TENANT_APPS += [
 TENANT_APPS += ["journal.web"]
 # The whole school year (issue #10): closing the year (yearend), intermediate attestation
 # and the schedule of control works (attestation), remarks on journals (control).
-TENANT_APPS += ["journal.yearend", "journal.control"]
+TENANT_APPS += ["journal.yearend", "journal.attestation", "journal.control"]
 # Identity (issue #6): lockout attempts and TOTP devices per school; SSO links, invitation
 # codes, temporary pupil logins, password resets and participation (identity_school).
 TENANT_APPS += ["axes", "django_otp", "django_otp.plugins.otp_totp", "identity_school"]
