@@ -163,6 +163,7 @@ urlpatterns = [
     ),
     # period, year, exam and final marks (MRK-3); the diary by year (DIA-2, DIA-6)
     path("register/period-sheet/", reg.PeriodSheetApi.as_view(), name="period-sheet"),
+    path("register/period-sheet/save/", reg.PeriodMarksSaveApi.as_view(), name="period-marks-save"),
     path("register/year-sheet/", reg.YearSheetApi.as_view(), name="year-sheet"),
     path(
         "register/assignments/<int:assignment_id>/final-marks/confirm/",

@@ -651,6 +651,49 @@ class PeriodSheetApi(JournalApiView):
         )
 
 
+class PeriodMarksSaveApi(JournalApiView):
+    """The period sheet's marks in one request, atomically (the page's keyboard entry)."""
+
+    class Input(serializers.Serializer):
+        class Item(serializers.Serializer):
+            pupil_id = serializers.IntegerField()
+            value = serializers.CharField(max_length=8)
+
+        assignment_id = serializers.IntegerField()
+        period_id = serializers.IntegerField(required=False, allow_null=True)
+        kind = serializers.ChoiceField(choices=PeriodMark.Kind.choices)
+        marks = Item(many=True, allow_empty=False)
+
+    class Output(serializers.Serializer):
+        id = serializers.IntegerField()
+        pupil_id = serializers.IntegerField()
+        value = serializers.CharField()
+
+    @extend_schema(
+        request=Input,
+        responses={201: Output(many=True)},
+        summary="Отметки ведомости за период (год, экзамен) одним запросом (MRK-3)",
+    )
+    def post(self, request: Request) -> Response:
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        assignment, _scope = selectors.assignment_for_reading(
+            assignment_id=v["assignment_id"], for_user=request.user
+        )
+        period = (
+            get_object_or_404(ReportingPeriod, pk=v["period_id"]) if v.get("period_id") else None
+        )
+        saved = services.period_marks_save(
+            assignment=assignment,
+            kind=v["kind"],
+            period=period,
+            marks=[services.PeriodMarkInput(**m) for m in v["marks"]],
+            by=request.user,
+        )
+        return Response(self.Output(saved, many=True).data, status=status.HTTP_201_CREATED)
+
+
 class DueOutput(serializers.Serializer):
     opens_on = serializers.DateField()
     due_on = serializers.DateField()

@@ -671,6 +671,60 @@ def period_mark_create(
     return mark
 
 
+@dataclass(frozen=True)
+class PeriodMarkInput:
+    pupil_id: int
+    value: str
+
+
+@transaction.atomic
+def period_marks_save(
+    *,
+    assignment: TeachingAssignment,
+    kind: str,
+    marks: Sequence[PeriodMarkInput],
+    period: ReportingPeriod | None = None,
+    by: Any,
+) -> list[PeriodMark]:
+    """A sheet's worth of period (or year, exam) marks at once, all or nothing (MRK-3).
+
+    Each mark goes through `period_mark_create` (deadline, scale, special values, class,
+    once); the problems of every line are reported together under `marks[i]`.
+    """
+    if not marks:
+        raise ValidationError({"marks": ["Нет ни одной отметки."]})
+    pupils = {
+        p.pk: p
+        for p in Pupil.objects.filter(
+            id__in=[m.pupil_id for m in marks], class_group_id=assignment.class_group_id
+        )
+    }
+    errors: dict[str, list[str]] = {}
+    saved: list[PeriodMark] = []
+    for index, item in enumerate(marks):
+        pupil = pupils.get(item.pupil_id)
+        if pupil is None:
+            errors[f"marks[{index}]"] = ["Обучающийся не учится в этом классе."]
+            continue
+        try:
+            with transaction.atomic():
+                saved.append(
+                    period_mark_create(
+                        pupil=pupil,
+                        assignment=assignment,
+                        kind=kind,
+                        value=item.value,
+                        period=period,
+                        by=by,
+                    )
+                )
+        except ValidationError as exc:
+            errors[f"marks[{index}]"] = [m for ms in exc.message_dict.values() for m in ms]
+    if errors:
+        raise ValidationError(errors)
+    return saved
+
+
 # ---------------------------------------------------------------- final marks (MRK-3)
 
 # How a final mark (итоговая) follows from the year and exam marks. The regulation may name

@@ -624,6 +624,18 @@ ENDPOINTS += [
         READS_MATH_5A,
     ),
     Endpoint(
+        "period-marks-save",
+        "post",
+        lambda w: B + "register/period-sheet/save/",
+        {"teacher"},
+        payload=lambda w: {
+            "assignment_id": w.math5a.pk,
+            "period_id": w.period.pk,
+            "kind": "period",
+            "marks": [{"pupil_id": p.pk, "value": "4"} for p in w.pupils[:2]],
+        },
+    ),
+    Endpoint(
         "year-sheet",
         "get",
         lambda w: B + f"register/year-sheet/?assignment_id={w.math5a.pk}",

@@ -228,6 +228,9 @@ def test_final_marks_are_proposed_and_confirmed_by_the_teacher_mrk3(world: World
     with schema_context("school1"):
         finals = dict(PeriodMark.objects.filter(kind="final").values_list("pupil_id", "value"))
     assert finals == {p[0].pk: "5", p[1].pk: "5", p[2].pk: "н/а"}
+    # The family sees the year, exam and final marks at once (DIA-2, 002 Регламент п.2).
+    diary = world.client("parent").get(B + f"pupils/{p[0].pk}/year-marks/").json()
+    assert [(s["year"], s["exam"], s["final"]) for s in diary["subjects"]] == [("4", "5", "5")]
 
 
 def test_parent_sees_a_quarter_mark_right_after_it_is_given_dia2(world: World) -> None:
@@ -256,3 +259,30 @@ def test_parent_sees_a_quarter_mark_right_after_it_is_given_dia2(world: World) -
         str(world.period.pk): "5"
     }
     assert world.client("other_parent").get(url).status_code == 404
+
+
+def test_sheet_marks_saved_at_once_all_or_nothing_mrk3(world: World) -> None:
+    url = B + "period-sheet/save/"
+    payload = {
+        "assignment_id": world.math5a.pk,
+        "period_id": world.period.pk,
+        "kind": "period",
+        "marks": [
+            {"pupil_id": world.pupils[0].pk, "value": "5"},
+            {"pupil_id": world.pupils[1].pk, "value": "6"},
+            {"pupil_id": world.other_pupil.pk, "value": "4"},
+        ],
+    }
+    bad = world.client("teacher").post(url, payload, format="json")
+    assert bad.status_code == 400
+    assert set(bad.json()["errors"]) == {"marks[1]", "marks[2]"}
+    assert bad.json()["errors"]["marks[2]"] == ["Обучающийся не учится в этом классе."]
+    with schema_context("school1"):
+        assert not PeriodMark.objects.exists()
+    payload["marks"] = [
+        {"pupil_id": world.pupils[0].pk, "value": "5"},
+        {"pupil_id": world.pupils[1].pk, "value": PeriodMarkValue.EXEMPT},
+    ]
+    done = world.client("teacher").post(url, payload, format="json")
+    assert done.status_code == 201, done.content
+    assert [r["value"] for r in _sheet(world)["rows"][:2]] == ["5", "осв"]

@@ -410,3 +410,40 @@ def test_database_refuses_rows_of_a_closed_year_in_a_cloned_school_year1(world: 
             weekly_hours=Decimal(1),
         )
         assert Lesson.objects.create(assignment=open_assignment, date=dt.date(2099, 9, 2), slot=1)
+
+
+def test_check_queries_do_not_grow_with_the_school_year1(end_of_year: EndOfYear) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    w = end_of_year.world
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert w.client("deputy").get(f"{B}{w.year.pk}/check/").status_code == 200
+        return len(ctx.captured_queries)
+
+    count()
+    small = count()
+    with schema_context("school1"):
+        group = structure.class_group_create(
+            year=w.year, grade=7, letter="В", by=w.users["director"]
+        )
+        assignment = structure.teaching_assignment_create(
+            teacher=staff(w.users["teacher"]),
+            subject=w.russian,
+            class_group=group,
+            weekly_hours=Decimal(3),
+            by=w.users["director"],
+        )
+        for i in range(8):
+            pupil = roster.pupil_create(
+                last_name=f"Семиклассник{i}",
+                first_name="Глеб",
+                class_group=group,
+                enrolled_on=w.today - dt.timedelta(days=60),
+                order_number=f"15-у/{i}",
+                by=w.users["secretary"],
+            )
+            _year_mark(w, pupil, assignment, "4")
+    assert count() == small

@@ -6,35 +6,100 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('register', '0005_substitution_reason'),
-        ('yearend', '0001_initial'),
+        ("register", "0005_substitution_reason"),
+        ("yearend", "0001_initial"),
     ]
 
     operations = [
         pgtrigger.migrations.AddTrigger(
-            model_name='attendance',
-            trigger=pgtrigger.compiler.Trigger(name='attendance_closed_year', sql=pgtrigger.compiler.UpsertTriggerSql(declare='DECLARE row_years bigint[];', func="IF TG_OP = 'INSERT' THEN row_years := ARRAY[(SELECT a.year_id FROM register_lesson l JOIN structure_teachingassignment a ON a.id = l.assignment_id WHERE l.id = NEW.lesson_id)]; ELSIF TG_OP = 'DELETE' THEN row_years := ARRAY[(SELECT a.year_id FROM register_lesson l JOIN structure_teachingassignment a ON a.id = l.assignment_id WHERE l.id = OLD.lesson_id)]; ELSE row_years := ARRAY[(SELECT a.year_id FROM register_lesson l JOIN structure_teachingassignment a ON a.id = l.assignment_id WHERE l.id = OLD.lesson_id), (SELECT a.year_id FROM register_lesson l JOIN structure_teachingassignment a ON a.id = l.assignment_id WHERE l.id = NEW.lesson_id)]; END IF; IF EXISTS (SELECT 1 FROM yearend_yearclosing WHERE year_id = ANY(row_years)) THEN RAISE EXCEPTION 'Учебный год закрыт: его записи доступны только для чтения (YEAR-1)' USING ERRCODE = 'P0001'; END IF; IF TG_OP = 'DELETE' THEN RETURN OLD; END IF; RETURN NEW;", hash='815f1f29076a2d57f124cd8caf95112880fd704e', operation='INSERT OR UPDATE OR DELETE', pgid='pgtrigger_attendance_closed_year_ba25d', table='register_attendance', when='BEFORE')),
+            model_name="attendance",
+            trigger=pgtrigger.compiler.Trigger(
+                name="attendance_closed_year",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    declare="DECLARE row_years bigint[];",
+                    func="IF TG_OP = 'INSERT' THEN row_years := ARRAY[(SELECT a.year_id FROM register_lesson l JOIN structure_teachingassignment a ON a.id = l.assignment_id WHERE l.id = NEW.lesson_id)]; ELSIF TG_OP = 'DELETE' THEN row_years := ARRAY[(SELECT a.year_id FROM register_lesson l JOIN structure_teachingassignment a ON a.id = l.assignment_id WHERE l.id = OLD.lesson_id)]; ELSE row_years := ARRAY[(SELECT a.year_id FROM register_lesson l JOIN structure_teachingassignment a ON a.id = l.assignment_id WHERE l.id = OLD.lesson_id), (SELECT a.year_id FROM register_lesson l JOIN structure_teachingassignment a ON a.id = l.assignment_id WHERE l.id = NEW.lesson_id)]; END IF; IF EXISTS (SELECT 1 FROM yearend_yearclosing WHERE year_id = ANY(row_years)) THEN RAISE EXCEPTION 'Учебный год закрыт: его записи доступны только для чтения (YEAR-1)' USING ERRCODE = 'P0001'; END IF; IF TG_OP = 'DELETE' THEN RETURN OLD; END IF; RETURN NEW;",
+                    hash="815f1f29076a2d57f124cd8caf95112880fd704e",
+                    operation="INSERT OR UPDATE OR DELETE",
+                    pgid="pgtrigger_attendance_closed_year_ba25d",
+                    table="register_attendance",
+                    when="BEFORE",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='homeworkattachment',
-            trigger=pgtrigger.compiler.Trigger(name='homework_closed_year', sql=pgtrigger.compiler.UpsertTriggerSql(declare='DECLARE row_years bigint[];', func="IF TG_OP = 'INSERT' THEN row_years := ARRAY[(SELECT a.year_id FROM register_lesson l JOIN structure_teachingassignment a ON a.id = l.assignment_id WHERE l.id = NEW.lesson_id)]; ELSIF TG_OP = 'DELETE' THEN row_years := ARRAY[(SELECT a.year_id FROM register_lesson l JOIN structure_teachingassignment a ON a.id = l.assignment_id WHERE l.id = OLD.lesson_id)]; ELSE row_years := ARRAY[(SELECT a.year_id FROM register_lesson l JOIN structure_teachingassignment a ON a.id = l.assignment_id WHERE l.id = OLD.lesson_id), (SELECT a.year_id FROM register_lesson l JOIN structure_teachingassignment a ON a.id = l.assignment_id WHERE l.id = NEW.lesson_id)]; END IF; IF EXISTS (SELECT 1 FROM yearend_yearclosing WHERE year_id = ANY(row_years)) THEN RAISE EXCEPTION 'Учебный год закрыт: его записи доступны только для чтения (YEAR-1)' USING ERRCODE = 'P0001'; END IF; IF TG_OP = 'DELETE' THEN RETURN OLD; END IF; RETURN NEW;", hash='b9ea4c5063304a2e749111607602e1399a581f61', operation='INSERT OR UPDATE OR DELETE', pgid='pgtrigger_homework_closed_year_de44d', table='register_homeworkattachment', when='BEFORE')),
+            model_name="homeworkattachment",
+            trigger=pgtrigger.compiler.Trigger(
+                name="homework_closed_year",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    declare="DECLARE row_years bigint[];",
+                    func="IF TG_OP = 'INSERT' THEN row_years := ARRAY[(SELECT a.year_id FROM register_lesson l JOIN structure_teachingassignment a ON a.id = l.assignment_id WHERE l.id = NEW.lesson_id)]; ELSIF TG_OP = 'DELETE' THEN row_years := ARRAY[(SELECT a.year_id FROM register_lesson l JOIN structure_teachingassignment a ON a.id = l.assignment_id WHERE l.id = OLD.lesson_id)]; ELSE row_years := ARRAY[(SELECT a.year_id FROM register_lesson l JOIN structure_teachingassignment a ON a.id = l.assignment_id WHERE l.id = OLD.lesson_id), (SELECT a.year_id FROM register_lesson l JOIN structure_teachingassignment a ON a.id = l.assignment_id WHERE l.id = NEW.lesson_id)]; END IF; IF EXISTS (SELECT 1 FROM yearend_yearclosing WHERE year_id = ANY(row_years)) THEN RAISE EXCEPTION 'Учебный год закрыт: его записи доступны только для чтения (YEAR-1)' USING ERRCODE = 'P0001'; END IF; IF TG_OP = 'DELETE' THEN RETURN OLD; END IF; RETURN NEW;",
+                    hash="b9ea4c5063304a2e749111607602e1399a581f61",
+                    operation="INSERT OR UPDATE OR DELETE",
+                    pgid="pgtrigger_homework_closed_year_de44d",
+                    table="register_homeworkattachment",
+                    when="BEFORE",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='lesson',
-            trigger=pgtrigger.compiler.Trigger(name='lesson_closed_year', sql=pgtrigger.compiler.UpsertTriggerSql(declare='DECLARE row_years bigint[];', func="IF TG_OP = 'INSERT' THEN row_years := ARRAY[(SELECT year_id FROM structure_teachingassignment WHERE id = NEW.assignment_id)]; ELSIF TG_OP = 'DELETE' THEN row_years := ARRAY[(SELECT year_id FROM structure_teachingassignment WHERE id = OLD.assignment_id)]; ELSE row_years := ARRAY[(SELECT year_id FROM structure_teachingassignment WHERE id = OLD.assignment_id), (SELECT year_id FROM structure_teachingassignment WHERE id = NEW.assignment_id)]; END IF; IF EXISTS (SELECT 1 FROM yearend_yearclosing WHERE year_id = ANY(row_years)) THEN RAISE EXCEPTION 'Учебный год закрыт: его записи доступны только для чтения (YEAR-1)' USING ERRCODE = 'P0001'; END IF; IF TG_OP = 'DELETE' THEN RETURN OLD; END IF; RETURN NEW;", hash='4ffc4f9cccc991904c02c681f9dfd62ee52c38a8', operation='INSERT OR UPDATE OR DELETE', pgid='pgtrigger_lesson_closed_year_ff825', table='register_lesson', when='BEFORE')),
+            model_name="lesson",
+            trigger=pgtrigger.compiler.Trigger(
+                name="lesson_closed_year",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    declare="DECLARE row_years bigint[];",
+                    func="IF TG_OP = 'INSERT' THEN row_years := ARRAY[(SELECT year_id FROM structure_teachingassignment WHERE id = NEW.assignment_id)]; ELSIF TG_OP = 'DELETE' THEN row_years := ARRAY[(SELECT year_id FROM structure_teachingassignment WHERE id = OLD.assignment_id)]; ELSE row_years := ARRAY[(SELECT year_id FROM structure_teachingassignment WHERE id = OLD.assignment_id), (SELECT year_id FROM structure_teachingassignment WHERE id = NEW.assignment_id)]; END IF; IF EXISTS (SELECT 1 FROM yearend_yearclosing WHERE year_id = ANY(row_years)) THEN RAISE EXCEPTION 'Учебный год закрыт: его записи доступны только для чтения (YEAR-1)' USING ERRCODE = 'P0001'; END IF; IF TG_OP = 'DELETE' THEN RETURN OLD; END IF; RETURN NEW;",
+                    hash="4ffc4f9cccc991904c02c681f9dfd62ee52c38a8",
+                    operation="INSERT OR UPDATE OR DELETE",
+                    pgid="pgtrigger_lesson_closed_year_ff825",
+                    table="register_lesson",
+                    when="BEFORE",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='mark',
-            trigger=pgtrigger.compiler.Trigger(name='mark_closed_year', sql=pgtrigger.compiler.UpsertTriggerSql(declare='DECLARE row_years bigint[];', func="IF TG_OP = 'INSERT' THEN row_years := ARRAY[(SELECT a.year_id FROM register_lesson l JOIN structure_teachingassignment a ON a.id = l.assignment_id WHERE l.id = NEW.lesson_id)]; ELSIF TG_OP = 'DELETE' THEN row_years := ARRAY[(SELECT a.year_id FROM register_lesson l JOIN structure_teachingassignment a ON a.id = l.assignment_id WHERE l.id = OLD.lesson_id)]; ELSE row_years := ARRAY[(SELECT a.year_id FROM register_lesson l JOIN structure_teachingassignment a ON a.id = l.assignment_id WHERE l.id = OLD.lesson_id), (SELECT a.year_id FROM register_lesson l JOIN structure_teachingassignment a ON a.id = l.assignment_id WHERE l.id = NEW.lesson_id)]; END IF; IF EXISTS (SELECT 1 FROM yearend_yearclosing WHERE year_id = ANY(row_years)) THEN RAISE EXCEPTION 'Учебный год закрыт: его записи доступны только для чтения (YEAR-1)' USING ERRCODE = 'P0001'; END IF; IF TG_OP = 'DELETE' THEN RETURN OLD; END IF; RETURN NEW;", hash='33cf2068e212d966cc271812d36c81303688a515', operation='INSERT OR UPDATE OR DELETE', pgid='pgtrigger_mark_closed_year_4609c', table='register_mark', when='BEFORE')),
+            model_name="mark",
+            trigger=pgtrigger.compiler.Trigger(
+                name="mark_closed_year",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    declare="DECLARE row_years bigint[];",
+                    func="IF TG_OP = 'INSERT' THEN row_years := ARRAY[(SELECT a.year_id FROM register_lesson l JOIN structure_teachingassignment a ON a.id = l.assignment_id WHERE l.id = NEW.lesson_id)]; ELSIF TG_OP = 'DELETE' THEN row_years := ARRAY[(SELECT a.year_id FROM register_lesson l JOIN structure_teachingassignment a ON a.id = l.assignment_id WHERE l.id = OLD.lesson_id)]; ELSE row_years := ARRAY[(SELECT a.year_id FROM register_lesson l JOIN structure_teachingassignment a ON a.id = l.assignment_id WHERE l.id = OLD.lesson_id), (SELECT a.year_id FROM register_lesson l JOIN structure_teachingassignment a ON a.id = l.assignment_id WHERE l.id = NEW.lesson_id)]; END IF; IF EXISTS (SELECT 1 FROM yearend_yearclosing WHERE year_id = ANY(row_years)) THEN RAISE EXCEPTION 'Учебный год закрыт: его записи доступны только для чтения (YEAR-1)' USING ERRCODE = 'P0001'; END IF; IF TG_OP = 'DELETE' THEN RETURN OLD; END IF; RETURN NEW;",
+                    hash="33cf2068e212d966cc271812d36c81303688a515",
+                    operation="INSERT OR UPDATE OR DELETE",
+                    pgid="pgtrigger_mark_closed_year_4609c",
+                    table="register_mark",
+                    when="BEFORE",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='markcorrection',
-            trigger=pgtrigger.compiler.Trigger(name='markcorr_closed_year', sql=pgtrigger.compiler.UpsertTriggerSql(declare='DECLARE row_years bigint[];', func="IF TG_OP = 'INSERT' THEN row_years := ARRAY[(SELECT a.year_id FROM register_mark m JOIN register_lesson l ON l.id = m.lesson_id JOIN structure_teachingassignment a ON a.id = l.assignment_id WHERE m.id = NEW.mark_id)]; ELSIF TG_OP = 'DELETE' THEN row_years := ARRAY[(SELECT a.year_id FROM register_mark m JOIN register_lesson l ON l.id = m.lesson_id JOIN structure_teachingassignment a ON a.id = l.assignment_id WHERE m.id = OLD.mark_id)]; ELSE row_years := ARRAY[(SELECT a.year_id FROM register_mark m JOIN register_lesson l ON l.id = m.lesson_id JOIN structure_teachingassignment a ON a.id = l.assignment_id WHERE m.id = OLD.mark_id), (SELECT a.year_id FROM register_mark m JOIN register_lesson l ON l.id = m.lesson_id JOIN structure_teachingassignment a ON a.id = l.assignment_id WHERE m.id = NEW.mark_id)]; END IF; IF EXISTS (SELECT 1 FROM yearend_yearclosing WHERE year_id = ANY(row_years)) THEN RAISE EXCEPTION 'Учебный год закрыт: его записи доступны только для чтения (YEAR-1)' USING ERRCODE = 'P0001'; END IF; IF TG_OP = 'DELETE' THEN RETURN OLD; END IF; RETURN NEW;", hash='860f544dba0f04681cb61ec01c4a7ec2bbc5ee7f', operation='INSERT OR UPDATE OR DELETE', pgid='pgtrigger_markcorr_closed_year_f0b9a', table='register_markcorrection', when='BEFORE')),
+            model_name="markcorrection",
+            trigger=pgtrigger.compiler.Trigger(
+                name="markcorr_closed_year",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    declare="DECLARE row_years bigint[];",
+                    func="IF TG_OP = 'INSERT' THEN row_years := ARRAY[(SELECT a.year_id FROM register_mark m JOIN register_lesson l ON l.id = m.lesson_id JOIN structure_teachingassignment a ON a.id = l.assignment_id WHERE m.id = NEW.mark_id)]; ELSIF TG_OP = 'DELETE' THEN row_years := ARRAY[(SELECT a.year_id FROM register_mark m JOIN register_lesson l ON l.id = m.lesson_id JOIN structure_teachingassignment a ON a.id = l.assignment_id WHERE m.id = OLD.mark_id)]; ELSE row_years := ARRAY[(SELECT a.year_id FROM register_mark m JOIN register_lesson l ON l.id = m.lesson_id JOIN structure_teachingassignment a ON a.id = l.assignment_id WHERE m.id = OLD.mark_id), (SELECT a.year_id FROM register_mark m JOIN register_lesson l ON l.id = m.lesson_id JOIN structure_teachingassignment a ON a.id = l.assignment_id WHERE m.id = NEW.mark_id)]; END IF; IF EXISTS (SELECT 1 FROM yearend_yearclosing WHERE year_id = ANY(row_years)) THEN RAISE EXCEPTION 'Учебный год закрыт: его записи доступны только для чтения (YEAR-1)' USING ERRCODE = 'P0001'; END IF; IF TG_OP = 'DELETE' THEN RETURN OLD; END IF; RETURN NEW;",
+                    hash="860f544dba0f04681cb61ec01c4a7ec2bbc5ee7f",
+                    operation="INSERT OR UPDATE OR DELETE",
+                    pgid="pgtrigger_markcorr_closed_year_f0b9a",
+                    table="register_markcorrection",
+                    when="BEFORE",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='periodmark',
-            trigger=pgtrigger.compiler.Trigger(name='periodmark_closed_year', sql=pgtrigger.compiler.UpsertTriggerSql(declare='DECLARE row_years bigint[];', func="IF TG_OP = 'INSERT' THEN row_years := ARRAY[(SELECT year_id FROM structure_teachingassignment WHERE id = NEW.assignment_id)]; ELSIF TG_OP = 'DELETE' THEN row_years := ARRAY[(SELECT year_id FROM structure_teachingassignment WHERE id = OLD.assignment_id)]; ELSE row_years := ARRAY[(SELECT year_id FROM structure_teachingassignment WHERE id = OLD.assignment_id), (SELECT year_id FROM structure_teachingassignment WHERE id = NEW.assignment_id)]; END IF; IF EXISTS (SELECT 1 FROM yearend_yearclosing WHERE year_id = ANY(row_years)) THEN RAISE EXCEPTION 'Учебный год закрыт: его записи доступны только для чтения (YEAR-1)' USING ERRCODE = 'P0001'; END IF; IF TG_OP = 'DELETE' THEN RETURN OLD; END IF; RETURN NEW;", hash='1bd7578770bf609bb8bf8f78aec2c5853efdaf6f', operation='INSERT OR UPDATE OR DELETE', pgid='pgtrigger_periodmark_closed_year_b88f1', table='register_periodmark', when='BEFORE')),
+            model_name="periodmark",
+            trigger=pgtrigger.compiler.Trigger(
+                name="periodmark_closed_year",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    declare="DECLARE row_years bigint[];",
+                    func="IF TG_OP = 'INSERT' THEN row_years := ARRAY[(SELECT year_id FROM structure_teachingassignment WHERE id = NEW.assignment_id)]; ELSIF TG_OP = 'DELETE' THEN row_years := ARRAY[(SELECT year_id FROM structure_teachingassignment WHERE id = OLD.assignment_id)]; ELSE row_years := ARRAY[(SELECT year_id FROM structure_teachingassignment WHERE id = OLD.assignment_id), (SELECT year_id FROM structure_teachingassignment WHERE id = NEW.assignment_id)]; END IF; IF EXISTS (SELECT 1 FROM yearend_yearclosing WHERE year_id = ANY(row_years)) THEN RAISE EXCEPTION 'Учебный год закрыт: его записи доступны только для чтения (YEAR-1)' USING ERRCODE = 'P0001'; END IF; IF TG_OP = 'DELETE' THEN RETURN OLD; END IF; RETURN NEW;",
+                    hash="1bd7578770bf609bb8bf8f78aec2c5853efdaf6f",
+                    operation="INSERT OR UPDATE OR DELETE",
+                    pgid="pgtrigger_periodmark_closed_year_b88f1",
+                    table="register_periodmark",
+                    when="BEFORE",
+                ),
+            ),
         ),
     ]
