@@ -50,6 +50,8 @@ SELECT 'perm', p.codename, o.object_pk
    AND (p.codename NOT IN ('view_child', 'be_pupil') OR EXISTS (
         SELECT 1 FROM roster_consent c
          WHERE c.pupil_id = o.object_pk::bigint AND c.revoked_on IS NULL))
+UNION ALL
+SELECT 'closed', NULL, y.year_id::text FROM yearend_yearclosing y
 """
 
 
@@ -64,6 +66,9 @@ class Scope:
     substitute_lesson_ids: frozenset[int] = frozenset()
     child_ids: frozenset[int] = frozenset()
     self_pupil_ids: frozenset[int] = frozenset()
+    # School years closed (YEAR-1): read with the same query, so that the write guard
+    # (`journal.yearend.guard.year_must_be_open`) costs nothing on the hot paths.
+    closed_year_ids: frozenset[int] = frozenset()
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -164,11 +169,14 @@ def _scope_query(user: Any) -> Scope:
         "be_pupil": set(),
     }
     role_names: set[str] = set()
+    closed: set[int] = set()
     with connection.cursor() as cursor:
         cursor.execute(_SCOPE_SQL, {"uid": user.pk})
         for kind, name, object_pk in cursor.fetchall():
             if kind == "role":
                 role_names.add(name)
+            elif kind == "closed":
+                closed.add(int(object_pk))
             else:
                 buckets[name].add(int(object_pk))
     return Scope(
@@ -179,6 +187,7 @@ def _scope_query(user: Any) -> Scope:
         substitute_lesson_ids=frozenset(buckets["substitute_lesson"]),
         child_ids=frozenset(buckets["view_child"]),
         self_pupil_ids=frozenset(buckets["be_pupil"]),
+        closed_year_ids=frozenset(closed),
     )
 
 

@@ -98,7 +98,7 @@ def attestation_results_save(
     assignment = event.assignment
     if scope.is_pupil or assignment.pk not in scope.assignment_ids:
         raise deny("Результаты аттестации вносит учитель, ведущий предмет.")
-    year_must_be_open(assignment.year_id)
+    year_must_be_open(assignment.year_id, scope=scope)
     if timezone.localdate() < event.held_on:
         raise ApplicationError(
             f"Аттестация назначена на {event.held_on:%d.%m.%Y}: результаты вносятся после неё.",

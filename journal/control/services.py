@@ -69,7 +69,7 @@ def remark_mend(*, remark: Remark, note: str, by: Any) -> Remark:
     if scope.is_pupil or remark.assignment_id not in scope.assignment_ids:
         raise deny("Замечание устраняет учитель, ведущий журнал.")
     remark = Remark.objects.select_for_update().select_related("assignment").get(pk=remark.pk)
-    year_must_be_open(remark.assignment.year_id)
+    year_must_be_open(remark.assignment.year_id, scope=scope)
     if remark.mended_at is not None:
         raise ApplicationError(
             f"Замечание уже отмечено устранённым {timezone.localtime(remark.mended_at):%d.%m.%Y}.",

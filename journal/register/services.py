@@ -76,7 +76,7 @@ def may_enter_lesson(scope: Scope, lesson: Lesson) -> bool:
 def _require_lesson_writer(scope: Scope, lesson: Lesson) -> None:
     if scope.is_pupil or not may_enter_lesson(scope, lesson):
         raise deny("Вносить данные урока может только учитель, ведущий урок, или замещающий.")
-    year_must_be_open(lesson.assignment.year_id)
+    year_must_be_open(lesson.assignment.year_id, scope=scope)
 
 
 def _grade_without_marks(rules: Rules, lesson: Lesson) -> bool:
@@ -238,7 +238,7 @@ def substitution_grant(
     (illness, course, trip), recorded in the substitution journal (ROLE-5)."""
     scope = scope_for(by)
     require_roles(scope, {roles.DEPUTY, roles.DIRECTOR}, "Замену назначает заместитель директора.")
-    year_must_be_open(lesson.assignment.year_id)
+    year_must_be_open(lesson.assignment.year_id, scope=scope)
     if substitute.pk == lesson.assignment.teacher_id:
         raise ValidationError({"substitute_id": ["Учитель не может замещать сам себя."]})
     if not substitute.is_active or not substitute.user.groups.filter(name=roles.TEACHER).exists():
@@ -624,7 +624,7 @@ def period_mark_create(
     scope = scope_for(by)
     if scope.is_pupil or assignment.pk not in scope.assignment_ids:
         raise deny("Итоговые отметки выставляет учитель, ведущий предмет.")
-    year_must_be_open(assignment.year_id)
+    year_must_be_open(assignment.year_id, scope=scope)
     rules = current_rules()
     errors: dict[str, list[str]] = {}
     if assignment.class_group.grade in rules.grades_without_marks:
@@ -803,7 +803,7 @@ def final_marks_confirm(
     scope = scope_for(by)
     if scope.is_pupil or assignment.pk not in scope.assignment_ids:
         raise deny("Итоговые отметки выставляет учитель, ведущий предмет.")
-    year_must_be_open(assignment.year_id)
+    year_must_be_open(assignment.year_id, scope=scope)
     ids = list(dict.fromkeys(pupil_ids))
     if not ids:
         raise ValidationError({"pupil_ids": ["Не выбран ни один обучающийся."]})
