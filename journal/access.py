@@ -50,6 +50,8 @@ SELECT 'perm', p.codename, o.object_pk
    AND (p.codename <> ALL(%(consent_bound)s) OR EXISTS (
         SELECT 1 FROM roster_consent c
          WHERE c.pupil_id = o.object_pk::bigint AND c.revoked_on IS NULL))
+UNION ALL
+SELECT 'closed', NULL, y.year_id::text FROM yearend_yearclosing y
 """
 
 
@@ -64,6 +66,9 @@ class Scope:
     substitute_lesson_ids: frozenset[int] = frozenset()
     child_ids: frozenset[int] = frozenset()
     self_pupil_ids: frozenset[int] = frozenset()
+    # School years closed (YEAR-1): read with the same query, so that the write guard
+    # (`journal.yearend.guard.year_must_be_open`) costs nothing on the hot paths.
+    closed_year_ids: frozenset[int] = frozenset()
 
     @property
     def whole_school(self) -> bool:
@@ -157,6 +162,7 @@ def scope_for(user: Any) -> Scope:
 def _scope_query(user: Any) -> Scope:
     buckets: dict[str, set[int]] = {name: set() for name in perms.OBJECT_CODENAMES}
     role_names: set[str] = set()
+    closed: set[int] = set()
     with connection.cursor() as cursor:
         cursor.execute(
             _SCOPE_SQL,
@@ -169,6 +175,8 @@ def _scope_query(user: Any) -> Scope:
         for kind, name, object_pk in cursor.fetchall():
             if kind == "role":
                 role_names.add(name)
+            elif kind == "closed":
+                closed.add(int(object_pk))
             else:
                 buckets[name].add(int(object_pk))
     return Scope(
@@ -179,6 +187,7 @@ def _scope_query(user: Any) -> Scope:
         substitute_lesson_ids=frozenset(buckets[perms.SUBSTITUTE_LESSON]),
         child_ids=frozenset(buckets[perms.VIEW_CHILD]),
         self_pupil_ids=frozenset(buckets[perms.BE_PUPIL]),
+        closed_year_ids=frozenset(closed),
     )
 
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from django.urls import path
 
+from journal.attestation import api as att
 from journal.audit.api import AccessLogListApi
+from journal.control import api as ctl
 from journal.planning.api import CurriculumLineSaveApi, PlanImportApi
 from journal.register import api as reg
 from journal.roster import api as ros
 from journal.structure import api as st
 from journal.transfer.api import TransferExportApi, TransferImportApi, TransferRecordsApi
+from journal.yearend import api as ye
 
 app_name = "journal"
 
@@ -157,6 +160,79 @@ urlpatterns = [
         "register/pe-exemptions/create/",
         reg.PeExemptionCreateApi.as_view(),
         name="pe-exemption-create",
+    ),
+    # period, year, exam and final marks (MRK-3); the diary by year (DIA-2, DIA-6)
+    path("register/period-sheet/", reg.PeriodSheetApi.as_view(), name="period-sheet"),
+    path("register/period-sheet/save/", reg.PeriodMarksSaveApi.as_view(), name="period-marks-save"),
+    path("register/year-sheet/", reg.YearSheetApi.as_view(), name="year-sheet"),
+    path(
+        "register/assignments/<int:assignment_id>/final-marks/confirm/",
+        reg.FinalMarksConfirmApi.as_view(),
+        name="final-marks-confirm",
+    ),
+    path(
+        "register/years/<int:year_id>/mark-deadlines/",
+        reg.MarkDeadlineListApi.as_view(),
+        name="mark-deadline-list",
+    ),
+    path(
+        "register/years/<int:year_id>/mark-deadlines/set/",
+        reg.MarkDeadlineSetApi.as_view(),
+        name="mark-deadline-set",
+    ),
+    path(
+        "register/pupils/<int:pupil_id>/year-marks/",
+        reg.PupilYearMarksApi.as_view(),
+        name="pupil-year-marks",
+    ),
+    # the substitution journal (ROLE-5)
+    path(
+        "register/substitutions/",
+        reg.SubstitutionJournalApi.as_view(),
+        name="substitution-journal",
+    ),
+    # closing the year (YEAR-1)
+    path(
+        "yearend/years/<int:year_id>/check/",
+        ye.YearCloseCheckApi.as_view(),
+        name="year-close-check",
+    ),
+    path("yearend/years/<int:year_id>/close/", ye.YearCloseApi.as_view(), name="year-close"),
+    path("yearend/years/<int:year_id>/closing/", ye.YearClosingApi.as_view(), name="year-closing"),
+    # remarks on keeping the journal (CTL-1)
+    path("control/remarks/", ctl.RemarkListApi.as_view(), name="remark-list"),
+    path("control/remarks/create/", ctl.RemarkCreateApi.as_view(), name="remark-create"),
+    path("control/remarks/<int:remark_id>/mend/", ctl.RemarkMendApi.as_view(), name="remark-mend"),
+    path("control/remarks/summary/", ctl.RemarkSummaryApi.as_view(), name="remark-summary"),
+    # intermediate attestation and the control works schedule (YEAR-2)
+    path(
+        "attestation/control-works/", att.ControlWorkCheckApi.as_view(), name="control-work-check"
+    ),
+    path(
+        "attestation/control-works/create/",
+        att.ControlWorkCreateApi.as_view(),
+        name="control-work-create",
+    ),
+    path("attestation/events/", att.AttestationEventListApi.as_view(), name="attestation-list"),
+    path(
+        "attestation/events/create/",
+        att.AttestationEventCreateApi.as_view(),
+        name="attestation-create",
+    ),
+    path(
+        "attestation/events/<int:event_id>/",
+        att.AttestationEventDetailApi.as_view(),
+        name="attestation-detail",
+    ),
+    path(
+        "attestation/events/<int:event_id>/results/",
+        att.AttestationResultsSaveApi.as_view(),
+        name="attestation-results-save",
+    ),
+    path(
+        "attestation/pupils/<int:pupil_id>/results/",
+        att.PupilAttestationResultsApi.as_view(),
+        name="pupil-attestation-results",
     ),
     # audit (ROLE-4) and transfer (TEN-4)
     path("audit/log/", AccessLogListApi.as_view(), name="access-log"),

@@ -15,6 +15,7 @@ from core.errors import ApplicationError
 from journal.access import STRUCTURE_MANAGERS, deny, require_roles, scope_for
 from journal.planning.models import CurriculumLine, ThematicPlan, ThematicPlanItem
 from journal.structure.models import AcademicYear, Subject, TeachingAssignment
+from journal.yearend.guard import year_must_be_open
 
 
 @transaction.atomic
@@ -23,6 +24,7 @@ def curriculum_line_save(
 ) -> CurriculumLine:
     """Учебный план: hours per subject per grade for the year (PLAN-1)."""
     require_roles(scope_for(by), STRUCTURE_MANAGERS)
+    year_must_be_open(year.pk)
     errors: dict[str, list[str]] = {}
     if not 1 <= grade <= 11:
         errors["grade"] = ["Параллель — число от 1 до 11."]
@@ -191,6 +193,7 @@ def thematic_plan_validate(*, assignment: TeachingAssignment, rows: list[PlanRow
     scope = scope_for(by)
     if not (scope.roles & STRUCTURE_MANAGERS or assignment.pk in scope.assignment_ids):
         raise deny("КТП загружает учитель, ведущий предмет, или администрация.")
+    year_must_be_open(assignment.year_id)
     line = CurriculumLine.objects.filter(
         year_id=assignment.year_id,
         grade=assignment.class_group.grade,

@@ -24,7 +24,12 @@ from journal.register import selectors, services
 from journal.register.models import HomeworkAttachment, Lesson, PeriodMark
 from journal.roster.models import Pupil
 from journal.roster.selectors import visible_pupils_q
-from journal.structure.models import ReportingPeriod, StaffMember, TeachingAssignment
+from journal.structure.models import (
+    AcademicYear,
+    ReportingPeriod,
+    StaffMember,
+    TeachingAssignment,
+)
 
 
 class LessonOutput(serializers.ModelSerializer):
@@ -165,6 +170,9 @@ class HomeworkFileUploadApi(JournalApiView):
 class SubstitutionGrantApi(JournalApiView):
     class Input(serializers.Serializer):
         substitute_id = SchoolObjectField(queryset=StaffMember.objects.select_related("user"))
+        reason = serializers.CharField(
+            max_length=300, help_text="Причина замены (болезнь, курсы, командировка)"
+        )
 
     @extend_schema(request=Input, responses=LessonOutput, summary="Назначить замену (ROLE-3)")
     def post(self, request: Request, lesson_id: int) -> Response:
@@ -172,7 +180,10 @@ class SubstitutionGrantApi(JournalApiView):
         data.is_valid(raise_exception=True)
         lesson = selectors.lesson_for_writing(lesson_id=lesson_id, for_user=request.user)
         lesson = services.substitution_grant(
-            lesson=lesson, substitute=data.validated_data["substitute_id"], by=request.user
+            lesson=lesson,
+            substitute=data.validated_data["substitute_id"],
+            reason=data.validated_data["reason"],
+            by=request.user,
         )
         return Response(LessonOutput(lesson).data)
 
@@ -609,3 +620,342 @@ class CoverageApi(JournalApiView):
                 "topics_missing": c.topics_missing,
             }
         )
+
+
+# ---------------------------------------------------------------- period and final marks (MRK-3)
+
+
+class PeriodSheetApi(JournalApiView):
+    class Output(serializers.Serializer):
+        class Row(serializers.Serializer):
+            pupil_id = serializers.IntegerField()
+            name = serializers.CharField()
+            marks = serializers.ListField(child=serializers.IntegerField())
+            average = serializers.DecimalField(max_digits=4, decimal_places=2, allow_null=True)
+            suggested = serializers.IntegerField(allow_null=True, help_text="Предлагаемая")
+            value = serializers.CharField(allow_null=True, help_text="Выставленная отметка")
+
+        assignment_id = serializers.IntegerField()
+        period_id = serializers.IntegerField()
+        opens_on = serializers.DateField()
+        due_on = serializers.DateField()
+        due_source = serializers.CharField()
+        state = serializers.ChoiceField(choices=["early", "open", "locked"])
+        may_write = serializers.BooleanField()
+        allowed_values = serializers.ListField(child=serializers.CharField())
+        rows = Row(many=True)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("assignment_id", int), OpenApiParameter("period_id", int)],
+        responses=Output,
+        summary="Ведомость отметок за период: средний балл, предлагаемая отметка, срок (MRK-3)",
+    )
+    def get(self, request: Request) -> Response:
+        sheet = selectors.period_mark_sheet(
+            assignment_id=_query_int(request, "assignment_id"),
+            period_id=_query_int(request, "period_id"),
+            for_user=request.user,
+        )
+        return Response(
+            self.Output(
+                {
+                    "assignment_id": sheet.assignment.pk,
+                    "period_id": sheet.period.pk,
+                    "opens_on": sheet.opens_on,
+                    "due_on": sheet.due_on,
+                    "due_source": sheet.due_source,
+                    "state": sheet.state,
+                    "may_write": sheet.may_write,
+                    "allowed_values": sheet.allowed_values,
+                    "rows": sheet.rows,
+                }
+            ).data
+        )
+
+
+class PeriodMarksSaveApi(JournalApiView):
+    """The period sheet's marks in one request, atomically (the page's keyboard entry)."""
+
+    class Input(serializers.Serializer):
+        class Item(serializers.Serializer):
+            pupil_id = serializers.IntegerField()
+            value = serializers.CharField(max_length=8)
+
+        assignment_id = serializers.IntegerField()
+        period_id = serializers.IntegerField(required=False, allow_null=True)
+        kind = serializers.ChoiceField(choices=PeriodMark.Kind.choices)
+        marks = Item(many=True, allow_empty=False)
+
+    class Output(serializers.Serializer):
+        id = serializers.IntegerField()
+        pupil_id = serializers.IntegerField()
+        value = serializers.CharField()
+
+    @extend_schema(
+        request=Input,
+        responses={201: Output(many=True)},
+        summary="Отметки ведомости за период (год, экзамен) одним запросом (MRK-3)",
+    )
+    def post(self, request: Request) -> Response:
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        assignment, _scope = selectors.assignment_for_reading(
+            assignment_id=v["assignment_id"], for_user=request.user
+        )
+        period = (
+            get_object_or_404(ReportingPeriod, pk=v["period_id"]) if v.get("period_id") else None
+        )
+        saved = services.period_marks_save(
+            assignment=assignment,
+            kind=v["kind"],
+            period=period,
+            marks=[services.PeriodMarkInput(**m) for m in v["marks"]],
+            by=request.user,
+        )
+        return Response(self.Output(saved, many=True).data, status=status.HTTP_201_CREATED)
+
+
+class DueOutput(serializers.Serializer):
+    opens_on = serializers.DateField()
+    due_on = serializers.DateField()
+    source = serializers.CharField()  # type: ignore[assignment]
+
+
+class YearSheetApi(JournalApiView):
+    class Output(serializers.Serializer):
+        class Period(serializers.Serializer):
+            id = serializers.IntegerField()
+            title = serializers.CharField()
+
+        class Row(serializers.Serializer):
+            pupil_id = serializers.IntegerField()
+            name = serializers.CharField()
+            periods = serializers.DictField(
+                child=serializers.CharField(), help_text="Ключ — id периода"
+            )
+            suggested_year = serializers.CharField(allow_null=True)
+            year = serializers.CharField(allow_null=True)
+            exam = serializers.CharField(allow_null=True)
+            final = serializers.CharField(allow_null=True)
+            proposed_final = serializers.CharField(allow_null=True)
+
+        assignment_id = serializers.IntegerField()
+        final_rule = serializers.CharField()
+        may_write = serializers.BooleanField()
+        allowed_values = serializers.ListField(child=serializers.CharField())
+        due = serializers.DictField(child=DueOutput(), help_text="year / exam / final")
+        state = serializers.DictField(child=serializers.CharField())
+        periods = Period(many=True)
+        rows = Row(many=True)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("assignment_id", int)],
+        responses=Output,
+        summary="Годовые, экзаменационные и итоговые отметки класса по предмету (MRK-3)",
+    )
+    def get(self, request: Request) -> Response:
+        sheet = selectors.year_mark_sheet(
+            assignment_id=_query_int(request, "assignment_id"), for_user=request.user
+        )
+        return Response(
+            self.Output(
+                {
+                    "assignment_id": sheet.assignment.pk,
+                    "final_rule": sheet.final_rule,
+                    "may_write": sheet.may_write,
+                    "allowed_values": sheet.allowed_values,
+                    "due": {
+                        k: {"opens_on": d.opens_on, "due_on": d.due_on, "source": d.source}
+                        for k, d in sheet.due.items()
+                    },
+                    "state": sheet.state,
+                    "periods": sheet.periods,
+                    "rows": [
+                        {**r.__dict__, "periods": {str(k): v for k, v in r.periods.items()}}
+                        for r in sheet.rows
+                    ],
+                }
+            ).data
+        )
+
+
+class FinalMarksConfirmApi(JournalApiView):
+    class Input(serializers.Serializer):
+        pupil_ids = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
+
+    class Output(serializers.Serializer):
+        id = serializers.IntegerField()
+        pupil_id = serializers.IntegerField()
+        value = serializers.CharField()
+
+    @extend_schema(
+        request=Input,
+        responses={201: Output(many=True)},
+        summary="Подтвердить итоговые отметки, выведенные по правилу школы (MRK-3)",
+    )
+    def post(self, request: Request, assignment_id: int) -> Response:
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        assignment, _scope = selectors.assignment_for_reading(
+            assignment_id=assignment_id, for_user=request.user
+        )
+        marks = services.final_marks_confirm(
+            assignment=assignment, pupil_ids=data.validated_data["pupil_ids"], by=request.user
+        )
+        return Response(self.Output(marks, many=True).data, status=status.HTTP_201_CREATED)
+
+
+class MarkDeadlineListApi(JournalApiView):
+    class Output(serializers.Serializer):
+        kind = serializers.CharField()
+        period_id = serializers.IntegerField(allow_null=True)
+        period = serializers.CharField(allow_null=True)
+        opens_on = serializers.DateField()
+        due_on = serializers.DateField()
+        source = serializers.CharField(help_text="Приказ школы или положение")  # type: ignore[assignment]
+
+    @extend_schema(
+        responses=Output(many=True), summary="Сроки выставления отметок за периоды и год (MRK-3)"
+    )
+    def get(self, request: Request, year_id: int) -> Response:
+        lines = selectors.mark_deadline_list(year_id=year_id, for_user=request.user)
+        return Response(
+            self.Output(
+                [
+                    {
+                        "kind": x.kind,
+                        "period_id": x.period.pk if x.period else None,
+                        "period": x.period.title if x.period else None,
+                        "opens_on": x.due.opens_on,
+                        "due_on": x.due.due_on,
+                        "source": x.due.source,
+                    }
+                    for x in lines
+                ],
+                many=True,
+            ).data
+        )
+
+
+class MarkDeadlineSetApi(JournalApiView):
+    class Input(serializers.Serializer):
+        kind = serializers.ChoiceField(choices=PeriodMark.Kind.choices)
+        period_id = serializers.IntegerField(required=False, allow_null=True)
+        due_on = serializers.DateField()
+        order_number = serializers.CharField(max_length=40)
+        order_date = serializers.DateField()
+
+    @extend_schema(
+        request=Input,
+        responses={201: CreatedOutput},
+        summary="Срок выставления отметок по приказу школы (заместитель директора, MRK-3)",
+    )
+    def post(self, request: Request, year_id: int) -> Response:
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        v: dict[str, Any] = dict(data.validated_data)
+        if not scope_for(request.user).is_staff:
+            return Response({"detail": "Не найдено.", "errors": {}}, status=404)
+        year = get_object_or_404(AcademicYear, pk=year_id)
+        period_id = v.pop("period_id", None)
+        period = get_object_or_404(ReportingPeriod, pk=period_id, year=year) if period_id else None
+        row = services.mark_deadline_set(year=year, period=period, by=request.user, **v)
+        return Response({"id": row.pk}, status=status.HTTP_201_CREATED)
+
+
+class PupilYearMarksApi(JournalApiView):
+    class Filters(serializers.Serializer):
+        year_id = serializers.IntegerField(
+            required=False, help_text="Учебный год (по умолчанию текущий)"
+        )
+
+    class Output(serializers.Serializer):
+        class Year(serializers.Serializer):
+            id = serializers.IntegerField()
+            title = serializers.CharField()
+
+        class Period(serializers.Serializer):
+            id = serializers.IntegerField()
+            title = serializers.CharField()
+
+        class Subject(serializers.Serializer):
+            assignment_id = serializers.IntegerField()
+            subject = serializers.CharField()
+            marks = serializers.ListField(child=serializers.IntegerField())
+            average = serializers.DecimalField(max_digits=4, decimal_places=2, allow_null=True)
+            periods = serializers.DictField(
+                child=serializers.CharField(), help_text="Ключ — id периода"
+            )
+            year = serializers.CharField(allow_null=True)
+            exam = serializers.CharField(allow_null=True)
+            final = serializers.CharField(allow_null=True)
+
+        pupil_id = serializers.IntegerField()
+        year = Year()
+        years = Year(many=True)
+        periods = Period(many=True)
+        subjects = Subject(many=True)
+
+    @extend_schema(
+        parameters=[Filters],
+        responses=Output,
+        summary="Отметки обучающегося за учебный год: текущие, за периоды, годовые, "
+        "экзаменационные, итоговые (DIA-2, DIA-6)",
+    )
+    def get(self, request: Request, pupil_id: int) -> Response:
+        result = selectors.pupil_year_marks(
+            pupil_id=pupil_id, for_user=request.user, **query_filters(request, self.Filters)
+        )
+        return Response(
+            self.Output(
+                {
+                    "pupil_id": result.pupil.pk,
+                    "year": result.year,
+                    "years": result.years,
+                    "periods": result.periods,
+                    "subjects": [
+                        {**s.__dict__, "periods": {str(k): v for k, v in s.periods.items()}}
+                        for s in result.subjects
+                    ],
+                }
+            ).data
+        )
+
+
+class SubstitutionJournalApi(JournalApiView):
+    class Filters(DateRangeFilters):
+        teacher_id = serializers.IntegerField(
+            required=False, help_text="Сотрудник: замещал или был замещён"
+        )
+
+    class Output(serializers.Serializer):
+        lesson_id = serializers.IntegerField(source="pk")
+        date = serializers.DateField()
+        slot = serializers.IntegerField()
+        class_group = serializers.CharField(source="assignment.class_group.title")
+        subject = serializers.CharField(source="assignment.subject.title")
+        substitute_id = serializers.IntegerField()
+        substitute = serializers.CharField(source="substitute.user.full_name")
+        absent_teacher_id = serializers.IntegerField(source="substituted_teacher_id")
+        absent_teacher = serializers.CharField(
+            source="substituted_teacher.user.full_name", allow_null=True
+        )
+        reason = serializers.CharField(source="substitution_reason")
+        granted_by = serializers.CharField(
+            source="substitution_granted_by.full_name", allow_null=True
+        )
+        granted_at = serializers.DateTimeField(source="substitution_granted_at")
+
+    @extend_schema(
+        parameters=[Filters],
+        responses=Output(many=True),
+        summary="Журнал замещения уроков (ROLE-5)",
+    )
+    def get(self, request: Request) -> Response:
+        qs = selectors.substitution_journal(
+            for_user=request.user, **query_filters(request, self.Filters)
+        )
+        paginator = Pagination()
+        page = paginator.paginate_queryset(qs, request, view=self)
+        return paginator.get_paginated_response(self.Output(page, many=True).data)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 
+import pgtrigger
 from django.conf import settings
 from django.db import connection, models
 from django.db.models import Q
@@ -16,6 +17,41 @@ from django.db.models import Q
 from core.models import TimeStampedModel
 from journal.base import JournalModel, append_only_triggers
 from journal.permissions import SUBSTITUTE_LESSON
+
+CLOSED_YEAR_MESSAGE = "Учебный год закрыт: его записи доступны только для чтения (YEAR-1)"
+_YEAR_OF_ASSIGNMENT = (
+    "SELECT year_id FROM structure_teachingassignment WHERE id = {row}.assignment_id"
+)
+_YEAR_OF_LESSON = (
+    "SELECT a.year_id FROM register_lesson l JOIN structure_teachingassignment a "
+    "ON a.id = l.assignment_id WHERE l.id = {row}.lesson_id"
+)
+_YEAR_OF_MARK = (
+    "SELECT a.year_id FROM register_mark m JOIN register_lesson l ON l.id = m.lesson_id "
+    "JOIN structure_teachingassignment a ON a.id = l.assignment_id WHERE m.id = {row}.mark_id"
+)
+
+
+def closed_year_trigger(prefix: str, year_of_row: str) -> pgtrigger.Trigger:
+    """Defence in depth behind `journal.yearend.guard.year_must_be_open` (YEAR-1): the
+    database itself refuses to insert, change or delete a row of a closed school year
+    (one with a `yearend_yearclosing` row), whatever code tries. `year_of_row` is a query
+    giving the row's year from `{row}` (NEW or OLD)."""
+    old, new = year_of_row.format(row="OLD"), year_of_row.format(row="NEW")
+    return pgtrigger.Trigger(
+        name=f"{prefix}_closed_year",
+        when=pgtrigger.Before,
+        operation=pgtrigger.Insert | pgtrigger.Update | pgtrigger.Delete,
+        declare=[("row_years", "bigint[]")],
+        func=(
+            f"IF TG_OP = 'INSERT' THEN row_years := ARRAY[({new})];"  # noqa: S608 - constant SQL of this module
+            f" ELSIF TG_OP = 'DELETE' THEN row_years := ARRAY[({old})];"
+            f" ELSE row_years := ARRAY[({old}), ({new})]; END IF;"
+            " IF EXISTS (SELECT 1 FROM yearend_yearclosing WHERE year_id = ANY(row_years)) THEN"
+            f" RAISE EXCEPTION '{CLOSED_YEAR_MESSAGE}' USING ERRCODE = 'P0001'; END IF;"
+            " IF TG_OP = 'DELETE' THEN RETURN OLD; END IF; RETURN NEW;"
+        ),
+    )
 
 
 class Lesson(TimeStampedModel):
@@ -53,6 +89,9 @@ class Lesson(TimeStampedModel):
         settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
     )
     substitution_granted_at = models.DateTimeField(null=True, blank=True)
+    substitution_reason = models.CharField(
+        "причина замены", max_length=300, blank=True
+    )  # журнал замещения (ROLE-5, 000 §3.9)
 
     class Meta:
         verbose_name = "урок"
@@ -63,6 +102,7 @@ class Lesson(TimeStampedModel):
             models.UniqueConstraint(fields=["assignment", "date", "slot"], name="lesson_unique"),
         ]
         indexes = [models.Index(fields=["assignment", "date"])]
+        triggers = [closed_year_trigger("lesson", _YEAR_OF_ASSIGNMENT)]
 
 
 class WorkKind(JournalModel):
@@ -104,7 +144,7 @@ class Mark(JournalModel):
         verbose_name = "отметка"
         verbose_name_plural = "отметки"
         indexes = [models.Index(fields=["lesson", "pupil"]), models.Index(fields=["pupil"])]
-        triggers = append_only_triggers("mark")
+        triggers = [*append_only_triggers("mark"), closed_year_trigger("mark", _YEAR_OF_LESSON)]
 
 
 class MarkCorrection(JournalModel):
@@ -121,7 +161,22 @@ class MarkCorrection(JournalModel):
         verbose_name = "исправление отметки"
         verbose_name_plural = "исправления отметок"
         ordering = ["mark", "corrected_at", "id"]
-        triggers = append_only_triggers("markcorr")
+        triggers = [
+            *append_only_triggers("markcorr"),
+            closed_year_trigger("markcorr", _YEAR_OF_MARK),
+        ]
+
+
+class PeriodMarkValue:
+    """The special values a period, year, exam or final mark may take besides the scale."""
+
+    NOT_ATTESTED = "н/а"  # не аттестован
+    PASSED = "зач"  # зачтено
+    NOT_PASSED = "незач"  # не зачтено
+    EXEMPT = "осв"  # освобождён
+    SPECIAL = (NOT_ATTESTED, PASSED, NOT_PASSED, EXEMPT)
+    # An academic debt (академическая задолженность, YEAR-1): an unsatisfactory mark or none.
+    DEBTS = ("2", NOT_ATTESTED, NOT_PASSED)
 
 
 class PeriodMark(JournalModel):
@@ -141,7 +196,7 @@ class PeriodMark(JournalModel):
         "structure.ReportingPeriod", models.PROTECT, null=True, blank=True, related_name="+"
     )
     kind = models.CharField("вид", max_length=8, choices=Kind.choices)
-    # "2".."5" or a special value: "н/а", "зач", "незач", "осв".
+    # "2".."5" or a special value of `PeriodMarkValue.SPECIAL`.
     value = models.CharField("отметка", max_length=8)
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
     entered_at = models.DateTimeField(auto_now_add=True)
@@ -161,7 +216,45 @@ class PeriodMark(JournalModel):
                 name="year_mark_unique",
             ),
         ]
-        triggers = append_only_triggers("periodmark")
+        triggers = [
+            *append_only_triggers("periodmark"),
+            closed_year_trigger("periodmark", _YEAR_OF_ASSIGNMENT),
+        ]
+
+
+class MarkDeadline(JournalModel):
+    """Срок выставления отметок по приказу школы (MRK-3, 000 §3.9): the deputy sets, per
+    reporting period, the last day for its period marks, and per year the last day for year,
+    exam and final marks, with the order (number, date) behind it. Without a row the
+    regulation's default applies (see `services.period_mark_due`)."""
+
+    year = models.ForeignKey("structure.AcademicYear", models.CASCADE, related_name="+")
+    period = models.ForeignKey(
+        "structure.ReportingPeriod", models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField("вид отметок", max_length=8, choices=PeriodMark.Kind.choices)
+    due_on = models.DateField("последний день выставления")
+    order_number = models.CharField("номер приказа", max_length=40)
+    order_date = models.DateField("дата приказа")
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    set_at = models.DateTimeField("когда установлен", auto_now=True)
+
+    class Meta:
+        verbose_name = "срок выставления отметок"
+        verbose_name_plural = "сроки выставления отметок"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period"], condition=Q(kind="period"), name="mark_deadline_period"
+            ),
+            models.UniqueConstraint(
+                fields=["year", "kind"], condition=~Q(kind="period"), name="mark_deadline_year"
+            ),
+            models.CheckConstraint(
+                condition=(Q(kind="period") & Q(period__isnull=False))
+                | (~Q(kind="period") & Q(period__isnull=True)),
+                name="mark_deadline_period_iff_kind",
+            ),
+        ]
 
 
 class PeExemption(JournalModel):
@@ -203,6 +296,7 @@ class Attendance(JournalModel):
         constraints = [
             models.UniqueConstraint(fields=["lesson", "pupil"], name="attendance_unique"),
         ]
+        triggers = [closed_year_trigger("attendance", _YEAR_OF_LESSON)]
 
 
 def homework_upload_to(instance: HomeworkAttachment, filename: str) -> str:
@@ -237,3 +331,4 @@ class HomeworkAttachment(JournalModel):
         constraints = [
             models.CheckConstraint(condition=Q(size__gt=0), name="homework_file_not_empty"),
         ]
+        triggers = [closed_year_trigger("homework", _YEAR_OF_LESSON)]

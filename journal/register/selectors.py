@@ -24,14 +24,27 @@ from journal.register.models import (
     Lesson,
     Mark,
     MarkCorrection,
+    PeriodMark,
+    PeriodMarkValue,
     WorkKind,
 )
-from journal.register.services import effective_value, work_kinds_ensure
+from journal.register.services import (
+    MarkDue,
+    effective_value,
+    final_mark_proposals,
+    final_mark_rule,
+    period_mark_due,
+    period_mark_state,
+    work_kinds_ensure,
+    year_deadlines,
+)
 from journal.roster.models import ClassMembership, Pupil
 from journal.roster.selectors import visible_pupils_q
 from journal.structure.models import (
+    AcademicYear,
     ClassGroup,
     ReportingPeriod,
+    StaffMember,
     SubgroupMember,
     TeachingAssignment,
 )
@@ -522,3 +535,385 @@ def programme_coverage(
             if i.planned_on and i.planned_on <= on_date and i.pk not in covered
         ],
     )
+
+
+# ---------------------------------------------------------------- period and year marks (MRK-3)
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    pupil_id: int
+    name: str
+    marks: list[int]  # effective values of the period's lesson marks, in order
+    average: Decimal | None
+    suggested: int | None  # the forecast of the grading rule (MRK-4)
+    value: str | None  # the period mark given, if any
+
+
+@dataclass(frozen=True)
+class PeriodSheet:
+    """A teacher's class × subject × period sheet of period marks (MRK-3)."""
+
+    assignment: TeachingAssignment
+    period: ReportingPeriod
+    rows: list[SheetRow]
+    opens_on: dt.date
+    due_on: dt.date
+    due_source: str
+    state: str  # early | open | locked
+    may_write: bool
+    allowed_values: list[str]
+
+
+def _allowed_period_values() -> list[str]:
+    return [str(v) for v in current_rules().mark_scale] + list(PeriodMarkValue.SPECIAL)
+
+
+def period_mark_sheet(*, assignment_id: int, period_id: int, for_user: Any) -> PeriodSheet:
+    """Pupils of the class (subgroup) over the period with their marks, the weighted
+    average, the suggested mark and the period mark given; the order's deadline and
+    whether it is open (MRK-3, MRK-4). The journal grid's queries plus two."""
+    grid = journal_grid(assignment_id=assignment_id, period_id=period_id, for_user=for_user)
+    scope = scope_for(for_user)
+    scale = current_rules().mark_scale
+    given = dict(
+        PeriodMark.objects.filter(
+            assignment=grid.assignment, kind=PeriodMark.Kind.PERIOD, period=grid.period
+        ).values_list("pupil_id", "value")
+    )
+    marks: dict[int, list[int]] = defaultdict(list)
+    for lesson in grid.lessons:
+        for pupil in grid.pupils:
+            cell = grid.cells.get((pupil.pk, lesson.pk))
+            if cell:
+                marks[pupil.pk].extend(m["value"] for m in cell.marks if m["value"] is not None)
+    rows = [
+        SheetRow(
+            pupil_id=p.pk,
+            name=p.user.full_name,
+            marks=marks.get(p.pk, []),
+            average=grid.averages.get(p.pk),
+            suggested=grading.forecast(grid.averages.get(p.pk), scale),
+            value=given.get(p.pk),
+        )
+        for p in grid.pupils
+    ]
+    due = period_mark_due(PeriodMark.Kind.PERIOD, grid.assignment, grid.period)
+    return PeriodSheet(
+        assignment=grid.assignment,
+        period=grid.period,
+        rows=rows,
+        opens_on=due.opens_on,
+        due_on=due.due_on,
+        due_source=due.source,
+        state=period_mark_state(due, timezone.localdate()),
+        may_write=grid.assignment.pk in scope.assignment_ids and not scope.is_pupil,
+        allowed_values=_allowed_period_values(),
+    )
+
+
+@dataclass(frozen=True)
+class YearRow:
+    pupil_id: int
+    name: str
+    periods: dict[int, str]  # period id → period mark
+    suggested_year: str | None  # mean of the numeric period marks, half up
+    year: str | None
+    exam: str | None
+    final: str | None
+    proposed_final: str | None  # what the adopted rule gives (to confirm)
+
+
+@dataclass(frozen=True)
+class YearSheet:
+    assignment: TeachingAssignment
+    periods: list[ReportingPeriod]
+    rows: list[YearRow]
+    due: dict[str, MarkDue]  # year / exam / final
+    state: dict[str, str]
+    may_write: bool
+    final_rule: str
+    allowed_values: list[str]
+
+
+def suggested_year_mark(period_values: list[str]) -> str | None:
+    """The mean of the period marks rounded half up (4, 4, 5, 5 → 5; 3, 4, 4, 3 → 4); none
+    when a period has no mark yet or a special value (н/а, зач, осв: the teacher decides)."""
+    numeric = [int(v) for v in period_values if v.isdigit()]
+    if not period_values or len(numeric) != len(period_values):
+        return None
+    n = len(numeric)
+    return str((2 * sum(numeric) + n) // (2 * n))
+
+
+def _assignment_pupils(assignment: TeachingAssignment, start: dt.date, end: dt.date) -> list[Pupil]:
+    members = ClassMembership.objects.overlapping(start, end).filter(
+        class_group_id=assignment.class_group_id
+    )
+    if assignment.subgroup_id:
+        members = members.filter(
+            pupil_id__in=SubgroupMember.objects.filter(subgroup_id=assignment.subgroup_id).values(
+                "pupil_id"
+            )
+        )
+    return list(
+        Pupil.objects.filter(id__in=members.values("pupil_id"))
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "id")
+    )
+
+
+def year_mark_sheet(*, assignment_id: int, for_user: Any) -> YearSheet:
+    """The class × subject year sheet: period marks of every period, the suggested year
+    mark, year, exam and final marks with the final the adopted rule proposes (MRK-3)."""
+    assignment, scope = assignment_for_reading(assignment_id=assignment_id, for_user=for_user)
+    year = assignment.year
+    grade = assignment.class_group.grade
+    periods = list(
+        ReportingPeriod.objects.filter(year=year, grade_from__lte=grade, grade_to__gte=grade)
+    )
+    pupils = _assignment_pupils(assignment, year.starts_on, year.ends_on)
+    by_period: dict[int, dict[int, str]] = defaultdict(dict)
+    for pid, period_id, value in PeriodMark.objects.filter(
+        assignment=assignment, kind=PeriodMark.Kind.PERIOD
+    ).values_list("pupil_id", "period_id", "value"):
+        by_period[pid][period_id] = value
+    proposals = final_mark_proposals(assignment, [p.pk for p in pupils])
+    rows = []
+    for p in pupils:
+        marks = by_period.get(p.pk, {})
+        proposal = proposals[p.pk]
+        rows.append(
+            YearRow(
+                pupil_id=p.pk,
+                name=p.user.full_name,
+                periods=marks,
+                suggested_year=suggested_year_mark([marks.get(x.pk, "") for x in periods])
+                if all(x.pk in marks for x in periods)
+                else None,
+                year=proposal.year,
+                exam=proposal.exam,
+                final=proposal.final,
+                proposed_final=proposal.proposed if proposal.final is None else None,
+            )
+        )
+    deadlines = year_deadlines(year.pk)
+    today = timezone.localdate()
+    due = {
+        kind: period_mark_due(kind, assignment, None, deadlines=deadlines)
+        for kind in ("year", "exam", "final")
+    }
+    access_log(
+        user=for_user,
+        action="read",
+        what="register.year_mark_sheet",
+        pupil_ids=[p.pk for p in pupils],
+        details={"assignment_id": assignment.pk},
+    )
+    return YearSheet(
+        assignment=assignment,
+        periods=periods,
+        rows=rows,
+        due=due,
+        state={kind: period_mark_state(d, today) for kind, d in due.items()},
+        may_write=assignment.pk in scope.assignment_ids and not scope.is_pupil,
+        final_rule=final_mark_rule(current_rules()),
+        allowed_values=_allowed_period_values(),
+    )
+
+
+@dataclass(frozen=True)
+class DeadlineLine:
+    kind: str
+    period: ReportingPeriod | None
+    due: MarkDue
+
+
+def mark_deadline_list(*, year_id: int, for_user: Any) -> list[DeadlineLine]:
+    """The year's deadlines for period, year, exam and final marks as in force: the
+    school's order, else the regulation's default (MRK-3). Staff only (else 404)."""
+    scope = scope_for(for_user)
+    year = AcademicYear.objects.filter(pk=year_id).first() if scope.is_staff else None
+    if year is None:
+        raise Http404
+    deadlines = year_deadlines(year.pk)
+    periods = list(ReportingPeriod.objects.filter(year=year))
+    # A stand-in assignment: the deadline depends on the year and the period only.
+    probe = TeachingAssignment(year=year)
+    lines = [
+        DeadlineLine("period", p, period_mark_due("period", probe, p, deadlines=deadlines))
+        for p in periods
+    ]
+    lines += [
+        DeadlineLine(kind, None, period_mark_due(kind, probe, None, deadlines=deadlines))
+        for kind in ("year", "exam", "final")
+    ]
+    return lines
+
+
+# ---------------------------------------------------------------- the diary by year (DIA-2, DIA-6)
+
+
+@dataclass(frozen=True)
+class YearSubjectLine:
+    assignment_id: int
+    subject: str
+    marks: list[int]
+    average: Decimal | None
+    periods: dict[int, str]  # period id → period mark
+    year: str | None
+    exam: str | None
+    final: str | None
+
+
+@dataclass(frozen=True)
+class PupilYearMarks:
+    pupil: Pupil
+    year: AcademicYear
+    years: list[AcademicYear]  # every year the pupil was on a class list here
+    periods: list[ReportingPeriod]
+    subjects: list[YearSubjectLine]
+
+
+def diary_pupil_q(scope: Scope) -> Q:
+    """Whose marks the user may read in the diary: the pupil themself, a parent with
+    consent in force, staff who may see the pupil."""
+    q = Q(id__in=scope.personal_pupil_ids)
+    if scope.is_staff:
+        staff_q = visible_pupils_q(scope)
+        if not staff_q:  # the whole school (an empty Q would vanish from an OR)
+            return Q()
+        q |= staff_q
+    return q
+
+
+def pupil_year_marks(*, pupil_id: int, for_user: Any, year_id: int | None = None) -> PupilYearMarks:
+    """A pupil's marks of one school year: lesson marks with the weighted average, period,
+    year, exam and final marks per subject, shown as soon as they are saved (DIA-2); any
+    earlier year the pupil studied here stays readable (DIA-6, 000 §2.3). Default: the year
+    of the pupil's current class, else the latest. A fixed number of queries."""
+    scope = scope_for(for_user)
+    pupil = Pupil.objects.filter(diary_pupil_q(scope), id=pupil_id).select_related("user").first()
+    if pupil is None:
+        raise Http404
+    years = list(
+        AcademicYear.objects.filter(
+            id__in=ClassMembership.objects.filter(pupil=pupil).values("class_group__year_id")
+        ).order_by("-starts_on")
+    )
+    if not years:
+        raise Http404
+    if year_id is None:
+        current = Pupil.objects.filter(pk=pupil.pk).values_list("class_group__year_id", flat=True)
+        wanted = current[0] if current and current[0] else years[0].pk
+    else:
+        wanted = year_id
+    year = next((y for y in years if y.pk == wanted), None)
+    if year is None:
+        raise Http404
+    grades = set(
+        ClassMembership.objects.filter(pupil=pupil, class_group__year=year).values_list(
+            "class_group__grade", flat=True
+        )
+    )
+    periods = [
+        p
+        for p in ReportingPeriod.objects.filter(year=year)
+        if any(p.grade_from <= g <= p.grade_to for g in grades)
+    ]
+    latest: dict[int, int | None] = {}
+    for mark_id, new_value in (
+        MarkCorrection.objects.filter(mark__pupil=pupil, mark__lesson__assignment__year=year)
+        .order_by("corrected_at", "id")
+        .values_list("mark_id", "new_value")
+    ):
+        latest[mark_id] = new_value
+    lines: dict[int, dict[str, Any]] = {}
+
+    def line(assignment_id: int, subject: str) -> dict[str, Any]:
+        return lines.setdefault(
+            assignment_id,
+            {"subject": subject, "marks": [], "weights": [], "periods": {}, "kinds": {}},
+        )
+
+    for mark_id, assignment_id, subject, value, weight in (
+        Mark.objects.filter(pupil=pupil, lesson__assignment__year=year)
+        .order_by("lesson__date", "lesson__slot", "id")
+        .values_list(
+            "id", "lesson__assignment_id", "lesson__assignment__subject__title", "value", "weight"
+        )
+    ):
+        effective = latest[mark_id] if mark_id in latest else value
+        if effective is not None:
+            entry = line(assignment_id, subject)
+            entry["marks"].append(effective)
+            entry["weights"].append((effective, weight))
+    for pm_assignment, pm_subject, kind, period_id, pm_value in PeriodMark.objects.filter(
+        pupil=pupil, assignment__year=year
+    ).values_list("assignment_id", "assignment__subject__title", "kind", "period_id", "value"):
+        entry = line(pm_assignment, pm_subject)
+        if kind == PeriodMark.Kind.PERIOD:
+            entry["periods"][period_id] = pm_value
+        else:
+            entry["kinds"][kind] = pm_value
+    subjects = [
+        YearSubjectLine(
+            assignment_id=aid,
+            subject=e["subject"],
+            marks=e["marks"],
+            average=grading.shown_average(e["weights"]),
+            periods=e["periods"],
+            year=e["kinds"].get("year"),
+            exam=e["kinds"].get("exam"),
+            final=e["kinds"].get("final"),
+        )
+        for aid, e in sorted(lines.items(), key=lambda kv: (kv[1]["subject"], kv[0]))
+    ]
+    access_log(
+        user=for_user,
+        action="read",
+        what="register.pupil_year_marks",
+        pupil_ids=[pupil.pk],
+        details={"year_id": year.pk},
+    )
+    return PupilYearMarks(pupil, year, years, periods, subjects)
+
+
+# ---------------------------------------------------------------- substitution journal (ROLE-5)
+
+
+def substitution_journal(
+    *,
+    for_user: Any,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    teacher_id: int | None = None,
+) -> QuerySet[Lesson]:
+    """Журнал замещения уроков (ROLE-5, 000 §3.9): every substituted lesson with the
+    substitute, the absent teacher, the reason and who granted it, by date.
+
+    The director and deputies see the school's; a teacher the lessons they substituted or
+    were substituted in; everyone else nothing. `teacher_id` (a staff member) narrows to
+    lessons where that teacher substituted or was substituted. One query per page.
+    """
+    scope = scope_for(for_user)
+    qs = Lesson.objects.filter(substitute__isnull=False)
+    if not scope.whole_school:
+        if not scope.is_staff or scope.user_id is None:
+            return Lesson.objects.none()
+        me = StaffMember.objects.filter(user_id=scope.user_id).values("pk")
+        qs = qs.filter(Q(substitute__in=me) | Q(substituted_teacher__in=me))
+    if date_from:
+        qs = qs.filter(date__gte=date_from)
+    if date_to:
+        qs = qs.filter(date__lte=date_to)
+    if teacher_id:
+        qs = qs.filter(Q(substitute_id=teacher_id) | Q(substituted_teacher_id=teacher_id))
+    return qs.select_related(
+        "assignment__subject",
+        "assignment__class_group",
+        "assignment__subgroup",
+        "substitute__user",
+        "substituted_teacher__user",
+        "substitution_granted_by",
+    ).order_by("date", "slot", "id")

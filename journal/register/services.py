@@ -35,8 +35,10 @@ from journal.register.models import (
     Lesson,
     Mark,
     MarkCorrection,
+    MarkDeadline,
     PeExemption,
     PeriodMark,
+    PeriodMarkValue,
     WorkKind,
 )
 from journal.roster.models import ClassMembership, Pupil
@@ -49,9 +51,19 @@ from journal.structure.models import (
     TeachingAssignment,
     TimetableEntry,
 )
+from journal.yearend.guard import (
+    class_year_must_be_open,
+    lesson_year_must_be_open,
+    year_must_be_open,
+)
 
 WORK_KINDS_CACHE_KEY = "journal:work_kinds:v1"
-SPECIAL_PERIOD_VALUES = ("н/а", "зач", "незач", "осв")
+SPECIAL_PERIOD_VALUES = PeriodMarkValue.SPECIAL
+# When the school's order sets no deadline: period marks within this many days after the
+# period ends (the regulation's default; a template may set `period_marks_due_days`).
+DEFAULT_PERIOD_MARKS_DUE_DAYS = 7
+# Period marks open this many days before the period (or the year) ends.
+PERIOD_MARKS_OPEN_DAYS = 14
 
 
 # ---------------------------------------------------------------- who may write a lesson
@@ -65,6 +77,7 @@ def may_enter_lesson(scope: Scope, lesson: Lesson) -> bool:
 def _require_lesson_writer(scope: Scope, lesson: Lesson) -> None:
     if scope.is_pupil or not may_enter_lesson(scope, lesson):
         raise deny("Вносить данные урока может только учитель, ведущий урок, или замещающий.")
+    year_must_be_open(lesson.assignment.year_id, scope=scope)
 
 
 def _grade_without_marks(rules: Rules, lesson: Lesson) -> bool:
@@ -103,6 +116,7 @@ def lessons_generate(
     assignment has a КТП, new lessons take its topics in order (PLAN-3).
     """
     require_roles(scope_for(by), STRUCTURE_MANAGERS)
+    year_must_be_open(period.year_id)
     year = period.year
     entries = TimetableEntry.objects.filter(
         year=year,
@@ -218,10 +232,14 @@ def lesson_update(
 
 
 @transaction.atomic
-def substitution_grant(*, lesson: Lesson, substitute: StaffMember, by: Any) -> Lesson:
-    """Замена: the deputy grants a substitute this lesson only (ROLE-3)."""
+def substitution_grant(
+    *, lesson: Lesson, substitute: StaffMember, reason: str = "", by: Any
+) -> Lesson:
+    """Замена: the deputy grants a substitute this lesson only (ROLE-3), with the reason
+    (illness, course, trip), recorded in the substitution journal (ROLE-5)."""
     scope = scope_for(by)
     require_roles(scope, {roles.DEPUTY, roles.DIRECTOR}, "Замену назначает заместитель директора.")
+    year_must_be_open(lesson.assignment.year_id, scope=scope)
     if substitute.pk == lesson.assignment.teacher_id:
         raise ValidationError({"substitute_id": ["Учитель не может замещать сам себя."]})
     if not substitute.is_active or not substitute.user.groups.filter(name=roles.TEACHER).exists():
@@ -230,6 +248,7 @@ def substitution_grant(*, lesson: Lesson, substitute: StaffMember, by: Any) -> L
     lesson.substituted_teacher_id = lesson.assignment.teacher_id
     lesson.substitution_granted_by = by
     lesson.substitution_granted_at = timezone.now()
+    lesson.substitution_reason = (reason or "").strip()
     lesson.save()
     assign_perm(SUBSTITUTE_LESSON_PERM, substitute.user, lesson)
     return lesson
@@ -423,6 +442,7 @@ def mark_correct(*, mark: Mark, new_value: int | None, reason: str, by: Any) -> 
     if not scope.roles.intersection(policy.roles):
         names = ", ".join(roles.SCHOOL_ROLES.get(r, r).lower() for r in policy.roles)
         raise deny(f"Исправлять отметки по положению школы может только: {names}.")
+    lesson_year_must_be_open(mark.lesson_id)
     age = timezone.now() - mark.entered_at
     if age > dt.timedelta(days=policy.window_days):
         raise ApplicationError(
@@ -463,17 +483,136 @@ def mark_correct(*, mark: Mark, new_value: int | None, reason: str, by: Any) -> 
 # ---------------------------------------------------------------- period marks
 
 
-def _period_mark_due(
-    kind: str, assignment: TeachingAssignment, period: ReportingPeriod | None
-) -> dt.date | None:
+@dataclass(frozen=True)
+class MarkDue:
+    """The last day for a kind of period mark and where it comes from (MRK-3)."""
+
+    opens_on: dt.date
+    due_on: dt.date
+    source: str  # Russian: «приказ № 45 от 01.10.2026» or «по положению»
+    order_number: str = ""
+
+
+def _default_period_days(rules: Rules) -> int:
+    return int(getattr(rules, "period_marks_due_days", DEFAULT_PERIOD_MARKS_DUE_DAYS))
+
+
+def period_mark_due(
+    kind: str,
+    assignment: TeachingAssignment,
+    period: ReportingPeriod | None,
+    *,
+    deadlines: dict[tuple[str, int | None], MarkDeadline] | None = None,
+) -> MarkDue:
+    """When period marks of `kind` open and close for the assignment (MRK-3).
+
+    The deadline of the school's order (`MarkDeadline`, set by the deputy) wins; else the
+    date stored on the period or year; else the regulation's default: a week after the
+    period ends, the year's last day for year, exam and final marks. `deadlines` may carry
+    the year's rows already read (key: kind, period id) to spare a query per call.
+    """
     year = assignment.year
+    end = period.ends_on if (kind == PeriodMark.Kind.PERIOD and period) else year.ends_on
+    opens = end - dt.timedelta(days=PERIOD_MARKS_OPEN_DAYS)
+    key = (kind, period.pk if (kind == PeriodMark.Kind.PERIOD and period) else None)
+    if deadlines is None:
+        row = (
+            MarkDeadline.objects.filter(year_id=year.pk, kind=kind, period_id=key[1]).first()
+            if kind in PeriodMark.Kind.values
+            else None
+        )
+    else:
+        row = deadlines.get(key)
+    if row is not None:
+        return MarkDue(
+            opens,
+            row.due_on,
+            f"приказ № {row.order_number} от {row.order_date:%d.%m.%Y}",
+            row.order_number,
+        )
     if kind == PeriodMark.Kind.PERIOD and period is not None:
-        return period.marks_due or (period.ends_on + dt.timedelta(days=7))
-    return {
+        if period.marks_due:
+            return MarkDue(opens, period.marks_due, "срок периода")
+        days = _default_period_days(current_rules())
+        return MarkDue(opens, period.ends_on + dt.timedelta(days=days), "по положению")
+    stored = {
         PeriodMark.Kind.YEAR: year.year_marks_due,
         PeriodMark.Kind.EXAM: year.exam_marks_due,
         PeriodMark.Kind.FINAL: year.final_marks_due,
-    }.get(kind) or year.ends_on  # type: ignore[call-overload]
+    }.get(kind)  # type: ignore[call-overload]
+    if stored:
+        return MarkDue(opens, stored, "срок учебного года")
+    return MarkDue(opens, year.ends_on, "по положению")
+
+
+def year_deadlines(year_id: int) -> dict[tuple[str, int | None], MarkDeadline]:
+    """The school order's deadlines of a year, keyed for `period_mark_due`. One query."""
+    return {(d.kind, d.period_id): d for d in MarkDeadline.objects.filter(year_id=year_id)}
+
+
+def period_mark_state(due: MarkDue, today: dt.date) -> str:
+    """'early' (not yet open), 'open', or 'locked' (after the deadline)."""
+    if today < due.opens_on:
+        return "early"
+    if today > due.due_on:
+        return "locked"
+    return "open"
+
+
+@transaction.atomic
+def mark_deadline_set(
+    *,
+    year: AcademicYear,
+    kind: str,
+    due_on: dt.date,
+    order_number: str,
+    order_date: dt.date,
+    period: ReportingPeriod | None = None,
+    by: Any,
+) -> MarkDeadline:
+    """The deputy records the school order's deadline for a kind of period mark (MRK-3).
+
+    A period's marks get one deadline per period; year, exam and final marks one per year.
+    Setting it again replaces the date (the order that changed it is recorded).
+    """
+    require_roles(
+        scope_for(by),
+        {roles.DEPUTY, roles.DIRECTOR},
+        "Сроки выставления отметок устанавливает заместитель директора.",
+    )
+    year_must_be_open(year.pk)
+    errors: dict[str, list[str]] = {}
+    if kind not in PeriodMark.Kind.values:
+        errors["kind"] = ["Вид отметок: за период, годовые, экзаменационные, итоговые."]
+    if kind == PeriodMark.Kind.PERIOD:
+        if period is None:
+            errors["period_id"] = ["Укажите отчётный период."]
+        elif period.year_id != year.pk:
+            errors["period_id"] = ["Этот период не относится к учебному году."]
+        elif due_on < period.ends_on:
+            errors["due_on"] = [
+                f"Срок не может быть раньше окончания периода ({period.ends_on:%d.%m.%Y})."
+            ]
+    elif period is not None:
+        errors["period_id"] = ["Годовые, экзаменационные и итоговые отметки — без периода."]
+    elif due_on < year.starts_on:
+        errors["due_on"] = ["Срок раньше начала учебного года."]
+    if not (order_number or "").strip():
+        errors["order_number"] = ["Укажите номер приказа."]
+    if errors:
+        raise ValidationError(errors)
+    row, _ = MarkDeadline.objects.update_or_create(
+        year=year,
+        kind=kind,
+        period=period if kind == PeriodMark.Kind.PERIOD else None,
+        defaults={
+            "due_on": due_on,
+            "order_number": order_number.strip(),
+            "order_date": order_date,
+            "set_by": by,
+        },
+    )
+    return row
 
 
 @transaction.atomic
@@ -490,6 +629,7 @@ def period_mark_create(
     scope = scope_for(by)
     if scope.is_pupil or assignment.pk not in scope.assignment_ids:
         raise deny("Итоговые отметки выставляет учитель, ведущий предмет.")
+    year_must_be_open(assignment.year_id, scope=scope)
     rules = current_rules()
     errors: dict[str, list[str]] = {}
     if assignment.class_group.grade in rules.grades_without_marks:
@@ -512,16 +652,16 @@ def period_mark_create(
     if errors:
         raise ValidationError(errors)
     today = timezone.localdate()
-    due = _period_mark_due(kind, assignment, period)
-    opens = (period.ends_on if period else assignment.year.ends_on) - dt.timedelta(days=14)
-    if today < opens:
+    due = period_mark_due(kind, assignment, period)
+    state = period_mark_state(due, today)
+    if state == "early":
         raise ApplicationError(
-            f"Рано: отметку можно выставить не ранее {opens:%d.%m.%Y}.",
+            f"Рано: отметку можно выставить не ранее {due.opens_on:%d.%m.%Y}.",
             field_errors={"value": ["Период ещё не заканчивается."]},
         )
-    if due and today > due:
+    if state == "locked":
         raise ApplicationError(
-            f"Срок выставления отметки истёк {due:%d.%m.%Y} (приказ школы).",
+            f"Срок выставления отметки истёк {due.due_on:%d.%m.%Y} (приказ школы).",
             field_errors={"value": ["Срок выставления истёк."]},
         )
     exists = PeriodMark.objects.filter(pupil=pupil, assignment=assignment, kind=kind)
@@ -536,6 +676,173 @@ def period_mark_create(
     return mark
 
 
+@dataclass(frozen=True)
+class PeriodMarkInput:
+    pupil_id: int
+    value: str
+
+
+@transaction.atomic
+def period_marks_save(
+    *,
+    assignment: TeachingAssignment,
+    kind: str,
+    marks: Sequence[PeriodMarkInput],
+    period: ReportingPeriod | None = None,
+    by: Any,
+) -> list[PeriodMark]:
+    """A sheet's worth of period (or year, exam) marks at once, all or nothing (MRK-3).
+
+    Each mark goes through `period_mark_create` (deadline, scale, special values, class,
+    once); the problems of every line are reported together under `marks[i]`.
+    """
+    if not marks:
+        raise ValidationError({"marks": ["Нет ни одной отметки."]})
+    pupils = {
+        p.pk: p
+        for p in Pupil.objects.filter(
+            id__in=[m.pupil_id for m in marks], class_group_id=assignment.class_group_id
+        )
+    }
+    errors: dict[str, list[str]] = {}
+    saved: list[PeriodMark] = []
+    for index, item in enumerate(marks):
+        pupil = pupils.get(item.pupil_id)
+        if pupil is None:
+            errors[f"marks[{index}]"] = ["Обучающийся не учится в этом классе."]
+            continue
+        try:
+            with transaction.atomic():
+                saved.append(
+                    period_mark_create(
+                        pupil=pupil,
+                        assignment=assignment,
+                        kind=kind,
+                        value=item.value,
+                        period=period,
+                        by=by,
+                    )
+                )
+        except ValidationError as exc:
+            errors[f"marks[{index}]"] = [m for ms in exc.message_dict.values() for m in ms]
+    if errors:
+        raise ValidationError(errors)
+    return saved
+
+
+# ---------------------------------------------------------------- final marks (MRK-3)
+
+# How a final mark (итоговая) follows from the year and exam marks. The regulation may name
+# its rule as `final_mark_rule`; without it the default below applies (the attestation
+# rule: the mean of the year and exam marks, rounded half up; no exam: the year mark).
+FINAL_RULE_YEAR = "year"
+FINAL_RULE_YEAR_EXAM_MEAN = "year_exam_mean"
+DEFAULT_FINAL_RULE = FINAL_RULE_YEAR_EXAM_MEAN
+
+
+def final_mark_rule(rules: Rules) -> str:
+    rule = str(getattr(rules, "final_mark_rule", DEFAULT_FINAL_RULE))
+    return rule if rule in (FINAL_RULE_YEAR, FINAL_RULE_YEAR_EXAM_MEAN) else DEFAULT_FINAL_RULE
+
+
+def derive_final(year_value: str | None, exam_value: str | None, rule: str) -> str | None:
+    """The final mark the adopted rule gives, or None when it cannot be derived yet.
+
+    No year mark: none. A special year value (н/а, зач, осв) carries over. Rule «year»: the
+    year mark. Rule «year_exam_mean»: with a numeric exam mark, (year + exam) / 2 rounded
+    half up (4 and 5 give 5, 3 and 4 give 4); a special exam value gives none (the teacher
+    decides); no exam: the year mark.
+    """
+    if not year_value:
+        return None
+    if not year_value.isdigit() or rule == FINAL_RULE_YEAR or exam_value is None:
+        return year_value
+    if not exam_value.isdigit():
+        return None
+    total = int(year_value) + int(exam_value)
+    return str(total // 2 + total % 2)
+
+
+@dataclass(frozen=True)
+class FinalProposal:
+    pupil_id: int
+    year: str | None
+    exam: str | None
+    final: str | None  # already given
+    proposed: str | None
+
+
+def final_mark_proposals(
+    assignment: TeachingAssignment, pupil_ids: Sequence[int]
+) -> dict[int, FinalProposal]:
+    """Year, exam and final marks of the pupils with the final mark the rule proposes."""
+    rule = final_mark_rule(current_rules())
+    got: dict[tuple[int, str], str] = {
+        (pid, kind): value
+        for pid, kind, value in PeriodMark.objects.filter(
+            assignment=assignment, pupil_id__in=list(pupil_ids), kind__in=["year", "exam", "final"]
+        ).values_list("pupil_id", "kind", "value")
+    }
+    return {
+        pid: FinalProposal(
+            pupil_id=pid,
+            year=got.get((pid, "year")),
+            exam=got.get((pid, "exam")),
+            final=got.get((pid, "final")),
+            proposed=derive_final(got.get((pid, "year")), got.get((pid, "exam")), rule),
+        )
+        for pid in pupil_ids
+    }
+
+
+@transaction.atomic
+def final_marks_confirm(
+    *, assignment: TeachingAssignment, pupil_ids: Sequence[int], by: Any
+) -> list[PeriodMark]:
+    """The teacher confirms the final marks the adopted rule proposes (MRK-3).
+
+    All or nothing: a pupil with no proposal (no year mark, or a special exam value) or
+    with a final mark already given is refused with the reason; the marks are written by
+    `period_mark_create`, so its deadline and checks apply.
+    """
+    scope = scope_for(by)
+    if scope.is_pupil or assignment.pk not in scope.assignment_ids:
+        raise deny("Итоговые отметки выставляет учитель, ведущий предмет.")
+    year_must_be_open(assignment.year_id, scope=scope)
+    ids = list(dict.fromkeys(pupil_ids))
+    if not ids:
+        raise ValidationError({"pupil_ids": ["Не выбран ни один обучающийся."]})
+    pupils = {
+        p.pk: p for p in Pupil.objects.filter(id__in=ids, class_group_id=assignment.class_group_id)
+    }
+    proposals = final_mark_proposals(assignment, ids)
+    errors: dict[str, list[str]] = {}
+    for index, pid in enumerate(ids):
+        proposal = proposals[pid]
+        if pid not in pupils:
+            errors[f"pupil_ids[{index}]"] = ["Обучающийся не учится в этом классе."]
+        elif proposal.final is not None:
+            errors[f"pupil_ids[{index}]"] = ["Итоговая отметка уже выставлена."]
+        elif proposal.proposed is None:
+            errors[f"pupil_ids[{index}]"] = [
+                "Нет годовой отметки: итоговую вывести нельзя."
+                if proposal.year is None
+                else "Итоговая отметка по правилу школы не выводится: выставьте её вручную."
+            ]
+    if errors:
+        raise ValidationError(errors)
+    return [
+        period_mark_create(
+            pupil=pupils[pid],
+            assignment=assignment,
+            kind=PeriodMark.Kind.FINAL,
+            value=proposals[pid].proposed or "",
+            by=by,
+        )
+        for pid in ids
+    ]
+
+
 @transaction.atomic
 def pe_exemption_create(
     *, pupil: Pupil, starts_on: dt.date, ends_on: dt.date, document: str, by: Any
@@ -544,6 +851,7 @@ def pe_exemption_create(
     scope = scope_for(by)
     if not (scope.whole_school or pupil.class_group_id in scope.class_ids):
         raise deny("Освобождение вносит классный руководитель или администрация.")
+    class_year_must_be_open(pupil.class_group_id)
     errors: dict[str, list[str]] = {}
     if ends_on < starts_on:
         errors["ends_on"] = ["Дата окончания раньше даты начала."]
@@ -646,6 +954,7 @@ def attendance_reason_set(
     pupil = attendance.pupil
     if not (scope.whole_school or pupil.class_group_id in scope.class_ids) or scope.is_pupil:
         raise deny("Причину пропуска указывает классный руководитель.")
+    lesson_year_must_be_open(attendance.lesson_id)
     if code not in REASON_CODES:
         raise ValidationError(
             {"code": ["Причина: «Б» (болезнь), «У» (уважительная), «Н» (неуважительная)."]}
@@ -862,6 +1171,7 @@ def reporting_period_update(
     with period marks already set (the marks were given for the old dates).
     """
     require_roles(scope_for(by), STRUCTURE_MANAGERS)
+    year_must_be_open(period.year_id)
     # One editor of a year's periods at a time: overlaps are checked against locked rows.
     siblings = list(
         ReportingPeriod.objects.select_for_update().filter(year_id=period.year_id).order_by("id")

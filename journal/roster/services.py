@@ -25,6 +25,7 @@ from journal.roster.models import (
 )
 from journal.roster.signals import consent_revoked
 from journal.structure.models import ClassGroup
+from journal.yearend.guard import class_year_must_be_open, year_must_be_open
 
 
 def _person_errors(last_name: str, first_name: str) -> dict[str, list[str]]:
@@ -58,6 +59,7 @@ def pupil_create(
 ) -> Pupil:
     """Enrol a pupil (account, class, movement record with the order number) (SET-4)."""
     require_roles(scope_for(by), ROSTER_MANAGERS)
+    year_must_be_open(class_group.year_id)
     errors = _person_errors(last_name, first_name)
     if not (order_number or "").strip():
         errors["order_number"] = ["Укажите номер приказа о зачислении."]
@@ -103,6 +105,9 @@ def pupil_move(
 ) -> Movement:
     """Движение: moved to another class, transferred out/in, withdrawn (SET-4)."""
     require_roles(scope_for(by), ROSTER_MANAGERS)
+    # Neither the class left nor the class joined may belong to a closed year (YEAR-1).
+    class_year_must_be_open(pupil.class_group_id)
+    year_must_be_open(class_to.year_id if class_to is not None else None)
     errors: dict[str, list[str]] = {}
     kinds = Movement.Kind
     if kind not in (kinds.MOVED, kinds.TRANSFERRED_OUT, kinds.TRANSFERRED_IN, kinds.WITHDRAWN):

@@ -31,6 +31,7 @@ from journal.structure.models import (
     TeachingAssignment,
     TimetableEntry,
 )
+from journal.yearend.guard import year_must_be_open
 
 CLASS_LETTERS = "АБВГДЕЖЗИКЛМНОПРСТУФХЦЧШЭЮЯ"
 STAFF_ROLE_NAMES = (
@@ -135,6 +136,7 @@ def bell_schedule_set(
 ) -> list[BellSlot]:
     """Replace the bell schedule (SET-1)."""
     require_roles(scope_for(by), STRUCTURE_MANAGERS)
+    year_must_be_open(year.pk)
     problems = [f"Урок №{n}: окончание раньше начала." for n, a, b in slots if b <= a]
     if len({n for n, _, _ in slots}) != len(slots):
         problems.append("Номера уроков повторяются.")
@@ -159,6 +161,7 @@ def schedule_break_create(
 ) -> ScheduleBreak:
     """Holidays, public holidays, quarantine: no lessons are generated on these days (SET-1)."""
     require_roles(scope_for(by), STRUCTURE_MANAGERS)
+    year_must_be_open(year.pk)
     errors: dict[str, list[str]] = {}
     if ends_on < starts_on:
         errors["ends_on"] = ["Дата окончания раньше даты начала."]
@@ -250,6 +253,7 @@ def class_group_create(
 ) -> ClassGroup:
     """A class (5А) with its class teacher, who gets the class's object right (SET-2)."""
     require_roles(scope_for(by), STRUCTURE_MANAGERS)
+    year_must_be_open(year.pk)
     letter = letter.strip().upper()
     errors: dict[str, list[str]] = {}
     if not 1 <= grade <= 11:
@@ -273,6 +277,7 @@ def class_teacher_set(
 ) -> ClassGroup:
     """Change the class teacher; the object right moves with the role."""
     require_roles(scope_for(by), STRUCTURE_MANAGERS)
+    year_must_be_open(class_group.year_id)
     if class_group.class_teacher_id:
         old = StaffMember.objects.select_related("user").get(pk=class_group.class_teacher_id)
         remove_perm(LEAD_CLASS_PERM, old.user, class_group)
@@ -285,6 +290,7 @@ def class_teacher_set(
 @transaction.atomic
 def subgroup_create(*, class_group: ClassGroup, subject: Subject, title: str, by: Any) -> Subgroup:
     require_roles(scope_for(by), STRUCTURE_MANAGERS)
+    year_must_be_open(class_group.year_id)
     if not title.strip():
         raise ValidationError({"title": ["Укажите название подгруппы."]})
     if Subgroup.objects.filter(class_group=class_group, subject=subject, title=title).exists():
@@ -303,6 +309,7 @@ def subgroups_split(
     exactly once, and nobody from outside the class. All or nothing.
     """
     require_roles(scope_for(by), STRUCTURE_MANAGERS)
+    year_must_be_open(class_group.year_id)
     subgroups = {g.pk: g for g in Subgroup.objects.filter(class_group=class_group, subject=subject)}
     errors: dict[str, list[str]] = {}
     if len(subgroups) < 2:
@@ -363,6 +370,7 @@ def teaching_assignment_create(
 ) -> TeachingAssignment:
     """Нагрузка; the teacher gets the assignment's object right (SET-3, ROLE-1)."""
     require_roles(scope_for(by), STRUCTURE_MANAGERS)
+    year_must_be_open(class_group.year_id)
     errors: dict[str, list[str]] = {}
     if weekly_hours <= 0 or weekly_hours > 12:
         errors["weekly_hours"] = ["Часов в неделю: больше 0 и не больше 12."]
@@ -399,6 +407,7 @@ def timetable_entry_create(
 ) -> TimetableEntry:
     """One weekly slot; a teacher, a room or a class booked twice is refused (SET-3)."""
     require_roles(scope_for(by), STRUCTURE_MANAGERS)
+    year_must_be_open(assignment.year_id)
     year = assignment.year
     errors: dict[str, list[str]] = {}
     if not 1 <= weekday <= year.days_per_week:

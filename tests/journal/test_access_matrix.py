@@ -393,7 +393,10 @@ ENDPOINTS = [
         "post",
         lambda w: B + f"register/lessons/{w.lesson_today.pk}/substitution/",
         {"director", "deputy"},
-        payload=lambda w: {"substitute_id": staff_id(w, "substitute_no_grant")},
+        payload=lambda w: {
+            "substitute_id": staff_id(w, "substitute_no_grant"),
+            "reason": "Больничный основного учителя",
+        },
     ),
     Endpoint(
         "homework-file-list",
@@ -599,6 +602,301 @@ ENDPOINTS = [
         lambda w: B + "register/work-kinds/save/",
         STRUCTURE,
         payload=lambda w: {"code": "project", "title": "Проект", "weight": 3},
+    ),
+]
+
+
+def year_mark_due_soon(world: World) -> None:
+    """The year ends in five days (final marks are open) and pupils[0] has a year mark."""
+    import datetime as dt
+
+    from journal.register.models import PeriodMark
+    from journal.structure.models import AcademicYear
+
+    AcademicYear.objects.filter(pk=world.year.pk).update(ends_on=world.today + dt.timedelta(days=5))
+    PeriodMark.objects.create(
+        pupil=world.pupils[0],
+        assignment=world.math5a,
+        kind="year",
+        value="4",
+        entered_by=world.users["teacher"],
+    )
+
+
+# Issue 10: period, year, exam and final marks (MRK-3), the diary by year (DIA-2, DIA-6).
+ENDPOINTS += [
+    Endpoint(
+        "period-sheet",
+        "get",
+        lambda w: B + f"register/period-sheet/?assignment_id={w.math5a.pk}&period_id={w.period.pk}",
+        READS_MATH_5A,
+    ),
+    Endpoint(
+        "period-marks-save",
+        "post",
+        lambda w: B + "register/period-sheet/save/",
+        {"teacher"},
+        payload=lambda w: {
+            "assignment_id": w.math5a.pk,
+            "period_id": w.period.pk,
+            "kind": "period",
+            "marks": [{"pupil_id": p.pk, "value": "4"} for p in w.pupils[:2]],
+        },
+    ),
+    Endpoint(
+        "year-sheet",
+        "get",
+        lambda w: B + f"register/year-sheet/?assignment_id={w.math5a.pk}",
+        READS_MATH_5A,
+    ),
+    Endpoint(
+        "final-marks-confirm",
+        "post",
+        lambda w: B + f"register/assignments/{w.math5a.pk}/final-marks/confirm/",
+        {"teacher"},
+        payload=lambda w: {"pupil_ids": [w.pupils[0].pk]},
+        setup=year_mark_due_soon,
+    ),
+    Endpoint(
+        "mark-deadline-list",
+        "get",
+        lambda w: B + f"register/years/{w.year.pk}/mark-deadlines/",
+        ALL_STAFF,
+        list_result=True,
+    ),
+    Endpoint(
+        "mark-deadline-set",
+        "post",
+        lambda w: B + f"register/years/{w.year.pk}/mark-deadlines/set/",
+        {"director", "deputy"},
+        payload=lambda w: {
+            "kind": "period",
+            "period_id": w.period.pk,
+            "due_on": w.period.ends_on.isoformat(),
+            "order_number": "45-о",
+            "order_date": w.today.isoformat(),
+        },
+    ),
+    Endpoint(
+        "pupil-year-marks",
+        "get",
+        lambda w: B + f"register/pupils/{w.pupils[0].pk}/year-marks/",
+        SEES_5A_PUPILS,
+    ),
+]
+
+
+# Issue 10: the substitution journal (ROLE-5).
+ENDPOINTS += [
+    Endpoint(
+        "substitution-journal",
+        "get",
+        lambda w: B + "register/substitutions/",
+        {"director", "deputy", "teacher", "substitute"},
+        list_result=True,
+    ),
+]
+
+
+def year_is_over(world: World) -> None:
+    """The world's year ended yesterday (its second quarter dropped), so it may close."""
+    import datetime as dt
+
+    from journal.structure.models import AcademicYear, ReportingPeriod
+
+    yesterday = world.today - dt.timedelta(days=1)
+    ReportingPeriod.objects.filter(year=world.year).exclude(pk=world.period.pk).delete()
+    ReportingPeriod.objects.filter(pk=world.period.pk).update(ends_on=yesterday)
+    AcademicYear.objects.filter(pk=world.year.pk).update(ends_on=yesterday)
+
+
+def year_closed(world: World) -> None:
+    from journal.yearend.models import YearClosing
+
+    YearClosing.objects.create(
+        year=world.year,
+        order_number="101-о",
+        order_date=world.today,
+        closed_by=world.users["director"],
+    )
+
+
+# Issue 10: closing the year (YEAR-1).
+ENDPOINTS += [
+    Endpoint(
+        "year-close-check",
+        "get",
+        lambda w: B + f"yearend/years/{w.year.pk}/check/",
+        {"director", "deputy"},
+    ),
+    Endpoint(
+        "year-close",
+        "post",
+        lambda w: B + f"yearend/years/{w.year.pk}/close/",
+        {"director", "deputy"},
+        payload=lambda w: {
+            "next_title": "2031/2032",
+            "next_starts_on": "2031-09-01",
+            "next_ends_on": "2032-05-31",
+            "order_number": "101-о",
+            "order_date": w.today.isoformat(),
+        },
+        setup=year_is_over,
+    ),
+    Endpoint(
+        "year-closing",
+        "get",
+        lambda w: B + f"yearend/years/{w.year.pk}/closing/",
+        {"director", "deputy"},
+        setup=year_closed,
+    ),
+]
+
+
+def add_remark(world: World) -> None:
+    from journal.control.models import Remark
+
+    Remark.objects.create(
+        assignment=world.math5a,
+        text="Не заполнена тема",
+        written_by=world.users["deputy"],
+        due_on=world.today,
+    )
+
+
+def _remark_id() -> int:
+    from journal.control.models import Remark
+
+    return Remark.objects.get().pk
+
+
+# Issue 10: remarks on keeping the journal (CTL-1).
+ENDPOINTS += [
+    Endpoint(
+        "remark-list",
+        "get",
+        lambda w: B + "control/remarks/",
+        {"director", "deputy", "teacher"},
+        setup=add_remark,
+        list_result=True,
+    ),
+    Endpoint(
+        "remark-create",
+        "post",
+        lambda w: B + "control/remarks/create/",
+        {"director", "deputy"},
+        payload=lambda w: {"assignment_id": w.math5a.pk, "text": "Нет домашнего задания"},
+    ),
+    Endpoint(
+        "remark-mend",
+        "post",
+        lambda w: B + f"control/remarks/{_remark_id()}/mend/",
+        {"teacher"},
+        payload=lambda w: {"note": "Тема внесена"},
+        setup=add_remark,
+    ),
+    Endpoint(
+        "remark-summary",
+        "get",
+        lambda w: B + "control/remarks/summary/",
+        {"director", "deputy"},
+        setup=add_remark,
+        list_result=True,
+    ),
+]
+
+
+def add_attestation(world: World) -> None:
+    import datetime as dt
+
+    from journal.attestation.models import AttestationEvent, AttestationResult, ControlWork
+
+    ControlWork.objects.create(
+        assignment=world.math5a,
+        kind="test",
+        planned_on=world.today,
+        agreed_by=world.users["deputy"],
+    )
+    event = AttestationEvent.objects.create(
+        assignment=world.math5a,
+        form="control",
+        held_on=world.today - dt.timedelta(days=1),
+        created_by=world.users["deputy"],
+    )
+    AttestationResult.objects.create(
+        event=event, pupil=world.pupils[0], value="4", entered_by=world.users["teacher"]
+    )
+
+
+def _event_id() -> int:
+    from journal.attestation.models import AttestationEvent
+
+    return AttestationEvent.objects.get().pk
+
+
+# Issue 10: intermediate attestation and the control works schedule (YEAR-2).
+ENDPOINTS += [
+    Endpoint(
+        "control-work-check",
+        "get",
+        lambda w: B + "attestation/control-works/",
+        READS_MATH_5A,
+        setup=add_attestation,
+        list_result=True,
+    ),
+    Endpoint(
+        "control-work-create",
+        "post",
+        lambda w: B + "attestation/control-works/create/",
+        {"director", "deputy"},
+        payload=lambda w: {
+            "assignment_id": w.math5a.pk,
+            "kind": "lab",
+            "planned_on": w.today.isoformat(),
+            "topic": "Измерение площади",
+        },
+    ),
+    Endpoint(
+        "attestation-list",
+        "get",
+        lambda w: B + "attestation/events/",
+        READS_MATH_5A,
+        setup=add_attestation,
+        list_result=True,
+    ),
+    Endpoint(
+        "attestation-create",
+        "post",
+        lambda w: B + "attestation/events/create/",
+        {"director", "deputy"},
+        payload=lambda w: {
+            "assignment_id": w.math5a.pk,
+            "form": "testing",
+            "held_on": w.today.isoformat(),
+        },
+    ),
+    Endpoint(
+        "attestation-detail",
+        "get",
+        lambda w: B + f"attestation/events/{_event_id()}/",
+        READS_MATH_5A,
+        setup=add_attestation,
+    ),
+    Endpoint(
+        "attestation-results-save",
+        "post",
+        lambda w: B + f"attestation/events/{_event_id()}/results/",
+        {"teacher"},
+        payload=lambda w: {"results": [{"pupil_id": w.pupils[1].pk, "value": "5"}]},
+        setup=add_attestation,
+    ),
+    Endpoint(
+        "pupil-attestation-results",
+        "get",
+        lambda w: B + f"attestation/pupils/{w.pupils[0].pk}/results/",
+        SEES_5A_PUPILS,
+        setup=add_attestation,
+        list_result=True,
     ),
 ]
 

@@ -78,6 +78,9 @@ TENANT_APPS += [
 ]
 # The school's web pages (issue #5): no models, templates and static files only.
 TENANT_APPS += ["journal.web"]
+# The whole school year (issue #10): closing the year (yearend), intermediate attestation
+# and the schedule of control works (attestation), remarks on journals (control).
+TENANT_APPS += ["journal.yearend", "journal.attestation", "journal.control"]
 # Identity (issue #6): lockout attempts and TOTP devices per school; SSO links, invitation
 # codes, temporary pupil logins, password resets and participation (journal.identity;
 # its app label stays "identity_school").
