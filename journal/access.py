@@ -67,7 +67,7 @@ class Scope:
     child_ids: frozenset[int] = frozenset()
     self_pupil_ids: frozenset[int] = frozenset()
     # School years closed (YEAR-1): read with the same query, so that the write guard
-    # (`journal.yearend.guard.year_must_be_open`) costs nothing on the hot paths.
+    # (`journal.structure.closing.year_must_be_open`) costs nothing on the hot paths.
     closed_year_ids: frozenset[int] = frozenset()
 
     @property

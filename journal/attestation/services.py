@@ -19,8 +19,8 @@ from journal.attestation.models import AttestationEvent, AttestationResult, Cont
 from journal.audit.services import access_log
 from journal.register.models import PeriodMarkValue
 from journal.roster.models import ClassMembership
+from journal.structure.closing import year_must_be_open
 from journal.structure.models import TeachingAssignment
-from journal.yearend.guard import year_must_be_open
 
 DEPUTY_ROLES = frozenset({roles.DEPUTY, roles.DIRECTOR})
 

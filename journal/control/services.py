@@ -16,8 +16,8 @@ from core.errors import ApplicationError
 from journal.access import deny, require_roles, scope_for
 from journal.control.models import Remark
 from journal.register.models import Lesson
+from journal.structure.closing import year_must_be_open
 from journal.structure.models import TeachingAssignment
-from journal.yearend.guard import year_must_be_open
 
 # 004 §8.6: remarks are mended weekly, no later than seven days after they are made.
 DEFAULT_MEND_DAYS = 7

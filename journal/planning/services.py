@@ -14,8 +14,8 @@ from django.db import transaction
 from core.errors import ApplicationError
 from journal.access import STRUCTURE_MANAGERS, deny, require_roles, scope_for
 from journal.planning.models import CurriculumLine, ThematicPlan, ThematicPlanItem
+from journal.structure.closing import year_must_be_open
 from journal.structure.models import AcademicYear, Subject, TeachingAssignment
-from journal.yearend.guard import year_must_be_open
 
 
 @transaction.atomic

@@ -519,13 +519,9 @@ class PeriodMarkCreateApi(JournalApiView):
         data.is_valid(raise_exception=True)
         v = data.validated_data
         scope = scope_for(request.user)
-        assignments = (
-            TeachingAssignment.objects.filter(selectors.readable_assignments_q(scope))
-            if scope.is_staff
-            else TeachingAssignment.objects.none()
-        )
         assignment = get_object_or_404(
-            assignments.select_related("class_group", "year"), pk=v["assignment_id"]
+            TeachingAssignment.objects.readable_by(scope).select_related("class_group", "year"),
+            pk=v["assignment_id"],
         )
         pupil = get_object_or_404(Pupil.objects.filter(visible_pupils_q(scope)), pk=v["pupil_id"])
         period = (

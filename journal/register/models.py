@@ -33,7 +33,7 @@ _YEAR_OF_MARK = (
 
 
 def closed_year_trigger(prefix: str, year_of_row: str) -> pgtrigger.Trigger:
-    """Defence in depth behind `journal.yearend.guard.year_must_be_open` (YEAR-1): the
+    """Defence in depth behind `journal.structure.closing.year_must_be_open` (YEAR-1): the
     database itself refuses to insert, change or delete a row of a closed school year
     (one with a `yearend_yearclosing` row), whatever code tries. `year_of_row` is a query
     giving the row's year from `{row}` (NEW or OLD)."""

@@ -42,6 +42,11 @@ from journal.register.models import (
     WorkKind,
 )
 from journal.roster.models import ClassMembership, Pupil
+from journal.structure.closing import (
+    class_year_must_be_open,
+    lesson_year_must_be_open,
+    year_must_be_open,
+)
 from journal.structure.models import (
     AcademicYear,
     ReportingPeriod,
@@ -50,11 +55,6 @@ from journal.structure.models import (
     SubgroupMember,
     TeachingAssignment,
     TimetableEntry,
-)
-from journal.yearend.guard import (
-    class_year_must_be_open,
-    lesson_year_must_be_open,
-    year_must_be_open,
 )
 
 WORK_KINDS_CACHE_KEY = "journal:work_kinds:v1"

@@ -24,8 +24,8 @@ from journal.roster.models import (
     Pupil,
 )
 from journal.roster.signals import consent_revoked
+from journal.structure.closing import class_year_must_be_open, year_must_be_open
 from journal.structure.models import ClassGroup
-from journal.yearend.guard import class_year_must_be_open, year_must_be_open
 
 
 def _person_errors(last_name: str, first_name: str) -> dict[str, list[str]]:

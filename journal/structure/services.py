@@ -18,6 +18,7 @@ from accounts.services import school_account_create, username_taken
 from core.errors import ApplicationError
 from journal.access import ROSTER_MANAGERS, STRUCTURE_MANAGERS, require_roles, scope_for
 from journal.permissions import LEAD_CLASS_PERM, TEACH_ASSIGNMENT_PERM
+from journal.structure.closing import year_must_be_open
 from journal.structure.models import (
     AcademicYear,
     BellSlot,
@@ -31,7 +32,6 @@ from journal.structure.models import (
     TeachingAssignment,
     TimetableEntry,
 )
-from journal.yearend.guard import year_must_be_open
 
 CLASS_LETTERS = "АБВГДЕЖЗИКЛМНОПРСТУФХЦЧШЭЮЯ"
 STAFF_ROLE_NAMES = (

@@ -18,9 +18,9 @@ from core.errors import ApplicationError
 from journal.access import require_roles, scope_for
 from journal.audit.services import access_log
 from journal.roster.models import ClassMembership, Movement, Pupil
+from journal.structure.closing import year_must_be_open
 from journal.structure.models import AcademicYear, ClassGroup, ReportingPeriod
 from journal.structure.services import academic_year_create
-from journal.yearend.guard import year_must_be_open
 from journal.yearend.models import PromotionDecision, YearClosing
 from journal.yearend.selectors import PupilStanding, year_standing
 

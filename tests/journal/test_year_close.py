@@ -24,8 +24,8 @@ from journal.register.models import Attendance, Lesson, Mark, PeriodMark
 from journal.roster import services as roster
 from journal.roster.models import ClassMembership, Pupil
 from journal.structure import services as structure
+from journal.structure.closing import YearClosedError
 from journal.structure.models import AcademicYear, ClassGroup, ReportingPeriod
-from journal.yearend.guard import YearClosedError
 from journal.yearend.models import PromotionDecision, YearClosing
 from tests.journal.test_access_matrix import ENDPOINTS, PERSONAS
 from tests.world import World, staff
