@@ -215,6 +215,13 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON bounded in size and nesting depth: 413 / 400, never a RecursionError (issue #11).
+    "DEFAULT_PARSER_CLASSES": [
+        "core.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "core.parsers.BodyCheckingNegotiation",
     "DEFAULT_SCHEMA_CLASS": "core.openapi.QualifiedNameAutoSchema",
     "DEFAULT_PAGINATION_CLASS": "core.api.Pagination",
     "PAGE_SIZE": 50,
@@ -225,6 +232,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_THROTTLE_RATES": {"anon": "120/min", "user": "2000/min"},
 }
+API_JSON_MAX_BYTES = 1024 * 1024
+API_JSON_MAX_DEPTH = 64
 SPECTACULAR_SETTINGS = {
     "TITLE": "Электронный журнал: API",
     "VERSION": "1",
