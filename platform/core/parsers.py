@@ -86,15 +86,17 @@ class BodyCheckingNegotiation(DefaultContentNegotiation):
     no body (publish, suspend, export...) would accept any bytes, malformed or not. The
     negotiation step runs for every DRF request, so a JSON body is parsed here, through the
     bounded parser: a malformed, too deep or too large body is refused with 400/413 on every
-    route, whatever the view reads. Multipart bodies stay lazy (files are parsed only for
-    authenticated callers, by the views that take them).
+    route, whatever the view reads. Multipart bodies, and JSON sent to a view that takes
+    none, stay lazy: the view's own checks (authentication, permissions) come first.
     """
 
     def select_renderer(self, request: Any, renderers: Any, format_suffix: Any = None) -> Any:
         chosen = super().select_renderer(request, renderers, format_suffix)
         content_type = getattr(request, "content_type", "") or ""
-        if request.method not in ("GET", "HEAD", "OPTIONS") and media_type_matches(
-            "application/json", content_type
+        if (
+            request.method not in ("GET", "HEAD", "OPTIONS")
+            and media_type_matches("application/json", content_type)
+            and self.select_parser(request, request.parsers) is not None
         ):
             request.data  # noqa: B018 - parse now; errors surface as 400/413
         return chosen

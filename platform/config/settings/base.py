@@ -214,7 +214,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # ROLE-2 on every authentication path (session and token): the learners' guard.
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "accounts.permissions.LearnersOnlyTheirViews",
+    ],
     # JSON bounded in size and nesting depth: 413 / 400, never a RecursionError (issue #11).
     "DEFAULT_PARSER_CLASSES": [
         "core.parsers.BoundedJSONParser",
@@ -238,6 +242,11 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Электронный журнал: API",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Public documentation, but the learners' guard holds here too (ROLE-2).
+    "SERVE_PERMISSIONS": [
+        "rest_framework.permissions.AllowAny",
+        "accounts.permissions.LearnersOnlyTheirViews",
+    ],
     # Swagger UI from the sidecar package, served by us: no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -409,5 +418,6 @@ LEARNER_READ_URL_NAMES = [
     "journal:pupil-detail",
     "journal:pupil-progress",
     "journal:homework-file-list",
+    "journal:transfer-records",
 ]
 LEARNER_READ_NAMESPACES = ["diary"]
