@@ -20,6 +20,8 @@ class AccessLogOutput(serializers.ModelSerializer):
 
 
 class AccessLogListApi(JournalApiView):
+    pagination_class = Pagination  # documented as the page envelope
+
     class Filters(DateRangeFilters):
         pupil_id = serializers.IntegerField(required=False, help_text="Обучающийся")
         user_id = serializers.IntegerField(required=False, help_text="Кто обращался")
@@ -31,6 +33,6 @@ class AccessLogListApi(JournalApiView):
     )
     def get(self, request: Request) -> Response:
         qs = access_log_list(for_user=request.user, **query_filters(request, self.Filters))
-        paginator = Pagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(qs, request, view=self)
         return paginator.get_paginated_response(AccessLogOutput(page, many=True).data)

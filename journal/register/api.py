@@ -84,6 +84,8 @@ class LessonsGenerateApi(JournalApiView):
 
 
 class LessonListApi(JournalApiView):
+    pagination_class = Pagination  # documented as the page envelope
+
     class Filters(DateRangeFilters):
         period_id = serializers.IntegerField(required=False, help_text="Отчётный период")
 
@@ -99,7 +101,7 @@ class LessonListApi(JournalApiView):
             **query_filters(request, self.Filters),
         )
 
-        paginator = Pagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(qs, request, view=self)
         return paginator.get_paginated_response(LessonOutput(page, many=True).data)
 

@@ -29,6 +29,8 @@ class PupilDetailOutput(PupilOutput):
 
 
 class PupilListApi(JournalApiView):
+    pagination_class = Pagination  # documented as the page envelope
+
     class Filters(serializers.Serializer):
         class_group_id = serializers.IntegerField(required=False, help_text="Класс")
         grade = serializers.IntegerField(
@@ -43,7 +45,7 @@ class PupilListApi(JournalApiView):
     )
     def get(self, request: Request) -> Response:
         qs = selectors.pupil_list(for_user=request.user, **query_filters(request, self.Filters))
-        paginator = Pagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(qs, request, view=self) or []
         from journal.audit.services import access_log
 

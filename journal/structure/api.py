@@ -11,6 +11,7 @@ from rest_framework.response import Response
 
 from accounts import roles
 from core.api import SchoolObjectField
+from core.openapi import HourMinuteField
 from journal.access import CreatedOutput, JournalApiView, query_filters
 from journal.structure import selectors, services
 from journal.structure.models import (
@@ -248,8 +249,8 @@ class PeriodOutput(serializers.Serializer):
 
 class BellOutput(serializers.Serializer):
     number = serializers.IntegerField()
-    starts_at = serializers.TimeField(format="%H:%M")
-    ends_at = serializers.TimeField(format="%H:%M")
+    starts_at = HourMinuteField()
+    ends_at = HourMinuteField()
 
 
 class YearOutput(serializers.Serializer):

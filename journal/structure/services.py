@@ -11,6 +11,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
 from accounts import roles
@@ -75,6 +76,25 @@ def default_period_scheme(start_year: int) -> list[PeriodSpec]:
     return specs
 
 
+FIRST_PLAUSIBLE_YEAR = 2000
+YEARS_AHEAD = 5
+MAX_YEAR_DAYS = 397  # 13 months
+
+
+def _academic_year_range_errors(starts_on: dt.date, ends_on: dt.date) -> dict[str, list[str]]:
+    """A school year within a plausible range (issue #11): not in the year 0256, not in
+    3000, not three years long."""
+    errors: dict[str, list[str]] = {}
+    latest = timezone.localdate().year + YEARS_AHEAD
+    if not FIRST_PLAUSIBLE_YEAR <= starts_on.year <= latest:
+        errors["starts_on"] = [
+            f"Начало учебного года — между {FIRST_PLAUSIBLE_YEAR} и {latest} годом."
+        ]
+    if ends_on > starts_on and (ends_on - starts_on).days > MAX_YEAR_DAYS:
+        errors["ends_on"] = ["Учебный год не может длиться дольше 13 месяцев."]
+    return errors
+
+
 @transaction.atomic
 def academic_year_create(
     *,
@@ -91,6 +111,7 @@ def academic_year_create(
     errors: dict[str, list[str]] = {}
     if ends_on <= starts_on:
         errors["ends_on"] = ["Окончание учебного года должно быть позже начала."]
+    errors.update(_academic_year_range_errors(starts_on, ends_on))
     if days_per_week not in (5, 6):
         errors["days_per_week"] = ["Режим работы: пятидневная или шестидневная неделя."]
     if AcademicYear.objects.filter(title=title).exists():

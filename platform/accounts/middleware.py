@@ -6,10 +6,9 @@ from collections.abc import Callable
 from contextvars import ContextVar
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, JsonResponse
 
-from accounts.policy import is_learner, on_school_host
+from accounts.policy import LEARNER_DENIED, learner_refused
 
 # The client address of the request being served; `journal.identity.audit` adds it to
 # each AccessLog row (ROLE-4/SEC-4 "from where").
@@ -21,20 +20,12 @@ def client_address(request: HttpRequest) -> str:
     return str(request.META.get("REMOTE_ADDR", ""))[:64]
 
 
-def learner_may_open(view_name: str, method: str) -> bool:
-    """Deny by default: a parent or pupil session reaches only the views listed here."""
-    if view_name in settings.LEARNER_URL_NAMES:
-        return True
-    if method in ("GET", "HEAD") and view_name in settings.LEARNER_READ_URL_NAMES:
-        return True
-    namespace = view_name.split(":", 1)[0] if ":" in view_name else ""
-    return method in ("GET", "HEAD") and namespace in settings.LEARNER_READ_NAMESPACES
-
-
 class SessionGuardMiddleware:
     """After authentication: record where the request came from for the access log, and
     keep parent and pupil sessions out of every staff view (403), whatever the view's own
-    checks say. Impersonation does not exist, so a session is always its user's own."""
+    checks say (accounts.policy.learner_refused; the API asks the same predicate through a
+    DRF permission, which also sees token authentication). Impersonation does not exist,
+    so a session is always its user's own."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -49,16 +40,10 @@ class SessionGuardMiddleware:
     def process_view(
         self, request: HttpRequest, view_func: Any, view_args: Any, view_kwargs: Any
     ) -> HttpResponse | None:
-        if not on_school_host():
-            return None
-        user = request.user
-        if not user.is_authenticated or not is_learner(user):
-            return None
         match = request.resolver_match
         name = match.view_name if match else ""
-        if learner_may_open(name, request.method or "GET"):
+        if not learner_refused(request.user, name, request.method or "GET"):
             return None
-        message = "Эта страница доступна только сотрудникам школы."
         if request.path.startswith("/api/"):
-            return JsonResponse({"detail": message, "errors": {}}, status=403)
-        return HttpResponseForbidden(message)
+            return JsonResponse({"detail": LEARNER_DENIED, "errors": {}}, status=403)
+        return HttpResponseForbidden(LEARNER_DENIED)

@@ -51,6 +51,29 @@ def on_school_host() -> bool:
     return bool(db.schema_name) and db.schema_name != "public"
 
 
+LEARNER_DENIED = "Эта страница доступна только сотрудникам школы."
+
+
+def learner_may_open(view_name: str, method: str) -> bool:
+    """Deny by default: a parent or pupil reaches only the views listed in the settings."""
+    if view_name in settings.LEARNER_URL_NAMES:
+        return True
+    if method in ("GET", "HEAD") and view_name in settings.LEARNER_READ_URL_NAMES:
+        return True
+    namespace = view_name.split(":", 1)[0] if ":" in view_name else ""
+    return method in ("GET", "HEAD") and namespace in settings.LEARNER_READ_NAMESPACES
+
+
+def learner_refused(user: Any, view_name: str, method: str) -> bool:
+    """ROLE-2, the one guard for learners: True when `user` is a parent or pupil on a school
+    host and the view is not one of theirs. Pages ask it through SessionGuardMiddleware, the
+    API through accounts.permissions.LearnersOnlyTheirViews (a DRF default permission, so
+    it sees every DRF authentication: session and token alike)."""
+    if not on_school_host() or user is None or not user.is_authenticated:
+        return False
+    return is_learner(user) and not learner_may_open(view_name, method)
+
+
 def password_sign_in_refusal(user: Any) -> str | None:
     """None when the user may sign in with a password now; else why not (Russian)."""
     names = role_set(user)

@@ -40,6 +40,9 @@ PUBLISHED_IS_IMMUTABLE = (
 )
 
 
+EMPTY_TEXT = "Введите текст положения: пустую редакцию сохранить нельзя."
+
+
 def _required_text(value: str | None, field: str, message: str) -> str:
     value = (value or "").strip()
     if not value:
@@ -117,11 +120,12 @@ def _version_create(
     fixed = validate_fixed(fixed)
     if not isinstance(sources, dict):
         raise ValidationError({"sources": ["Источники задаются объектом «правило: пункт»."]})
+    _required_text(text, "text", EMPTY_TEXT)  # an empty version is refused (#11)
     return RegulationVersion.objects.create(
         template=template,
         number=number,
         title=title,
-        text=text or "",
+        text=text,
         rules=rules,
         fixed=fixed,
         sources=sources,
@@ -180,6 +184,7 @@ def regulation_version_update(
     if title is not None:
         version.title = _required_text(title, "title", "Укажите заголовок редакции.")
     if text is not None:
+        _required_text(text, "text", EMPTY_TEXT)
         version.text = text
     if rules is not None:
         version.rules = validate_rules(merge_rules(version.rules, rules))

@@ -6,12 +6,14 @@ from django.urls import include, path
 
 from billing_free_check.api import SchoolAuditListApi
 from catalog.urls import public_urlpatterns as catalog_urls
+from config.urls_common import schema_urlpatterns
 from config.urls_common import urlpatterns as common
 from core.views import public_home
 from tenants.api import SchoolListApi, SchoolStatusApi
 
 urlpatterns = [
     *common,
+    *schema_urlpatterns("config.urls_public"),
     *catalog_urls,
     path(
         "api/v1/free-check/audits/",

@@ -5,12 +5,14 @@ from __future__ import annotations
 from django.urls import include, path
 
 from catalog.urls import school_urlpatterns as catalog_urls
+from config.urls_common import schema_urlpatterns
 from config.urls_common import urlpatterns as common
 from journal.identity.urls import sso_urlpatterns
 from journal.web.home import start
 
 urlpatterns = [
     *common,
+    *schema_urlpatterns("config.urls_tenants"),
     *catalog_urls,
     path("api/v1/", include("journal.urls")),
     *sso_urlpatterns,

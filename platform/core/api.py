@@ -36,8 +36,27 @@ class SchoolObjectField(serializers.PrimaryKeyRelatedField):
 
 
 class Pagination(PageNumberPagination):
+    """Pages of a list: {"count", "next", "previous", "results"}.
+
+    A list view that pages declares `pagination_class = Pagination`, so its OpenAPI
+    response is this envelope (drf-spectacular asks `get_paginated_response_schema`).
+    """
+
     page_size_query_param = "page_size"
     max_page_size = 500
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        link = {"type": "string", "format": "uri", "nullable": True}
+        return {
+            "type": "object",
+            "required": ["count", "next", "previous", "results"],
+            "properties": {
+                "count": {"type": "integer", "example": 123},
+                "next": {**link, "example": "https://school.example/api/v1/items/?page=3"},
+                "previous": {**link, "example": "https://school.example/api/v1/items/?page=1"},
+                "results": schema,
+            },
+        }
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:

@@ -206,7 +206,9 @@ def test_school_users_have_no_operator_routes(
 def test_make_default_moves_the_default(operator_client: Any, operator: Any) -> None:
     from catalog import services
 
-    version = services.regulation_template_create(code="other", title="Другое", by=operator)
+    version = services.regulation_template_create(
+        code="other", title="Другое", text="# Другое", by=operator
+    )
     url = f"/api/v1/catalog/regulations/{version.template_id}/make-default/"
     assert operator_client.post(url).status_code == 400  # nothing published yet
     services.regulation_version_publish(version=version, by=operator)

@@ -43,6 +43,7 @@ SHARED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "csp",
     "guardian",
     # Identity (issue #6): the SSO portal and its subject index; lockout and TOTP for the
     # operator and department on the public host.
@@ -104,6 +105,8 @@ TENANT_CACHE_SECONDS = 300
 MIDDLEWARE = [
     "tenants.middleware.CachedTenantMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "core.headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -217,6 +220,36 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 60 * 60 * 12
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy on every page and API answer (issue #11): scripts and styles
+# from this host only, no inline code, no framing. Forms post to this host, and the SSO
+# hand-over posts from the portal to a school's host (identity/handover.html), so
+# form-action names the platform's hosts; any port, as the development servers use one.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'", f"{PLATFORM_DOMAIN}:*", f"*.{PLATFORM_DOMAIN}:*"],
+    }
+}
+PERMISSIONS_POLICY_DENY = [
+    "accelerometer",
+    "autoplay",
+    "camera",
+    "display-capture",
+    "geolocation",
+    "gyroscope",
+    "magnetometer",
+    "microphone",
+    "payment",
+    "usb",
+]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
@@ -254,7 +287,18 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # ROLE-2 on every authentication path (session and token): the learners' guard.
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "accounts.permissions.LearnersOnlyTheirViews",
+    ],
+    # JSON bounded in size and nesting depth: 413 / 400, never a RecursionError (issue #11).
+    "DEFAULT_PARSER_CLASSES": [
+        "core.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "core.parsers.BodyCheckingNegotiation",
     "DEFAULT_SCHEMA_CLASS": "core.openapi.QualifiedNameAutoSchema",
     "DEFAULT_PAGINATION_CLASS": "core.api.Pagination",
     "PAGE_SIZE": 50,
@@ -265,10 +309,17 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_THROTTLE_RATES": {"anon": "120/min", "user": "2000/min"},
 }
+API_JSON_MAX_BYTES = 1024 * 1024
+API_JSON_MAX_DEPTH = 64
 SPECTACULAR_SETTINGS = {
     "TITLE": "Электронный журнал: API",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Public documentation, but the learners' guard holds here too (ROLE-2).
+    "SERVE_PERMISSIONS": [
+        "rest_framework.permissions.AllowAny",
+        "accounts.permissions.LearnersOnlyTheirViews",
+    ],
     # Swagger UI from the sidecar package, served by us: no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -483,5 +534,6 @@ LEARNER_READ_URL_NAMES = [
     "journal:pupil-detail",
     "journal:pupil-progress",
     "journal:homework-file-list",
+    "journal:transfer-records",
 ]
 LEARNER_READ_NAMESPACES = ["diary"]
