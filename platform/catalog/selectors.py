@@ -87,30 +87,28 @@ class ReportingPeriod:
     end: dt.date
 
 
-def school_reporting_periods(
-    school: Any | None = None, *, start_year: int, grade: int
-) -> list[ReportingPeriod]:
-    """The reporting periods of `grade` in academic year `start_year`/`start_year+1`.
-
-    From the school's adopted period scheme and the operator's calendar for that year;
-    empty when either is missing (the school sets up its own periods then).
-    """
+def _adopted_calendar(schema: str, start_year: int) -> tuple[Any, Any] | None:
+    """(scheme, calendar of `start_year`) of the school's adopted period scheme, or None."""
     from catalog.models import PeriodCalendar, SchoolAdoption
-    from catalog.schema import PERIOD_KIND_TITLES
 
-    schema = _schema_of(school)
-    adoption = SchoolAdoption.objects.filter(school__schema_name=schema).first()
-    if adoption is None or adoption.period_scheme_id is None:
-        return []
+    adoption = (
+        SchoolAdoption.objects.select_related("period_scheme")
+        .filter(school__schema_name=schema)
+        .first()
+    )
+    if adoption is None or adoption.period_scheme is None:
+        return None
     calendar = PeriodCalendar.objects.filter(
         scheme_id=adoption.period_scheme_id, start_year=start_year
     ).first()
     if calendar is None:
-        return []
-    bands = adoption.period_scheme.bands if adoption.period_scheme else []
-    kind = next((b["kind"] for b in bands if b["grades_from"] <= grade <= b["grades_to"]), None)
-    if kind is None:
-        return []
+        return None
+    return adoption.period_scheme, calendar
+
+
+def _spans(calendar: Any, kind: str) -> list[ReportingPeriod]:
+    from catalog.schema import PERIOD_KIND_TITLES
+
     return [
         ReportingPeriod(
             kind=kind,
@@ -121,6 +119,85 @@ def school_reporting_periods(
         )
         for index, span in enumerate(calendar.periods.get(kind, []), start=1)
     ]
+
+
+def school_reporting_periods(
+    school: Any | None = None, *, start_year: int, grade: int
+) -> list[ReportingPeriod]:
+    """The reporting periods of `grade` in academic year `start_year`/`start_year+1`.
+
+    From the school's adopted period scheme and the operator's calendar for that year;
+    empty when either is missing (the school sets up its own periods then).
+    """
+    found = _adopted_calendar(_schema_of(school), start_year)
+    if found is None:
+        return []
+    scheme, calendar = found
+    kind = next(
+        (b["kind"] for b in scheme.bands if b["grades_from"] <= grade <= b["grades_to"]), None
+    )
+    return [] if kind is None else _spans(calendar, kind)
+
+
+def calendar_periods(
+    school: Any | None = None, *, start_year: int, kind: str
+) -> list[ReportingPeriod]:
+    """The operator's dates of every period of `kind` in the adopted scheme's calendar of
+    that year (e.g. the half-years, for a paper copy made per half-year); empty when the
+    calendar has no such periods."""
+    found = _adopted_calendar(_schema_of(school), start_year)
+    return [] if found is None else _spans(found[1], kind)
+
+
+@dataclass(frozen=True)
+class Holiday:
+    title: str
+    start: dt.date
+    end: dt.date
+    grades_from: int = 1
+    grades_to: int = 11
+
+
+@dataclass(frozen=True)
+class PeriodBand:
+    grades_from: int
+    grades_to: int
+    kind: str
+    periods: list[ReportingPeriod]
+
+
+@dataclass(frozen=True)
+class PeriodPlan:
+    """What the adopted scheme gives a school for one year (TPL-2): periods per grade band
+    and the calendar's holidays."""
+
+    scheme_code: str
+    bands: list[PeriodBand]
+    holidays: list[Holiday]
+
+
+def school_period_plan(school: Any | None = None, *, start_year: int) -> PeriodPlan | None:
+    """The adopted scheme's periods per band and the holidays of `start_year`; None when the
+    school adopted no scheme or the operator has no calendar for that year."""
+    found = _adopted_calendar(_schema_of(school), start_year)
+    if found is None:
+        return None
+    scheme, calendar = found
+    bands = [
+        PeriodBand(b["grades_from"], b["grades_to"], b["kind"], _spans(calendar, b["kind"]))
+        for b in sorted(scheme.bands, key=lambda b: b["grades_from"])
+    ]
+    holidays = [
+        Holiday(
+            title=h["title"],
+            start=dt.date.fromisoformat(h["start"]),
+            end=dt.date.fromisoformat(h["end"]),
+            grades_from=int(h.get("grades_from", 1)),
+            grades_to=int(h.get("grades_to", 11)),
+        )
+        for h in calendar.holidays
+    ]
+    return PeriodPlan(scheme_code=scheme.code, bands=bands, holidays=holidays)
 
 
 # --- the operator's reads -----------------------------------------------------------------

@@ -117,6 +117,15 @@ def add_mark(world: World) -> None:
     )
 
 
+def add_mark_under_corrections(world: World) -> None:
+    """A mark in a school whose regulation allows audited corrections (the seeded default
+    forbids them: 004 §8.6)."""
+    from tests.catalog.adopt import adopt_rules
+
+    adopt_rules("school1", correction={"allowed": True})
+    add_mark(world)
+
+
 def _kind_id() -> int:
     from journal.register.models import WorkKind
 
@@ -435,7 +444,7 @@ ENDPOINTS = [
         lambda w: B + f"register/marks/{Mark.objects.get().pk}/correct/",
         {"director", "deputy"},
         payload=lambda w: {"new_value": 4, "reason": "Ошибка ввода"},
-        setup=add_mark,
+        setup=add_mark_under_corrections,
     ),
     Endpoint(
         "attendance-reason",
