@@ -29,6 +29,11 @@ urlpatterns = [
         name="timetable-create",
     ),
     path("structure/breaks/create/", st.ScheduleBreakCreateApi.as_view(), name="break-create"),
+    path(
+        "structure/years/<int:year_id>/periods/rederive/",
+        st.AcademicYearPeriodsRederiveApi.as_view(),
+        name="year-periods-rederive",
+    ),
     path("structure/years/", st.AcademicYearListApi.as_view(), name="year-list"),
     path("structure/years/create/", st.AcademicYearCreateApi.as_view(), name="year-create"),
     path(

@@ -223,7 +223,7 @@ def lessons_generate(
         year=year,
         class_group__grade__gte=period.grade_from,
         class_group__grade__lte=period.grade_to,
-    )
+    ).select_related("class_group")
     if class_group_id is not None:
         entries = entries.filter(class_group_id=class_group_id)
     entries_list = list(entries)
@@ -238,8 +238,11 @@ def lessons_generate(
                 if entry.weekday != weekday:
                     continue
                 if any(
-                    b.starts_on <= day <= b.ends_on
-                    and (not b.class_group_ids or entry.class_group_id in b.class_group_ids)
+                    b.applies_to(
+                        day=day,
+                        class_group_id=entry.class_group_id,
+                        grade=entry.class_group.grade,
+                    )
                     for b in breaks
                 ):
                     skipped += 1

@@ -260,6 +260,9 @@ class YearOutput(serializers.Serializer):
     ends_on = serializers.DateField()
     days_per_week = serializers.IntegerField()
     is_current = serializers.BooleanField()
+    rules_version_id = serializers.IntegerField(
+        allow_null=True, help_text="Редакция положения об ЭЖ, действовавшая при создании года"
+    )
     periods = PeriodOutput(many=True, source="periods.all")
     bells = BellOutput(many=True, source="bell_slots.all")
 
@@ -294,7 +297,10 @@ class AcademicYearCreateApi(JournalApiView):
         periods = Period(
             many=True,
             required=False,
-            help_text="Не указаны — четверти в 1–9 классах, полугодия в 10–11",
+            help_text=(
+                "Не указаны — периоды и каникулы по принятой схеме из календаря "
+                "муниципального оператора (TPL-2)"
+            ),
         )
 
     @extend_schema(
@@ -311,6 +317,18 @@ class AcademicYearCreateApi(JournalApiView):
             **v,
         )
         return Response(YearOutput(year).data, status=201)
+
+
+class AcademicYearPeriodsRederiveApi(JournalApiView):
+    @extend_schema(
+        request=None,
+        responses=YearOutput,
+        summary="Периоды года, который не начался, — заново по принятой схеме (TPL-2)",
+    )
+    def post(self, request: Request, year_id: int) -> Response:
+        year = selectors.academic_year_get(year_id=year_id, for_user=request.user)
+        year = services.academic_year_periods_rederive(year=year, by=request.user)
+        return Response(YearOutput(year).data)
 
 
 class BellScheduleSetApi(JournalApiView):

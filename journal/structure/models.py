@@ -7,6 +7,8 @@ its id only, `AcademicYear.rules_version_id`).
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -53,6 +55,7 @@ class ReportingPeriod(JournalModel):
         QUARTER = "quarter", "Четверть"
         TRIMESTER = "trimester", "Триместр"
         HALF_YEAR = "half_year", "Полугодие"
+        YEAR = "year", "Год"  # a scheme may give a band one period for the whole year
 
     year = models.ForeignKey(AcademicYear, models.CASCADE, related_name="periods")
     kind = models.CharField("вид", max_length=16, choices=Kind.choices)
@@ -112,10 +115,32 @@ class ScheduleBreak(JournalModel):
     ends_on = models.DateField("по")
     # Empty: the whole school; else only these classes (e.g. quarantine in 5А).
     class_group_ids = models.JSONField("классы", default=list, blank=True)
+    # Holidays of some grades only (the 1st grade's extra week): the calendar's band.
+    grade_from = models.PositiveSmallIntegerField("с параллели", default=1)
+    grade_to = models.PositiveSmallIntegerField("по параллель", default=11)
+    # Copied from the operator's calendar with the adopted period scheme (TPL-2); such rows
+    # are replaced when the periods of a year that has not started are derived again.
+    from_calendar = models.BooleanField("из календаря учебного года", default=False)
 
     class Meta:
         verbose_name = "каникулы / изменение расписания"
         verbose_name_plural = "каникулы и изменения расписания"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    grade_from__gte=1, grade_to__lte=11, grade_from__lte=models.F("grade_to")
+                ),
+                name="break_grades",
+            ),
+        ]
+
+    def applies_to(self, *, day: Any, class_group_id: int, grade: int) -> bool:
+        """No lessons of this class on this day because of this break."""
+        return (
+            self.starts_on <= day <= self.ends_on
+            and self.grade_from <= grade <= self.grade_to
+            and (not self.class_group_ids or class_group_id in self.class_group_ids)
+        )
 
 
 class StaffMember(TimeStampedModel):

@@ -12,6 +12,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
 from accounts import roles
@@ -54,7 +55,11 @@ class PeriodSpec:
 
 
 def default_period_scheme(start_year: int) -> list[PeriodSpec]:
-    """Quarters in grades 1–9, half-years in 10–11 (000 §3.7, 002 §4): typical dates."""
+    """Quarters in grades 1–9, half-years in 10–11 (000 §3.7, 002 §4): typical dates.
+
+    Only for a school that adopted no period scheme (the built-in default, like
+    `catalog.rules.DEFAULT_RULES`); an adopted scheme's periods come from the operator's
+    calendar (`adopted_period_specs`)."""
     y, n = start_year, start_year + 1
     quarters = [
         (dt.date(y, 9, 1), dt.date(y, 10, 25)),
@@ -74,6 +79,112 @@ def default_period_scheme(start_year: int) -> list[PeriodSpec]:
     return specs
 
 
+@dataclass(frozen=True)
+class HolidaySpec:
+    title: str
+    starts_on: dt.date
+    ends_on: dt.date
+    grade_from: int = 1
+    grade_to: int = 11
+
+
+def _clip(
+    start: dt.date, end: dt.date, starts_on: dt.date, ends_on: dt.date
+) -> tuple[dt.date, dt.date] | None:
+    """The part of [start, end] inside the school year, or None."""
+    start, end = max(start, starts_on), min(end, ends_on)
+    return (start, end) if start <= end else None
+
+
+def adopted_period_specs(
+    *, starts_on: dt.date, ends_on: dt.date
+) -> tuple[list[PeriodSpec], list[HolidaySpec]] | None:
+    """The periods per grade band and the holidays the adopted scheme (TPL-2) gives a year
+    from `starts_on` to `ends_on`, from the operator's calendar of that academic year; the
+    dates are kept inside the year (a year that starts on 2 September starts its first
+    period then). Each band of the scheme gets its kind, e.g. trimesters in 1–9 and
+    half-years in 10–11. None when the school adopted no
+    scheme; a ValidationError when it did but the operator has no calendar for the year."""
+    from catalog.selectors import adopted_regulation, school_period_plan
+
+    adoption = adopted_regulation()
+    if adoption is None or adoption.period_scheme_id is None:
+        return None
+    start_year = starts_on.year if starts_on.month >= 7 else starts_on.year - 1
+    plan = school_period_plan(start_year=start_year)
+    if plan is None:
+        raise ValidationError(
+            {
+                "periods": [
+                    f"В календаре муниципального оператора нет дат учебного года "
+                    f"{start_year}/{start_year + 1} для принятой схемы периодов "
+                    f"«{adoption.period_scheme.title}». Укажите периоды вручную или обратитесь "
+                    "к оператору."
+                ]
+            }
+        )
+    periods: list[PeriodSpec] = []
+    for band in plan.bands:
+        number = 0
+        for span in band.periods:
+            clipped = _clip(span.start, span.end, starts_on, ends_on)
+            if clipped is None:
+                continue
+            number += 1
+            periods.append(
+                PeriodSpec(
+                    band.kind, number, *clipped, band.grades_from, band.grades_to, span.title
+                )
+            )
+    holidays = []
+    for holiday in plan.holidays:
+        clipped = _clip(holiday.start, holiday.end, starts_on, ends_on)
+        if clipped is not None:
+            holidays.append(
+                HolidaySpec(holiday.title, *clipped, holiday.grades_from, holiday.grades_to)
+            )
+    return periods, holidays
+
+
+def _periods_create(year: AcademicYear, specs: Sequence[PeriodSpec]) -> None:
+    kind_titles = dict(ReportingPeriod.Kind.choices)
+    ReportingPeriod.objects.bulk_create(
+        ReportingPeriod(
+            year=year,
+            kind=s.kind,
+            number=s.number,
+            title=s.title or f"{kind_titles.get(s.kind, s.kind)} {s.number}",
+            grade_from=s.grade_from,
+            grade_to=s.grade_to,
+            starts_on=s.starts_on,
+            ends_on=s.ends_on,
+        )
+        for s in specs
+    )
+
+
+def _holidays_create(year: AcademicYear, holidays: Sequence[HolidaySpec]) -> None:
+    ScheduleBreak.objects.bulk_create(
+        ScheduleBreak(
+            year=year,
+            kind=ScheduleBreak.Kind.HOLIDAY,
+            title=h.title,
+            starts_on=h.starts_on,
+            ends_on=h.ends_on,
+            grade_from=h.grade_from,
+            grade_to=h.grade_to,
+            from_calendar=True,
+        )
+        for h in holidays
+    )
+
+
+def _rules_version_id() -> int | None:
+    from catalog.selectors import current_rules
+
+    return current_rules().version_id
+
+
 @transaction.atomic
 def academic_year_create(
     *,
@@ -85,7 +196,12 @@ def academic_year_create(
     make_current: bool = True,
     by: Any,
 ) -> AcademicYear:
-    """A school year with its reporting periods (the adopted scheme, TPL-2) (SET-1)."""
+    """A school year with its reporting periods (SET-1, TPL-2).
+
+    Without `periods`, the adopted period scheme gives them per grade band, with the
+    holidays of the operator's calendar (a school that adopted no scheme gets the built-in
+    quarters and half-years). The year records the regulation version in force.
+    """
     require_roles(scope_for(by), STRUCTURE_MANAGERS)
     errors: dict[str, list[str]] = {}
     if ends_on <= starts_on:
@@ -94,7 +210,14 @@ def academic_year_create(
         errors["days_per_week"] = ["Режим работы: пятидневная или шестидневная неделя."]
     if AcademicYear.objects.filter(title=title).exists():
         errors["title"] = [f"Учебный год {title} уже создан."]
-    specs = list(periods) if periods is not None else default_period_scheme(starts_on.year)
+    if errors:
+        raise ValidationError(errors)
+    holidays: list[HolidaySpec] = []
+    if periods is not None:
+        specs = list(periods)
+    else:
+        adopted = adopted_period_specs(starts_on=starts_on, ends_on=ends_on)
+        specs, holidays = adopted if adopted else (default_period_scheme(starts_on.year), [])
     for spec in specs:
         if spec.starts_on < starts_on or spec.ends_on > ends_on or spec.ends_on < spec.starts_on:
             errors.setdefault("periods", []).append(
@@ -111,22 +234,61 @@ def academic_year_create(
         ends_on=ends_on,
         days_per_week=days_per_week,
         is_current=make_current,
+        rules_version_id=_rules_version_id(),
     )
-    kind_titles = dict(ReportingPeriod.Kind.choices)
-    ReportingPeriod.objects.bulk_create(
-        ReportingPeriod(
-            year=year,
-            kind=s.kind,
-            number=s.number,
-            title=s.title or f"{kind_titles.get(s.kind, s.kind)} {s.number}",
-            grade_from=s.grade_from,
-            grade_to=s.grade_to,
-            starts_on=s.starts_on,
-            ends_on=s.ends_on,
-        )
-        for s in specs
-    )
+    _periods_create(year, specs)
+    _holidays_create(year, holidays)
     return year
+
+
+def year_periods_follow_adoption(
+    *, year: AcademicYear, rules_version_id: int | None = None
+) -> bool:
+    """Derive again the periods and calendar holidays of a year that has not started from
+    the scheme adopted now, and record the regulation version in force (TPL-2). The
+    school's own breaks (quarantine, schedule changes) are kept. False (nothing changed)
+    for a year that has started. Called by adoption; no role check (see the service)."""
+    year = AcademicYear.objects.select_for_update().get(pk=year.pk)
+    if year.starts_on <= timezone.localdate():
+        return False
+    adopted = adopted_period_specs(starts_on=year.starts_on, ends_on=year.ends_on)
+    specs, holidays = adopted if adopted else (default_period_scheme(year.starts_on.year), [])
+    from journal.register.models import PeriodMark
+
+    if PeriodMark.objects.filter(period__year=year).exists():
+        return False
+    ReportingPeriod.objects.filter(year=year).delete()
+    ScheduleBreak.objects.filter(year=year, from_calendar=True).delete()
+    _periods_create(year, specs)
+    _holidays_create(year, holidays)
+    year.rules_version_id = rules_version_id or _rules_version_id()
+    year.save(update_fields=["rules_version_id", "updated_at"])
+    return True
+
+
+@transaction.atomic
+def academic_year_periods_rederive(*, year: AcademicYear, by: Any) -> AcademicYear:
+    """The administration derives the periods of a year that has not started again from
+    the adopted scheme (after the school adopted another one, TPL-2)."""
+    require_roles(scope_for(by), STRUCTURE_MANAGERS)
+    if year.starts_on <= timezone.localdate():
+        raise ValidationError(
+            {"year": [f"Учебный год {year.title} уже начался: его периоды меняются по датам."]}
+        )
+    year_periods_follow_adoption(year=year)
+    year.refresh_from_db()
+    return year
+
+
+def years_follow_adoption(*, rules_version_id: int | None) -> int:
+    """Every year of the current school that has not started follows the adoption just made
+    (called by `catalog.services` in the school's schema, in the adoption's transaction:
+    the cached rules are still the old ones, hence the version id). How many changed."""
+    today = timezone.localdate()
+    return sum(
+        year_periods_follow_adoption(year=year, rules_version_id=rules_version_id)
+        for year in AcademicYear.objects.filter(starts_on__gt=today).order_by("starts_on")
+    )
 
 
 @transaction.atomic

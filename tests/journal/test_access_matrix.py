@@ -8,6 +8,7 @@ school does not authenticate here at all.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -124,6 +125,38 @@ def add_mark_under_corrections(world: World) -> None:
 
     adopt_rules("school1", correction={"allowed": True})
     add_mark(world)
+
+
+def add_coming_year(world: World) -> None:
+    """A year that has not started, and the operator's calendar for it (TPL-2)."""
+    from catalog.models import PeriodCalendar, SchoolAdoption
+    from journal.structure.models import AcademicYear
+
+    scheme = SchoolAdoption.objects.get(school__schema_name="school1").period_scheme
+    seeded = PeriodCalendar.objects.get(scheme=scheme, start_year=2026)
+
+    def move(spans: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        later = {"start", "end"}  # the seeded 2026/2027 dates, fourteen years on
+        return [
+            {k: str(int(v[:4]) + 14) + v[4:] if k in later else v for k, v in s.items()}
+            for s in spans
+        ]
+
+    PeriodCalendar.objects.create(
+        scheme=scheme,
+        start_year=2040,
+        periods={kind: move(spans) for kind, spans in seeded.periods.items()},
+        holidays=move(seeded.holidays),
+    )
+    AcademicYear.objects.create(
+        title="2040/2041", starts_on=dt.date(2040, 9, 1), ends_on=dt.date(2041, 8, 31)
+    )
+
+
+def _coming_year_id() -> int:
+    from journal.structure.models import AcademicYear
+
+    return int(AcademicYear.objects.get(title="2040/2041").pk)
 
 
 def _kind_id() -> int:
@@ -527,6 +560,13 @@ ENDPOINTS = [
     ),
     Endpoint("year-list", "get", lambda w: B + "structure/years/", ALL_STAFF, list_result=True),
     Endpoint(
+        "year-periods-rederive",
+        "post",
+        lambda w: B + f"structure/years/{_coming_year_id()}/periods/rederive/",
+        STRUCTURE,
+        setup=add_coming_year,
+    ),
+    Endpoint(
         "year-create",
         "post",
         lambda w: B + "structure/years/create/",
@@ -536,6 +576,10 @@ ENDPOINTS = [
             "starts_on": "2031-09-01",
             "ends_on": "2032-05-31",
             "make_current": False,
+            # No calendar of 2031 from the operator yet: the periods are given here.
+            "periods": [
+                {"kind": "quarter", "number": 1, "starts_on": "2031-09-01", "ends_on": "2032-05-31"}
+            ],
         },
     ),
     Endpoint(
