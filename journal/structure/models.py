@@ -99,6 +99,63 @@ class BellSlot(JournalModel):
         constraints = [models.UniqueConstraint(fields=["year", "number"], name="bell_unique")]
 
 
+class SchoolOrder(TimeStampedModel):
+    """Приказ директора (TPL-6): the school's legal act behind the regulation in force
+    (000 §5.1, 003 §4.6.1) and behind changes of the schedule such as quarantine or moved
+    holidays (004 §6.6). A new edition cancels the one in force; both keep their dates."""
+
+    class Kind(models.TextChoices):
+        REGULATION = "regulation", "О введении в действие положения об ЭЖ"
+        SCHEDULE = "schedule", "Об изменении графика работы"
+
+    kind = models.CharField("вид", max_length=16, choices=Kind.choices)
+    number = models.CharField("номер приказа", max_length=40)
+    signed_on = models.DateField("дата приказа")
+    title = models.CharField("заголовок", max_length=300)
+    in_force_from = models.DateField("вступает в силу")
+    cancelled_on = models.DateField("утратил силу", null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cancelled",
+        verbose_name="отменён приказом",
+    )
+    # The adopted version in the public catalogue, by id only (no foreign key to public).
+    regulation_version_id = models.BigIntegerField("редакция положения", null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = "приказ"
+        verbose_name_plural = "приказы"
+        ordering = ["-signed_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["number", "signed_on"], name="order_number_unique"),
+            models.CheckConstraint(
+                condition=Q(in_force_from__gte=models.F("signed_on")), name="order_in_force"
+            ),
+            models.CheckConstraint(
+                condition=Q(cancelled_on__isnull=True)
+                | Q(cancelled_on__gte=models.F("in_force_from")),
+                name="order_cancelled_after_in_force",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="regulation") | Q(regulation_version_id__isnull=False),
+                name="order_regulation_version",
+            ),
+            # One regulation order in force at a time.
+            models.UniqueConstraint(
+                fields=["kind"],
+                condition=Q(kind="regulation", cancelled_on__isnull=True),
+                name="one_regulation_order_in_force",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Приказ № {self.number} от {self.signed_on:%d.%m.%Y}"
+
+
 class ScheduleBreak(JournalModel):
     """Holidays and schedule changes such as quarantine: no lessons in the range (SET-1)."""
 
@@ -121,6 +178,15 @@ class ScheduleBreak(JournalModel):
     # Copied from the operator's calendar with the adopted period scheme (TPL-2); such rows
     # are replaced when the periods of a year that has not started are derived again.
     from_calendar = models.BooleanField("из календаря учебного года", default=False)
+    # The director's order behind a schedule change (004 §6.6); none for the calendar's.
+    order = models.ForeignKey(
+        SchoolOrder,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="breaks",
+        verbose_name="приказ",
+    )
 
     class Meta:
         verbose_name = "каникулы / изменение расписания"

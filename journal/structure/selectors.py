@@ -15,6 +15,7 @@ from journal.structure.models import (
     AcademicYear,
     ClassGroup,
     ReportingPeriod,
+    SchoolOrder,
     Subgroup,
     SubgroupMember,
     TimetableEntry,
@@ -268,3 +269,25 @@ def retention_due(*, on: dt.date, for_user: Any) -> list[Retention]:
         summaries = _add_years(year.ends_on, rules.retention_summary_years)
         result.append(Retention(year, journals, summaries, journals < on, summaries < on))
     return result
+
+
+# ---------------------------------------------------------------- the director's orders (TPL-6)
+
+
+def school_order_list(*, for_user: Any, kind: str | None = None) -> QuerySet[SchoolOrder]:
+    """The director's orders on the journal, newest first, with the edition that cancelled
+    each; every member of staff may read them (the regulation binds them all)."""
+    if not scope_for(for_user).is_staff:
+        return SchoolOrder.objects.none()
+    qs = SchoolOrder.objects.select_related("cancelled_by", "recorded_by")
+    if kind is not None:
+        qs = qs.filter(kind=kind)
+    return qs.order_by("-signed_on", "-id")
+
+
+def regulation_order_in_force() -> SchoolOrder | None:
+    """The order that put the school's regulation in force (None: adopted at onboarding,
+    no order recorded yet)."""
+    return SchoolOrder.objects.filter(
+        kind=SchoolOrder.Kind.REGULATION, cancelled_on__isnull=True
+    ).first()

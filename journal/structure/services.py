@@ -25,6 +25,7 @@ from journal.structure.models import (
     ClassGroup,
     ReportingPeriod,
     ScheduleBreak,
+    SchoolOrder,
     StaffMember,
     Subgroup,
     SubgroupMember,
@@ -317,11 +318,23 @@ def schedule_break_create(
     starts_on: dt.date,
     ends_on: dt.date,
     class_group_ids: Sequence[int] = (),
+    order: SchoolOrder | None = None,
     by: Any,
 ) -> ScheduleBreak:
-    """Holidays, public holidays, quarantine: no lessons are generated on these days (SET-1)."""
+    """Holidays, public holidays, quarantine: no lessons are generated on these days (SET-1),
+    on the basis of the director's order in force (004 §6.6)."""
     require_roles(scope_for(by), STRUCTURE_MANAGERS)
     errors: dict[str, list[str]] = {}
+    if order is not None:
+        if order.kind != SchoolOrder.Kind.SCHEDULE:
+            errors["order_id"] = ["Изменение графика вносится по приказу об изменении графика."]
+        elif order.cancelled_on is not None and order.cancelled_on <= starts_on:
+            errors["order_id"] = [f"{order} утратил силу {order.cancelled_on:%d.%m.%Y}."]
+        elif starts_on < order.in_force_from:
+            errors["order_id"] = [
+                f"{order} вступает в силу {order.in_force_from:%d.%m.%Y}: изменение не может "
+                "начаться раньше."
+            ]
     if ends_on < starts_on:
         errors["ends_on"] = ["Дата окончания раньше даты начала."]
     if starts_on < year.starts_on or ends_on > year.ends_on:
@@ -338,7 +351,148 @@ def schedule_break_create(
         starts_on=starts_on,
         ends_on=ends_on,
         class_group_ids=ids,
+        order=order,
     )
+
+
+# ---------------------------------------------------------------- the director's orders (TPL-6)
+
+ORDER_RECORDERS = frozenset({roles.DIRECTOR, roles.JOURNAL_ADMIN})
+
+
+def _order_errors(
+    *, number: str, signed_on: dt.date, in_force_from: dt.date, title: str
+) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if not number.strip():
+        errors["number"] = ["Укажите номер приказа."]
+    elif SchoolOrder.objects.filter(number=number.strip(), signed_on=signed_on).exists():
+        errors["number"] = [f"Приказ № {number.strip()} от {signed_on:%d.%m.%Y} уже внесён."]
+    if not title.strip():
+        errors["title"] = ["Укажите заголовок приказа."]
+    if signed_on > timezone.localdate():
+        errors["signed_on"] = ["Дата приказа не может быть в будущем."]
+    if in_force_from < signed_on:
+        errors["in_force_from"] = ["Приказ не вступает в силу раньше, чем подписан."]
+    return errors
+
+
+def _cancel(old: SchoolOrder, *, by_order: SchoolOrder, on: dt.date) -> None:
+    old.cancelled_on = on
+    old.cancelled_by = by_order
+    old.save(update_fields=["cancelled_on", "cancelled_by", "updated_at"])
+
+
+@transaction.atomic
+def regulation_order_record(
+    *,
+    regulation_version_id: int,
+    number: str,
+    signed_on: dt.date,
+    in_force_from: dt.date | None = None,
+    title: str = "Об утверждении положения об электронном журнале и электронном дневнике",
+    by: Any,
+) -> SchoolOrder:
+    """The director's order that puts a published regulation version in force in this
+    school (TPL-6: 000 §5.1, 003 §4.6.1). The school adopts the version (its own rules and
+    period scheme are kept) and the order in force before it loses force the day the new
+    one comes into force (000 §5.4), both with their dates kept. The regulation applies at
+    once, so an order is recorded on or after the day it comes into force."""
+    from catalog.models import RegulationVersion
+    from catalog.services import school_adopt
+    from core.tenancy import db
+    from tenants.models import School
+
+    require_roles(scope_for(by), ORDER_RECORDERS, "Приказ вносит директор или администратор ЭЖ.")
+    starts = in_force_from or signed_on
+    errors = _order_errors(number=number, signed_on=signed_on, in_force_from=starts, title=title)
+    if starts > timezone.localdate():
+        errors.setdefault("in_force_from", []).append(
+            "Положение применяется сразу: внесите приказ в день вступления его в силу."
+        )
+    version = RegulationVersion.objects.filter(
+        pk=regulation_version_id, status=RegulationVersion.Status.PUBLISHED
+    ).first()
+    if version is None:
+        errors["regulation_version_id"] = ["Нет такой опубликованной редакции положения."]
+    current = (
+        SchoolOrder.objects.select_for_update()
+        .filter(kind=SchoolOrder.Kind.REGULATION, cancelled_on__isnull=True)
+        .first()
+    )
+    if current is not None and starts < current.in_force_from:
+        errors.setdefault("in_force_from", []).append(
+            f"Новая редакция не вступает в силу раньше действующей ({current}, с "
+            f"{current.in_force_from:%d.%m.%Y})."
+        )
+    if errors:
+        raise ValidationError(errors)
+    assert version is not None
+    if current is not None:  # free the "one in force" slot first, then point at the new one
+        SchoolOrder.objects.filter(pk=current.pk).update(cancelled_on=starts)
+    order = SchoolOrder.objects.create(
+        kind=SchoolOrder.Kind.REGULATION,
+        number=number.strip(),
+        signed_on=signed_on,
+        title=title.strip(),
+        in_force_from=starts,
+        regulation_version_id=version.pk,
+        recorded_by=by,
+    )
+    if current is not None:
+        _cancel(current, by_order=order, on=starts)
+    school_adopt(
+        school=School.objects.get(schema_name=db.schema_name), regulation_version=version, by=None
+    )
+    return order
+
+
+@transaction.atomic
+def schedule_order_record(
+    *,
+    number: str,
+    signed_on: dt.date,
+    title: str,
+    in_force_from: dt.date | None = None,
+    replaces: SchoolOrder | None = None,
+    by: Any,
+) -> SchoolOrder:
+    """The director's order changing the schedule (quarantine, moved holidays: 004 §6.6),
+    the basis of the schedule changes recorded with it. A new edition (`replaces`) cancels
+    the old order from the day it comes into force: the old order's changes end the day
+    before (those not begun by then are removed); both orders keep their dates."""
+    require_roles(scope_for(by), ORDER_RECORDERS, "Приказ вносит директор или администратор ЭЖ.")
+    starts = in_force_from or signed_on
+    errors = _order_errors(number=number, signed_on=signed_on, in_force_from=starts, title=title)
+    if replaces is not None:
+        replaces = SchoolOrder.objects.select_for_update().get(pk=replaces.pk)
+        if replaces.kind != SchoolOrder.Kind.SCHEDULE:
+            errors["replaces_id"] = ["Заменить можно только приказ об изменении графика."]
+        elif replaces.cancelled_on is not None:
+            errors["replaces_id"] = [
+                f"{replaces} уже утратил силу {replaces.cancelled_on:%d.%m.%Y}."
+            ]
+        elif starts < replaces.in_force_from:
+            errors["in_force_from"] = [
+                f"Новая редакция не вступает в силу раньше заменяемой ({replaces})."
+            ]
+    if errors:
+        raise ValidationError(errors)
+    order = SchoolOrder.objects.create(
+        kind=SchoolOrder.Kind.SCHEDULE,
+        number=number.strip(),
+        signed_on=signed_on,
+        title=title.strip(),
+        in_force_from=starts,
+        recorded_by=by,
+    )
+    if replaces is not None:
+        _cancel(replaces, by_order=order, on=starts)
+        ScheduleBreak.objects.filter(order=replaces, starts_on__gte=starts).delete()
+        ScheduleBreak.objects.filter(order=replaces, ends_on__gte=starts).update(
+            ends_on=starts - dt.timedelta(days=1)
+        )
+    return order
 
 
 @transaction.atomic

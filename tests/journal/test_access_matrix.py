@@ -127,6 +127,25 @@ def add_mark_under_corrections(world: World) -> None:
     add_mark(world)
 
 
+def add_order(world: World) -> None:
+    from journal.structure.models import SchoolOrder
+
+    SchoolOrder.objects.create(
+        kind=SchoolOrder.Kind.SCHEDULE,
+        number="130-о",
+        signed_on=world.today,
+        title="О карантине",
+        in_force_from=world.today,
+        recorded_by=world.users["director"],
+    )
+
+
+def _default_version_id() -> int:
+    from catalog.models import SchoolAdoption
+
+    return int(SchoolAdoption.objects.get(school__schema_name="school1").regulation_version_id)
+
+
 def add_coming_year(world: World) -> None:
     """A year that has not started, and the operator's calendar for it (TPL-2)."""
     from catalog.models import PeriodCalendar, SchoolAdoption
@@ -560,6 +579,36 @@ ENDPOINTS = [
     ),
     Endpoint("year-list", "get", lambda w: B + "structure/years/", ALL_STAFF, list_result=True),
     Endpoint(
+        "order-list",
+        "get",
+        lambda w: B + "structure/orders/",
+        ALL_STAFF,
+        setup=add_order,
+        list_result=True,
+    ),
+    Endpoint(
+        "regulation-order-create",
+        "post",
+        lambda w: B + "structure/orders/regulation/create/",
+        {"director", "journal_admin"},
+        payload=lambda w: {
+            "regulation_version_id": _default_version_id(),
+            "number": "45-о",
+            "signed_on": w.today.isoformat(),
+        },
+    ),
+    Endpoint(
+        "schedule-order-create",
+        "post",
+        lambda w: B + "structure/orders/schedule/create/",
+        {"director", "journal_admin"},
+        payload=lambda w: {
+            "number": "131-о",
+            "signed_on": w.today.isoformat(),
+            "title": "О переносе каникул",
+        },
+    ),
+    Endpoint(
         "year-periods-rederive",
         "post",
         lambda w: B + f"structure/years/{_coming_year_id()}/periods/rederive/",
@@ -701,6 +750,9 @@ OWN_SCHOOL_ONLY = {
     "guardian-create",
     "work-kind-list",
     "work-kind-save",
+    "order-list",
+    "regulation-order-create",
+    "schedule-order-create",
 }
 
 
@@ -780,6 +832,15 @@ def test_other_school_director_acts_only_on_own_school_ten3(
             assert not Subject.objects.filter(title="Астрономия").exists()
     elif name == "year-list":
         assert [y["title"] for y in items] == ["2099/2100"]
+    elif name == "order-list":
+        assert items == []  # school2 has recorded no order; school1's is not shown
+    elif name in ("regulation-order-create", "schedule-order-create"):
+        from journal.structure.models import SchoolOrder
+
+        with schema_context("school2"):
+            assert SchoolOrder.objects.count() == 1
+        with schema_context("school1"):
+            assert not SchoolOrder.objects.exclude(number="130-о").exists()
     elif name == "year-create":
         with schema_context("school2"):
             assert AcademicYear.objects.filter(title="2031/2032").exists()
