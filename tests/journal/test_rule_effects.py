@@ -424,3 +424,71 @@ def test_readers_of_due_dates_are_for_the_administration(worlds: dict[str, World
             for persona in ("teacher", "pupil", "parent"):
                 with pytest.raises(PermissionDeniedError):
                     reader(on=w.today, for_user=w.users[persona])
+
+
+# --------------------------------------------------------------------------- signing in (TPL-5)
+
+
+def test_sign_in_staff_by_password_or_through_esia_only(worlds: dict[str, World]) -> None:
+    """003 §3.1: staff sign in with a login and password; 002 §3.1: everyone through ЕСИА.
+    school1 adopts the latter: its staff's passwords no longer open the journal."""
+    from django.contrib.auth import authenticate
+
+    from accounts.policy import password_sign_in_refusal
+
+    adopt_rules("school1", sign_in={"staff": ["esia"]})
+    signed_in = {}
+    for schema, w in worlds.items():
+        with schema_context(schema):
+            user = authenticate(None, username="teacher", password="x-pass-12345")
+            signed_in[schema] = user is not None
+            refusal = password_sign_in_refusal(w.users["teacher"])
+        if schema == "school1":
+            assert refusal == "По положению школы сотрудники входят через Госуслуги (ЕСИА)."
+    assert signed_in == {"school1": False, "school2": True}
+
+
+def test_sign_in_pupils_through_esia_only_means_no_temporary_logins(
+    worlds: dict[str, World],
+) -> None:
+    """004 §3.2 allows a temporary pupil login in exceptional cases; school1's regulation
+    names ЕСИА only for pupils: no temporary login is issued there."""
+    from identity_school.services import temporary_login_issue
+
+    adopt_rules("school1", sign_in={"pupil": ["esia"]})
+
+    def issue(w: World) -> Any:
+        return temporary_login_issue(
+            pupil=w.pupils[0],
+            request_reason="Нет учётной записи на Госуслугах",
+            request_date=w.today,
+            by=w.users["class_teacher"],
+        )
+
+    assert each(worlds, issue) == {"school1": "refused", "school2": "ok"}
+
+
+def test_temporary_login_issuers(worlds: dict[str, World]) -> None:
+    """004 §3.2: the class teacher issues temporary pupil logins; §5.4: the journal
+    administrator. school1 adopts the administrator."""
+    from identity_school.models import TemporaryLogin
+    from identity_school.services import temporary_login_issue
+
+    adopt_rules("school1", temporary_login_issuers=["journal_admin"])
+
+    def issue_by(persona: str) -> Any:
+        def act(w: World) -> Any:
+            return temporary_login_issue(
+                pupil=w.pupils[0],
+                request_reason="Нет учётной записи на Госуслугах",
+                request_date=w.today,
+                by=w.users[persona],
+            )
+
+        return act
+
+    assert each(worlds, issue_by("class_teacher")) == {"school1": "refused", "school2": "ok"}
+    assert each(worlds, issue_by("journal_admin")) == {"school1": "ok", "school2": "refused"}
+    with schema_context("school1"):
+        (record,) = TemporaryLogin.objects.all()
+        assert record.issued_by == worlds["school1"].users["journal_admin"]
