@@ -152,6 +152,7 @@ def add_coming_year(world: World) -> None:
     from journal.structure.models import AcademicYear
 
     scheme = SchoolAdoption.objects.get(school__schema_name="school1").period_scheme
+    assert scheme is not None
     seeded = PeriodCalendar.objects.get(scheme=scheme, start_year=2026)
 
     def move(spans: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -66,7 +66,8 @@ def calendars_2027(db: None) -> None:
 
     for spec in PERIOD_SCHEMES:
         scheme = PeriodScheme.objects.get(code=spec["code"])
-        periods = {kind: shifted(spans) for kind, spans in spec["calendars"][2026].items()}
+        seeded: dict[str, list[dict[str, Any]]] = spec["calendars"][2026]
+        periods = {kind: shifted(spans) for kind, spans in seeded.items()}
         catalog.period_calendar_set(
             scheme=scheme, start_year=2027, periods=periods, holidays=shifted(_HOLIDAYS)
         )

@@ -163,7 +163,9 @@ def test_correction_by_deputy_in_window_mrk2(world: World, corrections_allowed: 
         assert mark.value == 2  # the mark row itself never changes
 
 
-def test_correction_by_teacher_is_refused_by_role_mrk2(world: World, corrections_allowed: None) -> None:
+def test_correction_by_teacher_is_refused_by_role_mrk2(
+    world: World, corrections_allowed: None
+) -> None:
     with schema_context("school1"):
         mark = reg.marks_save(
             lesson=world.lesson_today, marks=_marks(world, [2]), by=world.users["teacher"]
