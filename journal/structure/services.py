@@ -105,7 +105,9 @@ def adopted_period_specs(
     dates are kept inside the year (a year that starts on 2 September starts its first
     period then). Each band of the scheme gets its kind, e.g. trimesters in 1–9 and
     half-years in 10–11. None when the school adopted no
-    scheme; a ValidationError when it did but the operator has no calendar for the year."""
+    scheme; a ValidationError when the scheme has no calendar at all. A year the operator has
+    no calendar for yet takes the nearest calendar's dates moved to it (the school checks
+    them, `reporting_period_update`)."""
     from catalog.selectors import adopted_regulation, school_period_plan
 
     adoption = adopted_regulation()
@@ -117,8 +119,8 @@ def adopted_period_specs(
         raise ValidationError(
             {
                 "periods": [
-                    f"В календаре муниципального оператора нет дат учебного года "
-                    f"{start_year}/{start_year + 1} для принятой схемы периодов "
+                    f"У принятой схемы периодов нет ни одного календаря муниципального "
+                    f"оператора (нужен учебный год {start_year}/{start_year + 1}): схема "
                     f"«{adoption.period_scheme.title}». Укажите периоды вручную или обратитесь "
                     "к оператору."
                 ]

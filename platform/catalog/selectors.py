@@ -87,8 +87,14 @@ class ReportingPeriod:
     end: dt.date
 
 
-def _adopted_calendar(schema: str, start_year: int) -> tuple[Any, Any] | None:
-    """(scheme, calendar of `start_year`) of the school's adopted period scheme, or None."""
+def _adopted_calendar(
+    schema: str, start_year: int, *, nearest: bool = False
+) -> tuple[Any, Any] | None:
+    """(scheme, calendar of `start_year`) of the school's adopted period scheme, or None.
+
+    With `nearest`, a year the operator has no calendar for yet gets the scheme's latest
+    earlier calendar (or else its earliest) moved to that year: the adopted kinds with
+    typical dates the school then checks (SET-1)."""
     from catalog.models import PeriodCalendar, SchoolAdoption
 
     adoption = (
@@ -98,12 +104,42 @@ def _adopted_calendar(schema: str, start_year: int) -> tuple[Any, Any] | None:
     )
     if adoption is None or adoption.period_scheme is None:
         return None
-    calendar = PeriodCalendar.objects.filter(
-        scheme_id=adoption.period_scheme_id, start_year=start_year
-    ).first()
+    calendars = PeriodCalendar.objects.filter(scheme_id=adoption.period_scheme_id)
+    calendar = calendars.filter(start_year=start_year).first()
+    if calendar is None and nearest:
+        source = (
+            calendars.filter(start_year__lt=start_year).order_by("-start_year").first()
+            or calendars.order_by("start_year").first()
+        )
+        if source is not None:
+            calendar = _moved(source, start_year)
     if calendar is None:
         return None
     return adoption.period_scheme, calendar
+
+
+def _moved(calendar: Any, start_year: int) -> Any:
+    """An unsaved copy of `calendar` with every date moved to academic year `start_year`."""
+    from catalog.models import PeriodCalendar
+
+    shift = start_year - calendar.start_year
+
+    def move(value: str) -> str:
+        day = dt.date.fromisoformat(value)
+        try:
+            return day.replace(year=day.year + shift).isoformat()
+        except ValueError:  # 29 February
+            return day.replace(year=day.year + shift, day=28).isoformat()
+
+    def spans(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [{**s, "start": move(s["start"]), "end": move(s["end"])} for s in items]
+
+    return PeriodCalendar(
+        scheme_id=calendar.scheme_id,
+        start_year=start_year,
+        periods={kind: spans(items) for kind, items in calendar.periods.items()},
+        holidays=spans(calendar.holidays),
+    )
 
 
 def _spans(calendar: Any, kind: str) -> list[ReportingPeriod]:
@@ -174,15 +210,29 @@ class PeriodPlan:
     scheme_code: str
     bands: list[PeriodBand]
     holidays: list[Holiday]
+    # The operator has no calendar of this year yet: the dates are moved from this one.
+    moved_from_year: int | None = None
 
 
 def school_period_plan(school: Any | None = None, *, start_year: int) -> PeriodPlan | None:
     """The adopted scheme's periods per band and the holidays of `start_year`; None when the
-    school adopted no scheme or the operator has no calendar for that year."""
-    found = _adopted_calendar(_schema_of(school), start_year)
+    school adopted no scheme or the scheme has no calendar at all. A year the operator has
+    no calendar for yet gets the nearest one's dates moved to it (`moved_from_year`)."""
+    from catalog.models import PeriodCalendar
+
+    found = _adopted_calendar(_schema_of(school), start_year, nearest=True)
     if found is None:
         return None
     scheme, calendar = found
+    moved_from = None
+    if calendar.pk is None:  # a moved copy
+        moved_from = (
+            PeriodCalendar.objects.filter(scheme_id=calendar.scheme_id)
+            .exclude(start_year=start_year)
+            .values_list("start_year", flat=True)
+            .order_by("-start_year")
+            .first()
+        )
     bands = [
         PeriodBand(b["grades_from"], b["grades_to"], b["kind"], _spans(calendar, b["kind"]))
         for b in sorted(scheme.bands, key=lambda b: b["grades_from"])
@@ -197,7 +247,9 @@ def school_period_plan(school: Any | None = None, *, start_year: int) -> PeriodP
         )
         for h in calendar.holidays
     ]
-    return PeriodPlan(scheme_code=scheme.code, bands=bands, holidays=holidays)
+    return PeriodPlan(
+        scheme_code=scheme.code, bands=bands, holidays=holidays, moved_from_year=moved_from
+    )
 
 
 # --- the operator's reads -----------------------------------------------------------------

@@ -164,11 +164,32 @@ def test_explicit_periods_are_kept_as_given(school1: Any) -> None:
         assert not ScheduleBreak.objects.filter(year=year).exists()
 
 
-def test_no_calendar_for_the_year_is_refused_in_russian(school1: Any) -> None:
+def test_a_year_without_a_calendar_takes_the_nearest_calendar_moved(school1: Any) -> None:
+    """The operator has published 2026/2027 only: a school on trimesters creating 2031/2032
+    still gets trimesters, with the dates moved five years on (the school checks them)."""
+    adopt_scheme(school1, "trimesters")
+    year = create_year("school1", 2031)
+    with schema_context("school1"):
+        assert periods_of(year)[:1] == [("trimester", 1, 1, 9, "2031-09-01", "2031-11-27")]
+        assert {p.kind for p in ReportingPeriod.objects.filter(year=year)} == {
+            "trimester",
+            "half_year",
+        }
+        assert ScheduleBreak.objects.filter(year=year, from_calendar=True).count() == 4
+
+
+def test_a_scheme_without_any_calendar_is_refused_in_russian(school1: Any) -> None:
+    scheme = catalog.period_scheme_create(
+        code="own-scheme",
+        title="Полугодия во всех классах",
+        bands=[{"grades_from": 1, "grades_to": 11, "kind": "half_year"}],
+        by=None,
+    )
+    adopt_scheme(school1, scheme.code)
     with pytest.raises(ValidationError) as err:
         create_year("school1", 2031)
     (message,) = err.value.message_dict["periods"]
-    assert "нет дат учебного года 2031/2032" in message
+    assert "нет ни одного календаря" in message and "2031/2032" in message
     with schema_context("school1"):
         assert not AcademicYear.objects.filter(title="2031/2032").exists()
 

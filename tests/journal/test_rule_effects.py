@@ -492,3 +492,32 @@ def test_temporary_login_issuers(worlds: dict[str, World]) -> None:
     with schema_context("school1"):
         (record,) = TemporaryLogin.objects.all()
         assert record.issued_by == worlds["school1"].users["journal_admin"]
+
+
+def test_due_readers_make_as_many_queries_for_many_classes_as_for_few(
+    worlds: dict[str, World],
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from journal.structure import services as structure
+    from journal.structure.selectors import paper_copies_due, retention_due
+
+    w = worlds["school1"]
+    on = w.period.ends_on
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert paper_copies_due(on=on, for_user=w.users["deputy"])
+            retention_due(on=on, for_user=w.users["deputy"])
+        return len(ctx.captured_queries)
+
+    with schema_context("school1"):
+        count()  # warm the cached rules
+        few = count()
+        for letter in "ВГДЕЖЗ":
+            structure.class_group_create(
+                year=w.year, grade=7, letter=letter, by=w.users["director"]
+            )
+        assert len(paper_copies_due(on=on, for_user=w.users["deputy"])) == 8
+        assert count() == few
