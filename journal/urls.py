@@ -32,6 +32,22 @@ urlpatterns = [
         name="timetable-create",
     ),
     path("structure/breaks/create/", st.ScheduleBreakCreateApi.as_view(), name="break-create"),
+    path("structure/orders/", st.SchoolOrderListApi.as_view(), name="order-list"),
+    path(
+        "structure/orders/regulation/create/",
+        st.RegulationOrderCreateApi.as_view(),
+        name="regulation-order-create",
+    ),
+    path(
+        "structure/orders/schedule/create/",
+        st.ScheduleOrderCreateApi.as_view(),
+        name="schedule-order-create",
+    ),
+    path(
+        "structure/years/<int:year_id>/periods/rederive/",
+        st.AcademicYearPeriodsRederiveApi.as_view(),
+        name="year-periods-rederive",
+    ),
     path("structure/years/", st.AcademicYearListApi.as_view(), name="year-list"),
     path("structure/years/create/", st.AcademicYearCreateApi.as_view(), name="year-create"),
     path(

@@ -36,6 +36,10 @@ def learner_refusal(user: Any) -> str | None:
     if not names or not names <= LEARNER_ROLES or names & STAFF_ROLES:
         # Roles never mix: an account with a staff role signs in with password and TOTP.
         return "Эта учётная запись не предназначена для входа через Госуслуги."
+    from accounts.policy import esia_sign_in_refusal  # the regulation's `sign_in` (TPL-5)
+
+    if refusal := esia_sign_in_refusal(user):
+        return refusal
     consent_in_force = Consent.objects.filter(revoked_on__isnull=True)
     if (
         roles.PARENT in names

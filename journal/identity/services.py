@@ -210,11 +210,27 @@ def temporary_login_issue(
     by: Any,
     valid_days: int | None = None,
 ) -> tuple[TemporaryLogin, str, str]:
-    """The class teacher issues a temporary login on a written request; returns
+    """The class teacher (or the journal administrator, as the school's regulation says:
+    004 §3.2 vs §5.4, TPL-5) issues a temporary login on a written request; returns
     (record, username, password) — the password is shown once."""
+    from catalog.rules import SIGN_IN_TEMPORARY
+    from catalog.selectors import current_rules
+
     scope = scope_for(by)
-    if pupil.class_group_id is None or pupil.class_group_id not in scope.class_ids:
-        raise deny("Временный логин выдаёт классный руководитель обучающегося.")
+    rules = current_rules()
+    if SIGN_IN_TEMPORARY not in rules.sign_in.get("pupil", ()):
+        raise ApplicationError("По положению школы временные логины обучающимся не выдаются.")
+    issuers = rules.temporary_login_issuers
+    own_class = pupil.class_group_id is not None and pupil.class_group_id in scope.class_ids
+    if not (
+        ("class_teacher" in issuers and own_class)
+        or ("journal_admin" in issuers and scope.has(roles.JOURNAL_ADMIN))
+    ):
+        who = {
+            "class_teacher": "классный руководитель обучающегося",
+            "journal_admin": "администратор ЭЖ",
+        }
+        raise deny("Временный логин выдаёт " + " или ".join(who[i] for i in issuers) + ".")
     errors: dict[str, list[str]] = {}
     if not (request_reason or "").strip():
         errors["request_reason"] = ["Укажите причину из письменного заявления."]

@@ -22,7 +22,7 @@ from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
 from accounts import roles
-from catalog.rules import Rules
+from catalog.rules import DEADLINE_FROM_LESSONS_END, Rules
 from catalog.selectors import current_rules
 from core.errors import ApplicationError
 from journal.access import STRUCTURE_MANAGERS, Scope, deny, require_roles, scope_for
@@ -49,6 +49,7 @@ from journal.structure.closing import (
 )
 from journal.structure.models import (
     AcademicYear,
+    BellSlot,
     ReportingPeriod,
     ScheduleBreak,
     StaffMember,
@@ -84,17 +85,133 @@ def _grade_without_marks(rules: Rules, lesson: Lesson) -> bool:
     return lesson.assignment.class_group.grade in rules.grades_without_marks
 
 
-def entry_window(rules: Rules, lesson_date: dt.date, now: dt.datetime) -> str:
-    """'future' | 'on_time' | 'late' (within the back-dating window) | 'closed'."""
+def lessons_end(lesson: Lesson) -> dt.datetime | None:
+    """When the class's lessons end on the lesson's day: the end, by the bell schedule, of
+    the last lesson the class has that day (LES-2, 000 §3.9). None without a bell schedule.
+    One query."""
+    assignment = lesson.assignment
+    ends_at = (
+        BellSlot.objects.filter(
+            year_id=assignment.year_id,
+            number__in=Lesson.objects.filter(
+                assignment__class_group_id=assignment.class_group_id, date=lesson.date
+            ).values("slot"),
+        )
+        .order_by("-number")
+        .values_list("ends_at", flat=True)
+        .first()
+    )
+    if ends_at is None:
+        return None
+    return timezone.make_aware(dt.datetime.combine(lesson.date, ends_at))
+
+
+def _backdating(rules: Rules, today: dt.date, lesson_date: dt.date) -> bool:
+    """Within the back-dating window after the deadline passed; 0 days: back-dating is
+    forbidden (000 §3.9), even later on the lesson's own day."""
+    days = rules.backdating_window_days
+    return days > 0 and (today - lesson_date).days <= days
+
+
+def _day_end(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.max))
+
+
+def entry_window(
+    rules: Rules,
+    lesson_date: dt.date,
+    now: dt.datetime,
+    *,
+    lessons_end_at: dt.datetime | None = None,
+) -> str:
+    """'future' | 'on_time' | 'late' (within the back-dating window) | 'closed'.
+
+    The deadline is `mark_entry_deadline_hours` after the end of the lesson's day, or after
+    the end of the class's lessons that day when the regulation counts from there
+    (`mark_entry_deadline_from`, 000 §3.9) and `lessons_end_at` is known.
+    """
     today = timezone.localdate(now)
     if lesson_date > today:
         return "future"
-    day_end = timezone.make_aware(dt.datetime.combine(lesson_date, dt.time.max))
-    if now <= day_end + dt.timedelta(hours=rules.mark_entry_deadline_hours):
+    anchor = _day_end(lesson_date)
+    if rules.mark_entry_deadline_from == DEADLINE_FROM_LESSONS_END and lessons_end_at is not None:
+        anchor = lessons_end_at
+    if now <= anchor + dt.timedelta(hours=rules.mark_entry_deadline_hours):
         return "on_time"
-    if (today - lesson_date).days <= rules.backdating_window_days:
+    if _backdating(rules, today, lesson_date):
         return "late"
     return "closed"
+
+
+def lesson_entry_window(rules: Rules, lesson: Lesson, now: dt.datetime) -> str:
+    """`entry_window` of one lesson, with its class's end of lessons when the rule needs it."""
+    end = (
+        lessons_end(lesson) if rules.mark_entry_deadline_from == DEADLINE_FROM_LESSONS_END else None
+    )
+    return entry_window(rules, lesson.date, now, lessons_end_at=end)
+
+
+def mark_window(rules: Rules, lesson: Lesson, work_kind: str, now: dt.datetime) -> str:
+    """The entry window of a mark of this kind: a written work's marks are due within the
+    regulation's days of the work (001 §2.4, 004 §8.5), other marks by the lesson's deadline."""
+    days = rules.mark_deadline_days(work_kind)
+    if days is None:
+        return lesson_entry_window(rules, lesson, now)
+    today = timezone.localdate(now)
+    if lesson.date > today:
+        return "future"
+    if now <= _day_end(lesson.date + dt.timedelta(days=days)):
+        return "on_time"
+    if _backdating(rules, today, lesson.date):
+        return "late"
+    return "closed"
+
+
+def _mending(rules: Rules, lesson: Lesson, now: dt.datetime) -> bool:
+    """Within 004 §8.6's days for mending errors and gaps in the lesson's records."""
+    days = rules.mending_window_days
+    return days > 0 and (timezone.localdate(now) - lesson.date).days <= days
+
+
+def homework_window(rules: Rules, lesson: Lesson, now: dt.datetime) -> str:
+    """'ahead' | 'on_time' | 'mend' | 'closed' for the lesson's homework (LES-2).
+
+    Homework may be posted ahead (001 §2.3); it is due `homework_deadline_hours` after the
+    end of the class's lessons that day (001 §2.2; the end of the day without a bell
+    schedule); after that a missing or wrong entry is mended within `mending_window_days`
+    (004 §8.6).
+    """
+    if lesson.date > timezone.localdate(now):
+        return "ahead"
+    anchor = lessons_end(lesson) or _day_end(lesson.date)
+    if now <= anchor + dt.timedelta(hours=rules.homework_deadline_hours):
+        return "on_time"
+    if _mending(rules, lesson, now):
+        return "mend"
+    return "closed"
+
+
+def record_window(rules: Rules, lesson: Lesson, now: dt.datetime) -> str:
+    """'future' | 'on_time' | 'late' | 'mend' | 'closed' for the topic and kind of a lesson."""
+    window = lesson_entry_window(rules, lesson, now)
+    if window == "closed" and _mending(rules, lesson, now):
+        return "mend"
+    return window
+
+
+def deadline_text(rules: Rules, work_kind: str | None = None) -> str:
+    """The regulation's entry deadline in words, for refusals."""
+    days = rules.mark_deadline_days(work_kind) if work_kind else None
+    if days is not None:
+        kind = rules.work_kind(work_kind or "")
+        title = kind.title if kind else work_kind
+        return f"отметки за письменную работу «{title}» — не позднее {days} дн. со дня работы"
+    anchor = (
+        "окончания уроков класса"
+        if rules.mark_entry_deadline_from == DEADLINE_FROM_LESSONS_END
+        else "дня урока"
+    )
+    return f"{rules.mark_entry_deadline_hours} ч после {anchor}"
 
 
 # ---------------------------------------------------------------- lessons
@@ -122,7 +239,7 @@ def lessons_generate(
         year=year,
         class_group__grade__gte=period.grade_from,
         class_group__grade__lte=period.grade_to,
-    )
+    ).select_related("class_group")
     if class_group_id is not None:
         entries = entries.filter(class_group_id=class_group_id)
     entries_list = list(entries)
@@ -137,8 +254,11 @@ def lessons_generate(
                 if entry.weekday != weekday:
                     continue
                 if any(
-                    b.starts_on <= day <= b.ends_on
-                    and (not b.class_group_ids or entry.class_group_id in b.class_group_ids)
+                    b.applies_to(
+                        day=day,
+                        class_group_id=entry.class_group_id,
+                        grade=entry.class_group.grade,
+                    )
                     for b in breaks
                 ):
                     skipped += 1
@@ -197,21 +317,35 @@ def lesson_update(
     kind: str | None = None,
     by: Any,
 ) -> Lesson:
-    """Topic, work topic, homework, kind of lesson (LES-1..3). Homework may be posted ahead."""
+    """Topic, work topic, homework, kind of lesson (LES-1..3).
+
+    The topic by the lesson's entry deadline, homework by the end of the day's lessons
+    (LES-2; posted ahead at any time); after that, errors and gaps are mended within the
+    regulation's days (004 §8.6)."""
     scope = scope_for(by)
     _require_lesson_writer(scope, lesson)
     rules = current_rules()
     errors: dict[str, list[str]] = {}
-    window = entry_window(rules, lesson.date, timezone.now())
+    now = timezone.now()
     if homework and _grade_without_marks(rules, lesson):
         errors["homework"] = [
             f"В {lesson.assignment.class_group.grade} классе (безотметочное обучение) "
             "домашние задания не задаются."
         ]
-    if (topic is not None or work_topic is not None) and window == "closed":
-        errors["topic"] = ["Срок заполнения урока истёк: тема вносится в день урока."]
-    if homework is not None and window == "closed":
-        errors["homework"] = ["Срок внесения домашнего задания к этому уроку истёк."]
+    if (topic is not None or work_topic is not None) and record_window(
+        rules, lesson, now
+    ) == "closed":
+        errors["topic"] = [
+            "Срок заполнения урока истёк: тема вносится в день урока, ошибки и пропуски "
+            f"устраняются не позднее {rules.mending_window_days} дн."
+        ]
+    if homework is not None and "homework" not in errors:
+        if homework_window(rules, lesson, now) == "closed":
+            errors["homework"] = [
+                "Срок внесения домашнего задания к этому уроку истёк: оно вносится до "
+                "окончания уроков в день урока, ошибки и пропуски устраняются не позднее "
+                f"{rules.mending_window_days} дн."
+            ]
     if kind is not None and kind not in Lesson.Kind.values:
         errors["kind"] = ["Неизвестный вид урока."]
     if errors:
@@ -369,13 +503,15 @@ def marks_save(*, lesson: Lesson, marks: Sequence[MarkInput], by: Any) -> list[M
         )
     if not marks:
         raise ValidationError({"marks": ["Нет ни одной отметки."]})
-    window = entry_window(rules, lesson.date, timezone.now())
-    if window == "future":
+    now = timezone.now()
+    if lesson.date > timezone.localdate(now):
         raise ValidationError({"marks": ["Урок ещё не проведён: отметки за него ставить рано."]})
-    if window == "closed":
+    windows = {code: mark_window(rules, lesson, code, now) for code in {m.work_kind for m in marks}}
+    closed = sorted(code for code, window in windows.items() if window == "closed")
+    if closed:
         raise ApplicationError(
             f"Срок внесения отметок за урок {lesson.date:%d.%m.%Y} истёк "
-            f"(положение: {rules.mark_entry_deadline_hours} ч после дня урока, задним числом — "
+            f"(положение: {deadline_text(rules, closed[0])}, задним числом — "
             f"не более {rules.backdating_window_days} дн.).",
             field_errors={"marks": ["Срок внесения отметок истёк."]},
         )
@@ -411,7 +547,7 @@ def marks_save(*, lesson: Lesson, marks: Sequence[MarkInput], by: Any) -> list[M
                 entered_by_id=by.pk,
                 as_substitute=lesson.pk in scope.substitute_lesson_ids
                 and lesson.assignment_id not in scope.assignment_ids,
-                is_late_entry=window == "late",
+                is_late_entry=windows[item.work_kind] == "late",
             )
         )
     if errors:
@@ -890,7 +1026,7 @@ def attendance_save(
     scope = scope_for(by)
     _require_lesson_writer(scope, lesson)
     rules = current_rules()
-    window = entry_window(rules, lesson.date, timezone.now())
+    window = lesson_entry_window(rules, lesson, timezone.now())
     if window in ("future", "closed"):
         raise ApplicationError(
             "Посещаемость отмечается в день урока."
@@ -1031,7 +1167,7 @@ def _homework_refusal(rules: Rules, lesson: Lesson) -> str | None:
             f"В {lesson.assignment.class_group.grade} классе (безотметочное обучение) "
             "домашние задания не задаются."
         )
-    if entry_window(rules, lesson.date, timezone.now()) == "closed":
+    if homework_window(rules, lesson, timezone.now()) == "closed":
         return "Срок внесения домашнего задания к этому уроку истёк."
     return None
 

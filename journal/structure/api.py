@@ -19,6 +19,7 @@ from journal.structure.models import (
     ClassGroup,
     ReportingPeriod,
     ScheduleBreak,
+    SchoolOrder,
     StaffMember,
     Subgroup,
     Subject,
@@ -218,6 +219,12 @@ class ScheduleBreakCreateApi(JournalApiView):
         starts_on = serializers.DateField()
         ends_on = serializers.DateField()
         class_group_ids = serializers.ListField(child=serializers.IntegerField(), default=list)
+        order_id = serializers.PrimaryKeyRelatedField(
+            queryset=SchoolOrder.objects.all(),
+            required=False,
+            allow_null=True,
+            help_text="Приказ директора, на основании которого меняется график (004 §6.6)",
+        )
 
     @extend_schema(
         request=Input,
@@ -228,8 +235,92 @@ class ScheduleBreakCreateApi(JournalApiView):
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
         v: dict[str, Any] = dict(data.validated_data)
-        item = services.schedule_break_create(year=v.pop("year_id"), by=request.user, **v)
+        item = services.schedule_break_create(
+            year=v.pop("year_id"), order=v.pop("order_id", None), by=request.user, **v
+        )
         return Response({"id": item.pk}, status=201)
+
+
+# ---------------------------------------------------------------- the director's orders (TPL-6)
+
+
+class OrderOutput(serializers.ModelSerializer):
+    class Meta:
+        model = SchoolOrder
+        fields = [
+            "id",
+            "kind",
+            "number",
+            "signed_on",
+            "title",
+            "in_force_from",
+            "cancelled_on",
+            "cancelled_by_id",
+            "regulation_version_id",
+        ]
+
+
+class SchoolOrderListApi(JournalApiView):
+    class Filters(serializers.Serializer):
+        kind = serializers.ChoiceField(choices=SchoolOrder.Kind.choices, required=False)
+
+    @extend_schema(
+        parameters=[Filters], responses=OrderOutput(many=True), summary="Приказы (TPL-6)"
+    )
+    def get(self, request: Request) -> Response:
+        filters = query_filters(request, self.Filters)
+        orders = selectors.school_order_list(for_user=request.user, **filters)
+        return Response(OrderOutput(orders, many=True).data)
+
+
+class RegulationOrderCreateApi(JournalApiView):
+    class Input(serializers.Serializer):
+        regulation_version_id = serializers.IntegerField(
+            help_text="Опубликованная редакция положения из каталога оператора"
+        )
+        number = serializers.CharField(max_length=40)
+        signed_on = serializers.DateField()
+        in_force_from = serializers.DateField(required=False, allow_null=True)
+        title = serializers.CharField(max_length=300, required=False)
+
+    @extend_schema(
+        request=Input,
+        responses={201: OrderOutput},
+        summary="Приказ о введении в действие положения об ЭЖ (TPL-6)",
+    )
+    def post(self, request: Request) -> Response:
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        order = services.regulation_order_record(by=request.user, **data.validated_data)
+        return Response(OrderOutput(order).data, status=201)
+
+
+class ScheduleOrderCreateApi(JournalApiView):
+    class Input(serializers.Serializer):
+        number = serializers.CharField(max_length=40)
+        signed_on = serializers.DateField()
+        title = serializers.CharField(max_length=300)
+        in_force_from = serializers.DateField(required=False, allow_null=True)
+        replaces_id = serializers.PrimaryKeyRelatedField(
+            queryset=SchoolOrder.objects.all(),
+            required=False,
+            allow_null=True,
+            help_text="Приказ, который этот отменяет (новая редакция)",
+        )
+
+    @extend_schema(
+        request=Input,
+        responses={201: OrderOutput},
+        summary="Приказ об изменении графика работы (004 §6.6, TPL-6)",
+    )
+    def post(self, request: Request) -> Response:
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        v: dict[str, Any] = dict(data.validated_data)
+        order = services.schedule_order_record(
+            replaces=v.pop("replaces_id", None), by=request.user, **v
+        )
+        return Response(OrderOutput(order).data, status=201)
 
 
 # ---------------------------------------------------------------- school years (SET-1)
@@ -260,6 +351,9 @@ class YearOutput(serializers.Serializer):
     ends_on = serializers.DateField()
     days_per_week = serializers.IntegerField()
     is_current = serializers.BooleanField()
+    rules_version_id = serializers.IntegerField(
+        allow_null=True, help_text="Редакция положения об ЭЖ, действовавшая при создании года"
+    )
     periods = PeriodOutput(many=True, source="periods.all")
     bells = BellOutput(many=True, source="bell_slots.all")
 
@@ -294,7 +388,10 @@ class AcademicYearCreateApi(JournalApiView):
         periods = Period(
             many=True,
             required=False,
-            help_text="Не указаны — четверти в 1–9 классах, полугодия в 10–11",
+            help_text=(
+                "Не указаны — периоды и каникулы по принятой схеме из календаря "
+                "муниципального оператора (TPL-2)"
+            ),
         )
 
     @extend_schema(
@@ -311,6 +408,18 @@ class AcademicYearCreateApi(JournalApiView):
             **v,
         )
         return Response(YearOutput(year).data, status=201)
+
+
+class AcademicYearPeriodsRederiveApi(JournalApiView):
+    @extend_schema(
+        request=None,
+        responses=YearOutput,
+        summary="Периоды года, который не начался, — заново по принятой схеме (TPL-2)",
+    )
+    def post(self, request: Request, year_id: int) -> Response:
+        year = selectors.academic_year_get(year_id=year_id, for_user=request.user)
+        year = services.academic_year_periods_rederive(year=year, by=request.user)
+        return Response(YearOutput(year).data)
 
 
 class BellScheduleSetApi(JournalApiView):

@@ -7,7 +7,7 @@ its id only, `AcademicYear.rules_version_id`).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
@@ -59,6 +59,7 @@ class ReportingPeriod(JournalModel):
         QUARTER = "quarter", "Четверть"
         TRIMESTER = "trimester", "Триместр"
         HALF_YEAR = "half_year", "Полугодие"
+        YEAR = "year", "Год"  # a scheme may give a band one period for the whole year
 
     year = models.ForeignKey(AcademicYear, models.CASCADE, related_name="periods")
     kind = models.CharField("вид", max_length=16, choices=Kind.choices)
@@ -102,6 +103,63 @@ class BellSlot(JournalModel):
         constraints = [models.UniqueConstraint(fields=["year", "number"], name="bell_unique")]
 
 
+class SchoolOrder(TimeStampedModel):
+    """Приказ директора (TPL-6): the school's legal act behind the regulation in force
+    (000 §5.1, 003 §4.6.1) and behind changes of the schedule such as quarantine or moved
+    holidays (004 §6.6). A new edition cancels the one in force; both keep their dates."""
+
+    class Kind(models.TextChoices):
+        REGULATION = "regulation", "О введении в действие положения об ЭЖ"
+        SCHEDULE = "schedule", "Об изменении графика работы"
+
+    kind = models.CharField("вид", max_length=16, choices=Kind.choices)
+    number = models.CharField("номер приказа", max_length=40)
+    signed_on = models.DateField("дата приказа")
+    title = models.CharField("заголовок", max_length=300)
+    in_force_from = models.DateField("вступает в силу")
+    cancelled_on = models.DateField("утратил силу", null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cancelled",
+        verbose_name="отменён приказом",
+    )
+    # The adopted version in the public catalogue, by id only (no foreign key to public).
+    regulation_version_id = models.BigIntegerField("редакция положения", null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = "приказ"
+        verbose_name_plural = "приказы"
+        ordering = ["-signed_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["number", "signed_on"], name="order_number_unique"),
+            models.CheckConstraint(
+                condition=Q(in_force_from__gte=models.F("signed_on")), name="order_in_force"
+            ),
+            models.CheckConstraint(
+                condition=Q(cancelled_on__isnull=True)
+                | Q(cancelled_on__gte=models.F("in_force_from")),
+                name="order_cancelled_after_in_force",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="regulation") | Q(regulation_version_id__isnull=False),
+                name="order_regulation_version",
+            ),
+            # One regulation order in force at a time.
+            models.UniqueConstraint(
+                fields=["kind"],
+                condition=Q(kind="regulation", cancelled_on__isnull=True),
+                name="one_regulation_order_in_force",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Приказ № {self.number} от {self.signed_on:%d.%m.%Y}"
+
+
 class ScheduleBreak(JournalModel):
     """Holidays and schedule changes such as quarantine: no lessons in the range (SET-1)."""
 
@@ -118,10 +176,41 @@ class ScheduleBreak(JournalModel):
     ends_on = models.DateField("по")
     # Empty: the whole school; else only these classes (e.g. quarantine in 5А).
     class_group_ids = models.JSONField("классы", default=list, blank=True)
+    # Holidays of some grades only (the 1st grade's extra week): the calendar's band.
+    grade_from = models.PositiveSmallIntegerField("с параллели", default=1)
+    grade_to = models.PositiveSmallIntegerField("по параллель", default=11)
+    # Copied from the operator's calendar with the adopted period scheme (TPL-2); such rows
+    # are replaced when the periods of a year that has not started are derived again.
+    from_calendar = models.BooleanField("из календаря учебного года", default=False)
+    # The director's order behind a schedule change (004 §6.6); none for the calendar's.
+    order = models.ForeignKey(
+        SchoolOrder,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="breaks",
+        verbose_name="приказ",
+    )
 
     class Meta:
         verbose_name = "каникулы / изменение расписания"
         verbose_name_plural = "каникулы и изменения расписания"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    grade_from__gte=1, grade_to__lte=11, grade_from__lte=models.F("grade_to")
+                ),
+                name="break_grades",
+            ),
+        ]
+
+    def applies_to(self, *, day: Any, class_group_id: int, grade: int) -> bool:
+        """No lessons of this class on this day because of this break."""
+        return (
+            self.starts_on <= day <= self.ends_on
+            and self.grade_from <= grade <= self.grade_to
+            and (not self.class_group_ids or class_group_id in self.class_group_ids)
+        )
 
 
 class StaffMember(TimeStampedModel):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,6 +13,8 @@ from journal.access import ROSTER_MANAGERS, Scope, scope_for
 from journal.structure.models import (
     AcademicYear,
     ClassGroup,
+    ReportingPeriod,
+    SchoolOrder,
     StaffMember,
     Subgroup,
     SubgroupMember,
@@ -178,3 +181,162 @@ def academic_year_current() -> AcademicYear | None:
         AcademicYear.objects.filter(is_current=True).first()
         or AcademicYear.objects.order_by("-starts_on").first()
     )
+
+
+# ---------------------------------------------------------------- what the regulation makes due
+#
+# Readers of the adopted rules that the reports and archive issues build on (TPL-1):
+# which classes are due a paper copy (002 п.4) or a printout for parents without electronic
+# access (DIA-3) on a date, and when a year's journals and summary sheets may leave the
+# archive (ARC-2). Only the administration reads them.
+
+
+def _require_administration(for_user: Any) -> None:
+    from journal.access import STRUCTURE_MANAGERS, require_roles
+
+    require_roles(
+        scope_for(for_user),
+        STRUCTURE_MANAGERS,
+        "Сроки по положению видят директор, заместитель и администратор ЭЖ.",
+    )
+
+
+def _year_on(on: dt.date) -> AcademicYear | None:
+    return AcademicYear.objects.filter(starts_on__lte=on, ends_on__gte=on).first()
+
+
+@dataclass(frozen=True)
+class PaperCopyDue:
+    """A class whose paper copy of the journal is made at the end of this period (002 п.4)."""
+
+    class_group: ClassGroup
+    period_kind: str  # the kind the adopted cadence names for the class's grade
+    period_title: str
+    period_ends_on: dt.date
+
+
+def paper_copies_due(*, on: dt.date, for_user: Any) -> list[PaperCopyDue]:
+    """Classes due a paper copy on `on`: it is the last day of a period of the kind the
+    adopted `paper_copy_cadence` names for the class's grade (quarters in 2–9, half-years in
+    10–11 by default). The school's own periods of that kind are used, else the operator's
+    calendar of the adopted scheme (a school on trimesters still prints per half-year in
+    10–11 when its regulation says so). Three queries."""
+    from catalog.selectors import calendar_periods, current_rules
+
+    _require_administration(for_user)
+    year = _year_on(on)
+    if year is None:
+        return []
+    rules = current_rules()
+    periods = list(ReportingPeriod.objects.filter(year=year))
+    due: list[PaperCopyDue] = []
+    central: dict[str, list[Any]] = {}
+    for group in ClassGroup.objects.filter(year=year).order_by("grade", "letter"):
+        kind = rules.paper_copy_kind(group.grade)
+        if kind is None:
+            continue
+        own = [
+            (p.title, p.ends_on)
+            for p in periods
+            if p.kind == kind and p.grade_from <= group.grade <= p.grade_to
+        ]
+        if not own and kind != "year":
+            if kind not in central:
+                central[kind] = calendar_periods(start_year=year.starts_on.year, kind=kind)
+            own = [(p.title, p.end) for p in central[kind]]
+        if kind == "year":
+            own = [("Учебный год", year.ends_on)]
+        for title, ends_on in own:
+            if ends_on == on:
+                due.append(PaperCopyDue(group, kind, title, ends_on))
+    return due
+
+
+@dataclass(frozen=True)
+class PrintoutSchedule:
+    """Printouts of results for parents who declined electronic access (DIA-3)."""
+
+    every_days: int
+    due_today: bool
+    last_due_on: dt.date  # the latest printout day on or before the date
+    next_due_on: dt.date
+    class_groups: list[ClassGroup]  # the classes whose printouts are made on `last_due_on`
+
+
+def parent_printouts_due(*, on: dt.date, for_user: Any) -> PrintoutSchedule | None:
+    """The printout days of the year holding `on`: every `parent_printout_days` days from
+    the first day of the school year (001: weekly; 002: every two weeks). None outside a
+    school year."""
+    from catalog.selectors import current_rules
+
+    _require_administration(for_user)
+    year = _year_on(on)
+    if year is None:
+        return None
+    every = current_rules().parent_printout_days
+    since_start = (on - year.starts_on).days
+    last = year.starts_on + dt.timedelta(days=since_start - since_start % every)
+    return PrintoutSchedule(
+        every_days=every,
+        due_today=last == on,
+        last_due_on=last,
+        next_due_on=last + dt.timedelta(days=every),
+        class_groups=list(ClassGroup.objects.filter(year=year).order_by("grade", "letter")),
+    )
+
+
+@dataclass(frozen=True)
+class Retention:
+    """How long a school year's records are kept (000 §4.1, ARC-2)."""
+
+    year: AcademicYear
+    journals_kept_until: dt.date
+    summaries_kept_until: dt.date
+    journals_expired: bool
+    summaries_expired: bool
+
+
+def _add_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def retention_due(*, on: dt.date, for_user: Any) -> list[Retention]:
+    """Every ended school year with the dates its journals (`retention_journal_years`) and
+    summary progress sheets (`retention_summary_years`) must be kept until, counted from
+    the year's end, and whether that date has passed on `on`. The archive issue destroys
+    nothing on its own: this says what the regulation allows. One query."""
+    from catalog.selectors import current_rules
+
+    _require_administration(for_user)
+    rules = current_rules()
+    result = []
+    for year in AcademicYear.objects.filter(ends_on__lt=on).order_by("starts_on"):
+        journals = _add_years(year.ends_on, rules.retention_journal_years)
+        summaries = _add_years(year.ends_on, rules.retention_summary_years)
+        result.append(Retention(year, journals, summaries, journals < on, summaries < on))
+    return result
+
+
+# ---------------------------------------------------------------- the director's orders (TPL-6)
+
+
+def school_order_list(*, for_user: Any, kind: str | None = None) -> QuerySet[SchoolOrder]:
+    """The director's orders on the journal, newest first, with the edition that cancelled
+    each; every member of staff may read them (the regulation binds them all)."""
+    if not scope_for(for_user).is_staff:
+        return SchoolOrder.objects.none()
+    qs = SchoolOrder.objects.select_related("cancelled_by", "recorded_by")
+    if kind is not None:
+        qs = qs.filter(kind=kind)
+    return qs.order_by("-signed_on", "-id")
+
+
+def regulation_order_in_force() -> SchoolOrder | None:
+    """The order that put the school's regulation in force (None: adopted at onboarding,
+    no order recorded yet)."""
+    return SchoolOrder.objects.filter(
+        kind=SchoolOrder.Kind.REGULATION, cancelled_on__isnull=True
+    ).first()

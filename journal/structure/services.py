@@ -26,6 +26,7 @@ from journal.structure.models import (
     ClassGroup,
     ReportingPeriod,
     ScheduleBreak,
+    SchoolOrder,
     StaffMember,
     Subgroup,
     SubgroupMember,
@@ -56,7 +57,11 @@ class PeriodSpec:
 
 
 def default_period_scheme(start_year: int) -> list[PeriodSpec]:
-    """Quarters in grades 1–9, half-years in 10–11 (000 §3.7, 002 §4): typical dates."""
+    """Quarters in grades 1–9, half-years in 10–11 (000 §3.7, 002 §4): typical dates.
+
+    Only for a school that adopted no period scheme (the built-in default, like
+    `catalog.rules.DEFAULT_RULES`); an adopted scheme's periods come from the operator's
+    calendar (`adopted_period_specs`)."""
     y, n = start_year, start_year + 1
     quarters = [
         (dt.date(y, 9, 1), dt.date(y, 10, 25)),
@@ -95,6 +100,114 @@ def _academic_year_range_errors(starts_on: dt.date, ends_on: dt.date) -> dict[st
     return errors
 
 
+@dataclass(frozen=True)
+class HolidaySpec:
+    title: str
+    starts_on: dt.date
+    ends_on: dt.date
+    grade_from: int = 1
+    grade_to: int = 11
+
+
+def _clip(
+    start: dt.date, end: dt.date, starts_on: dt.date, ends_on: dt.date
+) -> tuple[dt.date, dt.date] | None:
+    """The part of [start, end] inside the school year, or None."""
+    start, end = max(start, starts_on), min(end, ends_on)
+    return (start, end) if start <= end else None
+
+
+def adopted_period_specs(
+    *, starts_on: dt.date, ends_on: dt.date
+) -> tuple[list[PeriodSpec], list[HolidaySpec]] | None:
+    """The periods per grade band and the holidays the adopted scheme (TPL-2) gives a year
+    from `starts_on` to `ends_on`, from the operator's calendar of that academic year; the
+    dates are kept inside the year (a year that starts on 2 September starts its first
+    period then). Each band of the scheme gets its kind, e.g. trimesters in 1–9 and
+    half-years in 10–11. None when the school adopted no
+    scheme; a ValidationError when the scheme has no calendar at all. A year the operator has
+    no calendar for yet takes the nearest calendar's dates moved to it (the school checks
+    them, `reporting_period_update`)."""
+    from catalog.selectors import adopted_regulation, school_period_plan
+
+    adoption = adopted_regulation()
+    if adoption is None or adoption.period_scheme_id is None:
+        return None
+    start_year = starts_on.year if starts_on.month >= 7 else starts_on.year - 1
+    plan = school_period_plan(start_year=start_year)
+    if plan is None:
+        raise ValidationError(
+            {
+                "periods": [
+                    f"У принятой схемы периодов нет ни одного календаря муниципального "
+                    f"оператора (нужен учебный год {start_year}/{start_year + 1}): схема "
+                    f"«{adoption.period_scheme.title}». Укажите периоды вручную или обратитесь "
+                    "к оператору."
+                ]
+            }
+        )
+    periods: list[PeriodSpec] = []
+    for band in plan.bands:
+        number = 0
+        for span in band.periods:
+            clipped = _clip(span.start, span.end, starts_on, ends_on)
+            if clipped is None:
+                continue
+            number += 1
+            periods.append(
+                PeriodSpec(
+                    band.kind, number, *clipped, band.grades_from, band.grades_to, span.title
+                )
+            )
+    holidays = []
+    for holiday in plan.holidays:
+        clipped = _clip(holiday.start, holiday.end, starts_on, ends_on)
+        if clipped is not None:
+            holidays.append(
+                HolidaySpec(holiday.title, *clipped, holiday.grades_from, holiday.grades_to)
+            )
+    return periods, holidays
+
+
+def _periods_create(year: AcademicYear, specs: Sequence[PeriodSpec]) -> None:
+    kind_titles = dict(ReportingPeriod.Kind.choices)
+    ReportingPeriod.objects.bulk_create(
+        ReportingPeriod(
+            year=year,
+            kind=s.kind,
+            number=s.number,
+            title=s.title or f"{kind_titles.get(s.kind, s.kind)} {s.number}",
+            grade_from=s.grade_from,
+            grade_to=s.grade_to,
+            starts_on=s.starts_on,
+            ends_on=s.ends_on,
+        )
+        for s in specs
+    )
+
+
+def _holidays_create(year: AcademicYear, holidays: Sequence[HolidaySpec]) -> None:
+    ScheduleBreak.objects.bulk_create(
+        ScheduleBreak(
+            year=year,
+            kind=ScheduleBreak.Kind.HOLIDAY,
+            title=h.title,
+            starts_on=h.starts_on,
+            ends_on=h.ends_on,
+            grade_from=h.grade_from,
+            grade_to=h.grade_to,
+            from_calendar=True,
+        )
+        for h in holidays
+    )
+
+
+def _rules_version_id() -> int | None:
+    from catalog.selectors import current_rules
+
+    return current_rules().version_id
+
+
 @transaction.atomic
 def academic_year_create(
     *,
@@ -106,7 +219,12 @@ def academic_year_create(
     make_current: bool = True,
     by: Any,
 ) -> AcademicYear:
-    """A school year with its reporting periods (the adopted scheme, TPL-2) (SET-1)."""
+    """A school year with its reporting periods (SET-1, TPL-2).
+
+    Without `periods`, the adopted period scheme gives them per grade band, with the
+    holidays of the operator's calendar (a school that adopted no scheme gets the built-in
+    quarters and half-years). The year records the regulation version in force.
+    """
     require_roles(scope_for(by), STRUCTURE_MANAGERS)
     errors: dict[str, list[str]] = {}
     if ends_on <= starts_on:
@@ -116,7 +234,14 @@ def academic_year_create(
         errors["days_per_week"] = ["Режим работы: пятидневная или шестидневная неделя."]
     if AcademicYear.objects.filter(title=title).exists():
         errors["title"] = [f"Учебный год {title} уже создан."]
-    specs = list(periods) if periods is not None else default_period_scheme(starts_on.year)
+    if errors:
+        raise ValidationError(errors)
+    holidays: list[HolidaySpec] = []
+    if periods is not None:
+        specs = list(periods)
+    else:
+        adopted = adopted_period_specs(starts_on=starts_on, ends_on=ends_on)
+        specs, holidays = adopted if adopted else (default_period_scheme(starts_on.year), [])
     for spec in specs:
         if spec.starts_on < starts_on or spec.ends_on > ends_on or spec.ends_on < spec.starts_on:
             errors.setdefault("periods", []).append(
@@ -133,22 +258,61 @@ def academic_year_create(
         ends_on=ends_on,
         days_per_week=days_per_week,
         is_current=make_current,
+        rules_version_id=_rules_version_id(),
     )
-    kind_titles = dict(ReportingPeriod.Kind.choices)
-    ReportingPeriod.objects.bulk_create(
-        ReportingPeriod(
-            year=year,
-            kind=s.kind,
-            number=s.number,
-            title=s.title or f"{kind_titles.get(s.kind, s.kind)} {s.number}",
-            grade_from=s.grade_from,
-            grade_to=s.grade_to,
-            starts_on=s.starts_on,
-            ends_on=s.ends_on,
-        )
-        for s in specs
-    )
+    _periods_create(year, specs)
+    _holidays_create(year, holidays)
     return year
+
+
+def year_periods_follow_adoption(
+    *, year: AcademicYear, rules_version_id: int | None = None
+) -> bool:
+    """Derive again the periods and calendar holidays of a year that has not started from
+    the scheme adopted now, and record the regulation version in force (TPL-2). The
+    school's own breaks (quarantine, schedule changes) are kept. False (nothing changed)
+    for a year that has started. Called by adoption; no role check (see the service)."""
+    year = AcademicYear.objects.select_for_update().get(pk=year.pk)
+    if year.starts_on <= timezone.localdate():
+        return False
+    adopted = adopted_period_specs(starts_on=year.starts_on, ends_on=year.ends_on)
+    specs, holidays = adopted if adopted else (default_period_scheme(year.starts_on.year), [])
+    from journal.register.models import PeriodMark
+
+    if PeriodMark.objects.filter(period__year=year).exists():
+        return False
+    ReportingPeriod.objects.filter(year=year).delete()
+    ScheduleBreak.objects.filter(year=year, from_calendar=True).delete()
+    _periods_create(year, specs)
+    _holidays_create(year, holidays)
+    year.rules_version_id = rules_version_id or _rules_version_id()
+    year.save(update_fields=["rules_version_id", "updated_at"])
+    return True
+
+
+@transaction.atomic
+def academic_year_periods_rederive(*, year: AcademicYear, by: Any) -> AcademicYear:
+    """The administration derives the periods of a year that has not started again from
+    the adopted scheme (after the school adopted another one, TPL-2)."""
+    require_roles(scope_for(by), STRUCTURE_MANAGERS)
+    if year.starts_on <= timezone.localdate():
+        raise ValidationError(
+            {"year": [f"Учебный год {year.title} уже начался: его периоды меняются по датам."]}
+        )
+    year_periods_follow_adoption(year=year)
+    year.refresh_from_db()
+    return year
+
+
+def years_follow_adoption(*, rules_version_id: int | None) -> int:
+    """Every year of the current school that has not started follows the adoption just made
+    (called by `catalog.services` in the school's schema, in the adoption's transaction:
+    the cached rules are still the old ones, hence the version id). How many changed."""
+    today = timezone.localdate()
+    return sum(
+        year_periods_follow_adoption(year=year, rules_version_id=rules_version_id)
+        for year in AcademicYear.objects.filter(starts_on__gt=today).order_by("starts_on")
+    )
 
 
 @transaction.atomic
@@ -178,12 +342,24 @@ def schedule_break_create(
     starts_on: dt.date,
     ends_on: dt.date,
     class_group_ids: Sequence[int] = (),
+    order: SchoolOrder | None = None,
     by: Any,
 ) -> ScheduleBreak:
-    """Holidays, public holidays, quarantine: no lessons are generated on these days (SET-1)."""
+    """Holidays, public holidays, quarantine: no lessons are generated on these days (SET-1),
+    on the basis of the director's order in force (004 §6.6)."""
     require_roles(scope_for(by), STRUCTURE_MANAGERS)
     year_must_be_open(year.pk)
     errors: dict[str, list[str]] = {}
+    if order is not None:
+        if order.kind != SchoolOrder.Kind.SCHEDULE:
+            errors["order_id"] = ["Изменение графика вносится по приказу об изменении графика."]
+        elif order.cancelled_on is not None and order.cancelled_on <= starts_on:
+            errors["order_id"] = [f"{order} утратил силу {order.cancelled_on:%d.%m.%Y}."]
+        elif starts_on < order.in_force_from:
+            errors["order_id"] = [
+                f"{order} вступает в силу {order.in_force_from:%d.%m.%Y}: изменение не может "
+                "начаться раньше."
+            ]
     if ends_on < starts_on:
         errors["ends_on"] = ["Дата окончания раньше даты начала."]
     if starts_on < year.starts_on or ends_on > year.ends_on:
@@ -200,7 +376,148 @@ def schedule_break_create(
         starts_on=starts_on,
         ends_on=ends_on,
         class_group_ids=ids,
+        order=order,
     )
+
+
+# ---------------------------------------------------------------- the director's orders (TPL-6)
+
+ORDER_RECORDERS = frozenset({roles.DIRECTOR, roles.JOURNAL_ADMIN})
+
+
+def _order_errors(
+    *, number: str, signed_on: dt.date, in_force_from: dt.date, title: str
+) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if not number.strip():
+        errors["number"] = ["Укажите номер приказа."]
+    elif SchoolOrder.objects.filter(number=number.strip(), signed_on=signed_on).exists():
+        errors["number"] = [f"Приказ № {number.strip()} от {signed_on:%d.%m.%Y} уже внесён."]
+    if not title.strip():
+        errors["title"] = ["Укажите заголовок приказа."]
+    if signed_on > timezone.localdate():
+        errors["signed_on"] = ["Дата приказа не может быть в будущем."]
+    if in_force_from < signed_on:
+        errors["in_force_from"] = ["Приказ не вступает в силу раньше, чем подписан."]
+    return errors
+
+
+def _cancel(old: SchoolOrder, *, by_order: SchoolOrder, on: dt.date) -> None:
+    old.cancelled_on = on
+    old.cancelled_by = by_order
+    old.save(update_fields=["cancelled_on", "cancelled_by", "updated_at"])
+
+
+@transaction.atomic
+def regulation_order_record(
+    *,
+    regulation_version_id: int,
+    number: str,
+    signed_on: dt.date,
+    in_force_from: dt.date | None = None,
+    title: str = "Об утверждении положения об электронном журнале и электронном дневнике",
+    by: Any,
+) -> SchoolOrder:
+    """The director's order that puts a published regulation version in force in this
+    school (TPL-6: 000 §5.1, 003 §4.6.1). The school adopts the version (its own rules and
+    period scheme are kept) and the order in force before it loses force the day the new
+    one comes into force (000 §5.4), both with their dates kept. The regulation applies at
+    once, so an order is recorded on or after the day it comes into force."""
+    from catalog.models import RegulationVersion
+    from catalog.services import school_adopt
+    from core.tenancy import db
+    from tenants.models import School
+
+    require_roles(scope_for(by), ORDER_RECORDERS, "Приказ вносит директор или администратор ЭЖ.")
+    starts = in_force_from or signed_on
+    errors = _order_errors(number=number, signed_on=signed_on, in_force_from=starts, title=title)
+    if starts > timezone.localdate():
+        errors.setdefault("in_force_from", []).append(
+            "Положение применяется сразу: внесите приказ в день вступления его в силу."
+        )
+    version = RegulationVersion.objects.filter(
+        pk=regulation_version_id, status=RegulationVersion.Status.PUBLISHED
+    ).first()
+    if version is None:
+        errors["regulation_version_id"] = ["Нет такой опубликованной редакции положения."]
+    current = (
+        SchoolOrder.objects.select_for_update()
+        .filter(kind=SchoolOrder.Kind.REGULATION, cancelled_on__isnull=True)
+        .first()
+    )
+    if current is not None and starts < current.in_force_from:
+        errors.setdefault("in_force_from", []).append(
+            f"Новая редакция не вступает в силу раньше действующей ({current}, с "
+            f"{current.in_force_from:%d.%m.%Y})."
+        )
+    if errors:
+        raise ValidationError(errors)
+    assert version is not None
+    if current is not None:  # free the "one in force" slot first, then point at the new one
+        SchoolOrder.objects.filter(pk=current.pk).update(cancelled_on=starts)
+    order = SchoolOrder.objects.create(
+        kind=SchoolOrder.Kind.REGULATION,
+        number=number.strip(),
+        signed_on=signed_on,
+        title=title.strip(),
+        in_force_from=starts,
+        regulation_version_id=version.pk,
+        recorded_by=by,
+    )
+    if current is not None:
+        _cancel(current, by_order=order, on=starts)
+    school_adopt(
+        school=School.objects.get(schema_name=db.schema_name), regulation_version=version, by=None
+    )
+    return order
+
+
+@transaction.atomic
+def schedule_order_record(
+    *,
+    number: str,
+    signed_on: dt.date,
+    title: str,
+    in_force_from: dt.date | None = None,
+    replaces: SchoolOrder | None = None,
+    by: Any,
+) -> SchoolOrder:
+    """The director's order changing the schedule (quarantine, moved holidays: 004 §6.6),
+    the basis of the schedule changes recorded with it. A new edition (`replaces`) cancels
+    the old order from the day it comes into force: the old order's changes end the day
+    before (those not begun by then are removed); both orders keep their dates."""
+    require_roles(scope_for(by), ORDER_RECORDERS, "Приказ вносит директор или администратор ЭЖ.")
+    starts = in_force_from or signed_on
+    errors = _order_errors(number=number, signed_on=signed_on, in_force_from=starts, title=title)
+    if replaces is not None:
+        replaces = SchoolOrder.objects.select_for_update().get(pk=replaces.pk)
+        if replaces.kind != SchoolOrder.Kind.SCHEDULE:
+            errors["replaces_id"] = ["Заменить можно только приказ об изменении графика."]
+        elif replaces.cancelled_on is not None:
+            errors["replaces_id"] = [
+                f"{replaces} уже утратил силу {replaces.cancelled_on:%d.%m.%Y}."
+            ]
+        elif starts < replaces.in_force_from:
+            errors["in_force_from"] = [
+                f"Новая редакция не вступает в силу раньше заменяемой ({replaces})."
+            ]
+    if errors:
+        raise ValidationError(errors)
+    order = SchoolOrder.objects.create(
+        kind=SchoolOrder.Kind.SCHEDULE,
+        number=number.strip(),
+        signed_on=signed_on,
+        title=title.strip(),
+        in_force_from=starts,
+        recorded_by=by,
+    )
+    if replaces is not None:
+        _cancel(replaces, by_order=order, on=starts)
+        ScheduleBreak.objects.filter(order=replaces, starts_on__gte=starts).delete()
+        ScheduleBreak.objects.filter(order=replaces, ends_on__gte=starts).update(
+            ends_on=starts - dt.timedelta(days=1)
+        )
+    return order
 
 
 @transaction.atomic

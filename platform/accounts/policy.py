@@ -1,10 +1,14 @@
-"""Who may sign in how (SEC-1..3, ROLE-2).
+"""Who may sign in how (SEC-1..3, ROLE-2, TPL-5).
 
 - Staff of a school and the operator/department on the public host: username and
   password issued by the administrator; a TOTP second factor for privileged roles.
 - Pupils: through Госуслуги, or with a temporary login in force (SEC-2).
 - Parents: through Госуслуги only.
 - An account never mixes a learner role with a staff role.
+
+On a school's host the adopted regulation's `sign_in` rule narrows these (the seeds
+disagree: 002 §3.1 ESIA for everyone, staff included; 003 §3.1 login and password): a
+method the school's regulation does not name is refused.
 """
 
 from __future__ import annotations
@@ -74,8 +78,16 @@ def learner_refused(user: Any, view_name: str, method: str) -> bool:
     return is_learner(user) and not learner_may_open(view_name, method)
 
 
+def _school_sign_in() -> dict[str, tuple[str, ...]]:
+    from catalog.selectors import current_rules
+
+    return current_rules().sign_in
+
+
 def password_sign_in_refusal(user: Any) -> str | None:
     """None when the user may sign in with a password now; else why not (Russian)."""
+    from catalog.rules import SIGN_IN_PASSWORD, SIGN_IN_TEMPORARY
+
     names = role_set(user)
     if not on_school_host():
         return None if not names & LEARNER_ROLES else "Вход для этой учётной записи закрыт."
@@ -85,6 +97,25 @@ def password_sign_in_refusal(user: Any) -> str | None:
         )
     if roles.PARENT in names:
         return "Родители входят через Госуслуги."
+    sign_in = _school_sign_in()
+    if names & STAFF_ROLES and SIGN_IN_PASSWORD not in sign_in.get("staff", ()):
+        return "По положению школы сотрудники входят через Госуслуги (ЕСИА)."
+    if roles.PUPIL in names and SIGN_IN_TEMPORARY not in sign_in.get("pupil", ()):
+        return "По положению школы обучающиеся входят только через Госуслуги."
     if roles.PUPIL in names and not learner_accounts().temporary_login_in_force(user):
         return "Временный логин истёк или отозван. Обратитесь к классному руководителю."
+    return None
+
+
+def esia_sign_in_refusal(user: Any) -> str | None:
+    """Why a parent or pupil may not sign in through Госуслуги in this school by its
+    regulation (None: may). Consent and roles are checked by `learner_refusal`."""
+    from catalog.rules import SIGN_IN_ESIA
+
+    sign_in = _school_sign_in()
+    for role, kind in ((roles.PUPIL, "pupil"), (roles.PARENT, "parent")):
+        if role in role_set(user) and SIGN_IN_ESIA not in sign_in.get(kind, ()):
+            return (
+                "По положению школы вход через Госуслуги для этой учётной записи не предусмотрен."
+            )
     return None

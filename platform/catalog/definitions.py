@@ -27,7 +27,7 @@ BANDS_SCHEMA: dict[str, Any] = {
 }
 
 _DATE = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
-_SPAN = {
+_SPAN: dict[str, Any] = {
     "type": "object",
     "additionalProperties": False,
     "properties": {
@@ -43,9 +43,15 @@ PERIODS_SCHEMA: dict[str, Any] = {
     "properties": {kind: {"type": "array", "items": _SPAN, "minItems": 1} for kind in PERIOD_KINDS},
     "minProperties": 1,
 }
+_GRADE = {"type": "integer", "minimum": 1, "maximum": 11}
 HOLIDAYS_SCHEMA: dict[str, Any] = {
     "type": "array",
-    "items": {**_SPAN, "required": ["title", "start", "end"]},
+    "items": {
+        **_SPAN,
+        # Holidays of some grades only (e.g. the extra week of the 1st grade); all without.
+        "properties": {**_SPAN["properties"], "grades_from": _GRADE, "grades_to": _GRADE},
+        "required": ["title", "start", "end"],
+    },
 }
 
 
@@ -116,6 +122,8 @@ def validate_calendar(
         start, end = _date(span["start"], key, errors), _date(span["end"], key, errors)
         if start and end and (start > end or start < year_start or end > year_end):
             errors.setdefault(key, []).append("Каникулы лежат внутри учебного года.")
+        if span.get("grades_from", 1) > span.get("grades_to", 11):
+            errors.setdefault(key, []).append("Начало диапазона параллелей больше конца.")
     if errors:
         raise ValidationError(errors)
     return periods, holidays

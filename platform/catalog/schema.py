@@ -20,7 +20,17 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError as SchemaError
 
 from accounts.roles import SCHOOL_ROLES
-from catalog.rules import DEFAULT_RULES, CorrectionPolicy, Rules, WorkKindRule
+from catalog.rules import (
+    DEADLINE_FROM_DAY_END,
+    DEADLINE_FROM_LESSONS_END,
+    DEFAULT_RULES,
+    SIGN_IN_ESIA,
+    SIGN_IN_PASSWORD,
+    SIGN_IN_TEMPORARY,
+    CorrectionPolicy,
+    Rules,
+    WorkKindRule,
+)
 
 PERIOD_KINDS = ("quarter", "trimester", "half_year", "year")
 PERIOD_KIND_TITLES = {
@@ -41,6 +51,10 @@ def _int(minimum: int, maximum: int) -> dict[str, Any]:
     return {**_INT, "minimum": minimum, "maximum": maximum}
 
 
+def _methods(allowed: list[str]) -> dict[str, Any]:
+    return {"type": "array", "items": {"enum": allowed}, "minItems": 1, "uniqueItems": True}
+
+
 RULES_SCHEMA: dict[str, Any] = {
     "type": "object",
     "additionalProperties": False,
@@ -57,6 +71,7 @@ RULES_SCHEMA: dict[str, Any] = {
             "uniqueItems": True,
         },
         "mark_entry_deadline_hours": _int(0, 24 * 31),
+        "mark_entry_deadline_from": {"enum": [DEADLINE_FROM_DAY_END, DEADLINE_FROM_LESSONS_END]},
         "homework_deadline_hours": _int(0, 24 * 7),
         "written_work_mark_deadline_days": _int(0, 31),
         "backdating_window_days": _int(0, 31),
@@ -95,13 +110,55 @@ RULES_SCHEMA: dict[str, Any] = {
                     "code": {"type": "string", "pattern": r"^[a-z][a-z0-9_]{0,31}$"},
                     "title": {"type": "string", "minLength": 1, "maxLength": 100},
                     "weight": _int(1, 10),
+                    "written": {"type": "boolean"},
+                    "mark_deadline_days": {
+                        "type": ["integer", "null"],
+                        "minimum": 0,
+                        "maximum": 31,
+                    },
                 },
                 "required": ["code", "title", "weight"],
             },
         },
+        "mending_window_days": _int(0, 31),
+        "sign_in": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "staff": _methods([SIGN_IN_PASSWORD, SIGN_IN_ESIA]),
+                "pupil": _methods([SIGN_IN_ESIA, SIGN_IN_TEMPORARY]),
+                "parent": _methods([SIGN_IN_ESIA]),
+            },
+        },
+        "temporary_login_issuers": {
+            "type": "array",
+            "items": {"enum": ["class_teacher", "journal_admin"]},
+            "minItems": 1,
+            "uniqueItems": True,
+        },
     },
 }
 RULE_KEYS: tuple[str, ...] = tuple(RULES_SCHEMA["properties"])
+# Rules every version names since the first seed (issue 1). Rules added later are optional
+# in a stored document and read with their defaults, so versions written before stay valid.
+LEGACY_RULE_KEYS: tuple[str, ...] = (
+    "mark_scale",
+    "grades_without_marks",
+    "mark_entry_deadline_hours",
+    "homework_deadline_hours",
+    "written_work_mark_deadline_days",
+    "backdating_window_days",
+    "correction",
+    "paper_copy_cadence",
+    "parent_printout_days",
+    "retention_journal_years",
+    "retention_summary_years",
+    "min_marks_per_weekly_hour",
+    "systematic_absence_threshold",
+    "work_kinds",
+)
+# Objects a school's overrides may change one key of (merged one level deep).
+NESTED_RULES = ("correction", "sign_in")
 # A version's rules name every rule; a school's overrides (RULES_SCHEMA) name some.
 FULL_RULES_SCHEMA: dict[str, Any] = {
     **RULES_SCHEMA,
@@ -111,14 +168,19 @@ FULL_RULES_SCHEMA: dict[str, Any] = {
             **RULES_SCHEMA["properties"]["correction"],
             "required": ["allowed", "window_days", "roles", "reason_required"],
         },
+        "sign_in": {
+            **RULES_SCHEMA["properties"]["sign_in"],
+            "required": ["staff", "pupil", "parent"],
+        },
     },
-    "required": list(RULE_KEYS),
+    "required": list(LEGACY_RULE_KEYS),
 }
 
 RULE_TITLES = {
     "mark_scale": "шкала отметок",
     "grades_without_marks": "безотметочные параллели",
     "mark_entry_deadline_hours": "срок выставления отметок за урок",
+    "mark_entry_deadline_from": "от чего отсчитывается срок выставления отметок",
     "homework_deadline_hours": "срок записи домашнего задания",
     "written_work_mark_deadline_days": "срок выставления отметок за письменные работы",
     "backdating_window_days": "окно записи «задним числом»",
@@ -130,6 +192,9 @@ RULE_TITLES = {
     "min_marks_per_weekly_hour": "накопляемость отметок",
     "systematic_absence_threshold": "порог систематических пропусков",
     "work_kinds": "виды работ",
+    "mending_window_days": "срок устранения ошибок и замечаний",
+    "sign_in": "способы входа",
+    "temporary_login_issuers": "кто выдаёт временные логины",
 }
 
 _TYPE_NAMES = {
@@ -153,6 +218,8 @@ def rules_to_dict(rules: Rules) -> dict[str, Any]:
     data["grades_without_marks"] = list(rules.grades_without_marks)
     data["correction"]["roles"] = list(rules.correction.roles)
     data["work_kinds"] = [dataclasses.asdict(k) for k in rules.work_kinds]
+    data["sign_in"] = {who: list(methods) for who, methods in rules.sign_in.items()}
+    data["temporary_login_issuers"] = list(rules.temporary_login_issuers)
     return data
 
 
@@ -163,11 +230,13 @@ def rules_from_dict(data: dict[str, Any], *, version_id: int | None = None) -> R
     """`Rules` from stored JSON; keys missing in old documents take the default."""
     merged = {**DEFAULT_RULES_DICT, **{k: v for k, v in data.items() if k in RULE_KEYS}}
     correction = {**DEFAULT_RULES_DICT["correction"], **(merged["correction"] or {})}
+    sign_in = {**DEFAULT_RULES_DICT["sign_in"], **(merged["sign_in"] or {})}
     return Rules(
         version_id=version_id,
         mark_scale=tuple(sorted(int(v) for v in merged["mark_scale"])),
         grades_without_marks=tuple(sorted(int(v) for v in merged["grades_without_marks"])),
         mark_entry_deadline_hours=int(merged["mark_entry_deadline_hours"]),
+        mark_entry_deadline_from=str(merged["mark_entry_deadline_from"]),
         homework_deadline_hours=int(merged["homework_deadline_hours"]),
         backdating_window_days=int(merged["backdating_window_days"]),
         correction=CorrectionPolicy(
@@ -183,10 +252,21 @@ def rules_from_dict(data: dict[str, Any], *, version_id: int | None = None) -> R
         min_marks_per_weekly_hour=int(merged["min_marks_per_weekly_hour"]),
         systematic_absence_threshold=int(merged["systematic_absence_threshold"]),
         work_kinds=tuple(
-            WorkKindRule(str(k["code"]), str(k["title"]), int(k["weight"]))
+            WorkKindRule(
+                str(k["code"]),
+                str(k["title"]),
+                int(k["weight"]),
+                written=bool(k.get("written", False)),
+                mark_deadline_days=(
+                    None if k.get("mark_deadline_days") is None else int(k["mark_deadline_days"])
+                ),
+            )
             for k in merged["work_kinds"]
         ),
         written_work_mark_deadline_days=int(merged["written_work_mark_deadline_days"]),
+        mending_window_days=int(merged["mending_window_days"]),
+        sign_in={who: tuple(methods) for who, methods in sign_in.items()},
+        temporary_login_issuers=tuple(merged["temporary_login_issuers"]),
     )
 
 
@@ -194,7 +274,7 @@ def merge_rules(base: dict[str, Any], changes: dict[str, Any] | None) -> dict[st
     """`changes` over `base`, one level deep for objects (`correction` may change one key)."""
     merged = dict(base)
     for key, value in (changes or {}).items():
-        if key == "correction" and isinstance(value, dict) and isinstance(base.get(key), dict):
+        if key in NESTED_RULES and isinstance(value, dict) and isinstance(base.get(key), dict):
             merged[key] = {**base[key], **value}
         else:
             merged[key] = value
@@ -211,7 +291,8 @@ def _path(prefix: str, parts: Iterable[Any]) -> str:
 def _message(error: SchemaError) -> str:
     v, arg = error.validator, error.validator_value
     if v == "type":
-        return f"Ожидается {_TYPE_NAMES.get(str(arg), str(arg))}."
+        names = [arg] if isinstance(arg, str) else [a for a in arg if a != "null"]
+        return "Ожидается " + " или ".join(_TYPE_NAMES.get(str(a), str(a)) for a in names) + "."
     if v == "minimum":
         return f"Значение должно быть не меньше {arg}."
     if v == "maximum":
@@ -268,8 +349,14 @@ def grade_band(band: str) -> tuple[int, int]:
     return int(first), int(last or first)
 
 
-def _semantic_errors(rules: dict[str, Any], *, prefix: str) -> dict[str, list[str]]:
+def with_defaults(rules: dict[str, Any]) -> dict[str, Any]:
+    """A stored document with the rules added after it was written, at their defaults."""
+    return merge_rules(DEFAULT_RULES_DICT, rules)
+
+
+def _semantic_errors(document: dict[str, Any], *, prefix: str) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
+    rules = with_defaults(document)
     seen: dict[int, str] = {}
     for band in rules["paper_copy_cadence"]:
         low, high = grade_band(band)
@@ -379,11 +466,18 @@ def _correction_looser(template: dict[str, Any], local: dict[str, Any]) -> bool:
     )
 
 
+def _methods_looser(template: dict[str, Any], local: dict[str, Any]) -> bool:
+    # Another way in for some kind of account than the template names.
+    return any(not set(local.get(who, [])) <= set(methods) for who, methods in template.items())
+
+
 LOOSER: dict[str, Callable[[Any, Any], bool]] = {
     # More values on the scale, or fewer grades without marks, admit what the rule forbids.
     "mark_scale": lambda t, s: not set(s) <= set(t),
     "grades_without_marks": lambda t, s: not set(t) <= set(s),
     "mark_entry_deadline_hours": _larger_is_looser,
+    # Counting from the end of the day gives more time than from the end of the lessons.
+    "mark_entry_deadline_from": lambda t, s: t == DEADLINE_FROM_LESSONS_END and s != t,
     "homework_deadline_hours": _larger_is_looser,
     "written_work_mark_deadline_days": _larger_is_looser,
     "backdating_window_days": _larger_is_looser,
@@ -396,6 +490,9 @@ LOOSER: dict[str, Callable[[Any, Any], bool]] = {
     "systematic_absence_threshold": _larger_is_looser,
     # A list of kinds has no order of strictness: a fixed list is kept as it is.
     "work_kinds": lambda t, s: t != s,
+    "mending_window_days": _larger_is_looser,
+    "sign_in": _methods_looser,
+    "temporary_login_issuers": lambda t, s: not set(s) <= set(t),
 }
 
 
@@ -403,6 +500,7 @@ def loosened_fixed_rules(
     *, template_rules: dict[str, Any], local_rules: dict[str, Any], fixed: Iterable[str]
 ) -> list[str]:
     """Keys of fixed rules that `local_rules` makes looser than the template."""
+    template_rules = with_defaults(template_rules)
     return [
         key
         for key in fixed

@@ -1,14 +1,24 @@
 """Seed data of the catalog: the default regulation, period schemes, REP-1/REP-2 forms.
 
-Loaded by the data migration `0003_seed` and by `manage.py catalog_seed` (idempotent: rows
-are found by their codes and never changed once they exist; a changed rule belongs in a
-new version). Works with historical models (`apps` of a migration) or the real ones.
+Loaded by the data migrations `0003_seed` and `0004_seed_regulation_v2` and by
+`manage.py catalog_seed` (idempotent: rows are found by their codes and numbers and never
+changed once they exist; a changed rule belongs in a new version). Works with historical
+models (`apps` of a migration) or the real ones.
 
 The default regulation is the strictest common reading of the seed regulations in
 `shared/seeds/` (000..004): where they disagree, the value that keeps every one of them is
 taken, or, where a value is a local decision, the more frequent one; each rule cites its
-clauses in `sources`. Its values equal the built-in `catalog.rules.DEFAULT_RULES`
-(a test keeps them in step), so adopting it changes nothing a journal relies on.
+clauses in `sources`. The latest version's values equal the built-in
+`catalog.rules.DEFAULT_RULES` (a test keeps them in step), so adopting it changes nothing a
+journal relies on.
+
+Version 1 read 004 §8.6's seven days as a window for correcting marks; the clause ends
+«Исправление отметок не допускаются», and 000 §3.9 and 002 п.5 ж) forbid corrections too.
+Version 2 forbids corrections of marks, gives the seven days to mending errors, gaps and
+remarks in the lesson records, and adds the rules of issue 10 (deadlines counted from the
+end of the lessons, written work per kind, sign-in methods, who issues temporary logins).
+Version 1 is kept as it was published: schools that adopted it keep it until they roll
+forward (adoption is the school's own act, TPL-6).
 """
 
 from __future__ import annotations
@@ -18,7 +28,8 @@ from typing import Any
 DEFAULT_REGULATION_CODE = "ezh-default"
 DEFAULT_SCHEME_CODE = "quarters-half-years"
 
-DEFAULT_RULES_SEED: dict[str, Any] = {
+# Version 1 exactly as `0003_seed` published it. Never change it.
+DEFAULT_RULES_SEED_V1: dict[str, Any] = {
     "mark_scale": [2, 3, 4, 5],
     "grades_without_marks": [1],
     "mark_entry_deadline_hours": 24,
@@ -49,8 +60,31 @@ DEFAULT_RULES_SEED: dict[str, Any] = {
     ],
 }
 
+_WRITTEN = {"independent", "practical", "lab", "dictation", "essay", "test"}
+DEFAULT_RULES_SEED: dict[str, Any] = {
+    **DEFAULT_RULES_SEED_V1,
+    "mark_entry_deadline_from": "day_end",
+    "correction": {
+        "allowed": False,
+        "window_days": 7,
+        "roles": ["deputy", "director"],
+        "reason_required": True,
+    },
+    "work_kinds": [
+        {**kind, "written": kind["code"] in _WRITTEN, "mark_deadline_days": None}
+        for kind in DEFAULT_RULES_SEED_V1["work_kinds"]
+    ],
+    "mending_window_days": 7,
+    "sign_in": {
+        "staff": ["password"],
+        "pupil": ["esia", "temporary_login"],
+        "parent": ["esia"],
+    },
+    "temporary_login_issuers": ["class_teacher"],
+}
+
 # Rules the regulations state as prohibitions or archive law: schools may only tighten them.
-DEFAULT_FIXED = [
+DEFAULT_FIXED_V1 = [
     "mark_scale",
     "grades_without_marks",
     "backdating_window_days",
@@ -58,8 +92,9 @@ DEFAULT_FIXED = [
     "retention_journal_years",
     "retention_summary_years",
 ]
+DEFAULT_FIXED = [*DEFAULT_FIXED_V1, "mending_window_days"]
 
-DEFAULT_SOURCES = {
+DEFAULT_SOURCES_V1 = {
     "mark_scale": "000 §3.9: в клетках для отметок только «2», «3», «4», «5».",
     "grades_without_marks": "000 §3.9: в 1-х классах обучение безотметочное.",
     "mark_entry_deadline_hours": (
@@ -98,8 +133,46 @@ DEFAULT_SOURCES = {
     ),
     "work_kinds": "002 п.5 ж), 004 §8.5: вид работы выбирается из списка.",
 }
+DEFAULT_SOURCES = {
+    **DEFAULT_SOURCES_V1,
+    "mark_entry_deadline_from": (
+        "000 §3.9: не позднее 3 часов после окончания занятий обучающихся; 001 §2.1, 002 п.5 "
+        "а): в день проведения. Срок считается от конца дня урока (редакция 1); школа может "
+        "считать его от окончания уроков класса по расписанию звонков."
+    ),
+    "homework_deadline_hours": (
+        "001 §2.2: в день занятия, не позднее окончания всех занятий обучающихся (часы "
+        "отсчитываются от окончания последнего урока класса); 001 §2.3: можно заранее; "
+        "000 §3.9: ежедневно."
+    ),
+    "written_work_mark_deadline_days": (
+        "001 §2.4: не позднее 1 недели со дня проведения; 004 §8.5: в сроки, установленные "
+        "локальным актом школы (у вида работы может быть свой срок); 000 §3.9, 002 п.5 г): по "
+        "нормам проверки письменных работ."
+    ),
+    "correction": (
+        "000 §3.9, 002 п.5 ж): исправление отметок запрещено; 004 §8.6: «Исправление отметок "
+        "не допускаются». Шаблон, который их допускает, задаёт срок, роли и причину."
+    ),
+    "mending_window_days": (
+        "004 §8.6: ошибки, неточности и замечания (темы, домашние задания, пропущенные "
+        "записи) устраняются не позднее семи дней."
+    ),
+    "sign_in": (
+        "002 §3.1: реквизиты доступа только через ЕСИА; 003 §3.1: вход по идентификатору и "
+        "паролю; 004 §3.2: ЕСИА, временный логин обучающегося в исключительных случаях."
+    ),
+    "temporary_login_issuers": (
+        "004 §3.2: временный логин выдаёт классный руководитель по письменному заявлению; "
+        "004 §5.4: создаёт администратор ЭЖ."
+    ),
+    "work_kinds": (
+        "002 п.5 ж), 004 §8.5: вид работы выбирается из списка; письменные работы — "
+        "контрольные, самостоятельные, лабораторные, практические, диктанты, сочинения."
+    ),
+}
 
-DEFAULT_TEXT = """\
+DEFAULT_TEXT_V1 = """\
 # Положение о ведении электронного журнала и электронного дневника
 
 Типовое положение муниципального оператора. Школа принимает его приказом директора
@@ -159,6 +232,55 @@ DEFAULT_TEXT = """\
 сервисы, не допускается (004 §4.8).
 """
 
+DEFAULT_TEXT = DEFAULT_TEXT_V1.replace(
+    """2.2. Домашнее задание вносится в день урока, не позднее окончания всех занятий
+обучающихся; его можно размещать заранее (001 §2.2–2.3).
+
+2.3. Отметки за письменные работы выставляются не позднее одной недели со дня
+проведения работы (001 §2.4).""",
+    """2.2. Домашнее задание вносится в день урока, не позднее окончания всех занятий
+обучающихся класса по расписанию звонков; его можно размещать заранее (001 §2.2–2.3).
+
+2.3. Отметки за письменные работы (контрольные, самостоятельные, лабораторные,
+практические работы, диктанты, сочинения) выставляются не позднее одной недели со дня
+проведения работы, если для вида работы не установлен иной срок (001 §2.4, 004 §8.5).""",
+).replace(
+    """3.1. Исправление отметок и выставление отметок «задним числом» запрещено (000 §3.9,
+002 п.5 ж), 004 §8.6).
+
+3.2. Ошибка устраняется не позднее семи дней только записью исправления с указанием
+причины и автора; исправление вносит заместитель директора или директор (004 §8.6).""",
+    """3.1. Исправление отметок и выставление отметок «задним числом» запрещено (000 §3.9,
+002 п.5 ж), 004 §8.6: «Исправление отметок не допускаются»).
+
+3.2. Ошибки, неточности и замечания в записях об уроке (темы, домашние задания,
+пропущенные записи) учитель устраняет не позднее семи дней со дня урока (004 §8.6).
+
+3.3. Вход в журнал: сотрудники — по логину и паролю, выданным администратором ЭЖ;
+родители и обучающиеся — через Госуслуги (ЕСИА); временный логин обучающемуся выдаёт
+классный руководитель по письменному заявлению (002 §3.1, 003 §3.1, 004 §3.2).""",
+)
+
+# Versions of the default regulation, in order; `load_seed` creates the missing ones.
+DEFAULT_VERSIONS: list[dict[str, Any]] = [
+    {
+        "number": 1,
+        "title": "Типовое положение об электронном журнале и дневнике, редакция 1",
+        "text": DEFAULT_TEXT_V1,
+        "rules": DEFAULT_RULES_SEED_V1,
+        "fixed": DEFAULT_FIXED_V1,
+        "sources": DEFAULT_SOURCES_V1,
+    },
+    {
+        "number": 2,
+        "title": "Типовое положение об электронном журнале и дневнике, редакция 2",
+        "text": DEFAULT_TEXT,
+        "rules": DEFAULT_RULES_SEED,
+        "fixed": DEFAULT_FIXED,
+        "sources": DEFAULT_SOURCES,
+    },
+]
+
 _Q = [
     {"start": "2026-09-01", "end": "2026-10-23"},
     {"start": "2026-11-05", "end": "2026-12-25"},
@@ -175,10 +297,17 @@ _T = [
     {"start": "2027-03-01", "end": "2027-05-26"},
 ]
 _Y = [{"start": "2026-09-01", "end": "2027-05-26"}]
-_HOLIDAYS = [
+FIRST_GRADE_HOLIDAY = "Дополнительные каникулы (1 класс)"
+_HOLIDAYS: list[dict[str, Any]] = [
     {"title": "Осенние каникулы", "start": "2026-10-24", "end": "2026-11-04"},
     {"title": "Зимние каникулы", "start": "2026-12-26", "end": "2027-01-10"},
-    {"title": "Дополнительные каникулы (1 класс)", "start": "2027-02-15", "end": "2027-02-21"},
+    {
+        "title": "Дополнительные каникулы (1 класс)",
+        "start": "2027-02-15",
+        "end": "2027-02-21",
+        "grades_from": 1,
+        "grades_to": 1,
+    },
     {"title": "Весенние каникулы", "start": "2027-03-20", "end": "2027-03-28"},
 ]
 
@@ -409,6 +538,19 @@ REPORT_FORMS: list[dict[str, Any]] = [
 ]
 
 
+def _mark_first_grade_holidays(calendar_model: Any, scheme: Any, start_year: int) -> None:
+    """Seeded calendars written before holidays carried grades: the 1st grade's extra week
+    is the 1st grade's only (a data fix of the seed's own rows, issue 10)."""
+    calendar = calendar_model.objects.get(scheme=scheme, start_year=start_year)
+    changed = False
+    for holiday in calendar.holidays:
+        if holiday.get("title") == FIRST_GRADE_HOLIDAY and "grades_from" not in holiday:
+            holiday.update(grades_from=1, grades_to=1)
+            changed = True
+    if changed:
+        calendar.save(update_fields=["holidays"])
+
+
 def load_seed(apps: Any = None) -> dict[str, int]:
     """Create whatever of the seed is missing; return how many rows of each were created."""
     if apps is None:
@@ -431,18 +573,16 @@ def load_seed(apps: Any = None) -> dict[str, int]:
             "is_default": not template_model.objects.filter(is_default=True).exists(),
         },
     )
-    if new or not version_model.objects.filter(template=template).exists():
+    numbers = set(version_model.objects.filter(template=template).values_list("number", flat=True))
+    for spec in DEFAULT_VERSIONS:
+        if spec["number"] in numbers:
+            continue
+        if spec["number"] > 1 and spec["number"] - 1 not in numbers:
+            break  # an operator's own numbering: leave the template to them
         version_model.objects.create(
-            template=template,
-            number=1,
-            title="Типовое положение об электронном журнале и дневнике, редакция 1",
-            text=DEFAULT_TEXT,
-            rules=DEFAULT_RULES_SEED,
-            fixed=DEFAULT_FIXED,
-            sources=DEFAULT_SOURCES,
-            status="published",
-            published_at=timezone.now(),
+            template=template, status="published", published_at=timezone.now(), **spec
         )
+        numbers.add(spec["number"])
         created["regulations"] += 1
 
     has_default_scheme = scheme_model.objects.filter(is_default=True).exists()
@@ -464,6 +604,8 @@ def load_seed(apps: Any = None) -> dict[str, int]:
                 defaults={"periods": periods, "holidays": _HOLIDAYS},
             )
             created["calendars"] += int(new)
+            if not new:
+                _mark_first_grade_holidays(calendar_model, scheme, start_year)
 
     for form in REPORT_FORMS:
         if not form_model.objects.filter(code=form["code"]).exists():

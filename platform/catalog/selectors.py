@@ -87,30 +87,64 @@ class ReportingPeriod:
     end: dt.date
 
 
-def school_reporting_periods(
-    school: Any | None = None, *, start_year: int, grade: int
-) -> list[ReportingPeriod]:
-    """The reporting periods of `grade` in academic year `start_year`/`start_year+1`.
+def _adopted_calendar(
+    schema: str, start_year: int, *, nearest: bool = False
+) -> tuple[Any, Any] | None:
+    """(scheme, calendar of `start_year`) of the school's adopted period scheme, or None.
 
-    From the school's adopted period scheme and the operator's calendar for that year;
-    empty when either is missing (the school sets up its own periods then).
-    """
+    With `nearest`, a year the operator has no calendar for yet gets the scheme's latest
+    earlier calendar (or else its earliest) moved to that year: the adopted kinds with
+    typical dates the school then checks (SET-1)."""
     from catalog.models import PeriodCalendar, SchoolAdoption
+
+    adoption = (
+        SchoolAdoption.objects.select_related("period_scheme")
+        .filter(school__schema_name=schema)
+        .first()
+    )
+    if adoption is None or adoption.period_scheme is None:
+        return None
+    calendars = PeriodCalendar.objects.filter(scheme_id=adoption.period_scheme_id)
+    calendar = calendars.filter(start_year=start_year).first()
+    if calendar is None and nearest:
+        source = (
+            calendars.filter(start_year__lt=start_year).order_by("-start_year").first()
+            or calendars.order_by("start_year").first()
+        )
+        if source is not None:
+            calendar = _moved(source, start_year)
+    if calendar is None:
+        return None
+    return adoption.period_scheme, calendar
+
+
+def _moved(calendar: Any, start_year: int) -> Any:
+    """An unsaved copy of `calendar` with every date moved to academic year `start_year`."""
+    from catalog.models import PeriodCalendar
+
+    shift = start_year - calendar.start_year
+
+    def move(value: str) -> str:
+        day = dt.date.fromisoformat(value)
+        try:
+            return day.replace(year=day.year + shift).isoformat()
+        except ValueError:  # 29 February
+            return day.replace(year=day.year + shift, day=28).isoformat()
+
+    def spans(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [{**s, "start": move(s["start"]), "end": move(s["end"])} for s in items]
+
+    return PeriodCalendar(
+        scheme_id=calendar.scheme_id,
+        start_year=start_year,
+        periods={kind: spans(items) for kind, items in calendar.periods.items()},
+        holidays=spans(calendar.holidays),
+    )
+
+
+def _spans(calendar: Any, kind: str) -> list[ReportingPeriod]:
     from catalog.schema import PERIOD_KIND_TITLES
 
-    schema = _schema_of(school)
-    adoption = SchoolAdoption.objects.filter(school__schema_name=schema).first()
-    if adoption is None or adoption.period_scheme_id is None:
-        return []
-    calendar = PeriodCalendar.objects.filter(
-        scheme_id=adoption.period_scheme_id, start_year=start_year
-    ).first()
-    if calendar is None:
-        return []
-    bands = adoption.period_scheme.bands if adoption.period_scheme else []
-    kind = next((b["kind"] for b in bands if b["grades_from"] <= grade <= b["grades_to"]), None)
-    if kind is None:
-        return []
     return [
         ReportingPeriod(
             kind=kind,
@@ -121,6 +155,101 @@ def school_reporting_periods(
         )
         for index, span in enumerate(calendar.periods.get(kind, []), start=1)
     ]
+
+
+def school_reporting_periods(
+    school: Any | None = None, *, start_year: int, grade: int
+) -> list[ReportingPeriod]:
+    """The reporting periods of `grade` in academic year `start_year`/`start_year+1`.
+
+    From the school's adopted period scheme and the operator's calendar for that year;
+    empty when either is missing (the school sets up its own periods then).
+    """
+    found = _adopted_calendar(_schema_of(school), start_year)
+    if found is None:
+        return []
+    scheme, calendar = found
+    kind = next(
+        (b["kind"] for b in scheme.bands if b["grades_from"] <= grade <= b["grades_to"]), None
+    )
+    return [] if kind is None else _spans(calendar, kind)
+
+
+def calendar_periods(
+    school: Any | None = None, *, start_year: int, kind: str
+) -> list[ReportingPeriod]:
+    """The operator's dates of every period of `kind` in the adopted scheme's calendar of
+    that year (e.g. the half-years, for a paper copy made per half-year); empty when the
+    calendar has no such periods."""
+    found = _adopted_calendar(_schema_of(school), start_year)
+    return [] if found is None else _spans(found[1], kind)
+
+
+@dataclass(frozen=True)
+class Holiday:
+    title: str
+    start: dt.date
+    end: dt.date
+    grades_from: int = 1
+    grades_to: int = 11
+
+
+@dataclass(frozen=True)
+class PeriodBand:
+    grades_from: int
+    grades_to: int
+    kind: str
+    periods: list[ReportingPeriod]
+
+
+@dataclass(frozen=True)
+class PeriodPlan:
+    """What the adopted scheme gives a school for one year (TPL-2): periods per grade band
+    and the calendar's holidays."""
+
+    scheme_code: str
+    bands: list[PeriodBand]
+    holidays: list[Holiday]
+    # The operator has no calendar of this year yet: the dates are moved from this one.
+    moved_from_year: int | None = None
+
+
+def school_period_plan(school: Any | None = None, *, start_year: int) -> PeriodPlan | None:
+    """The adopted scheme's periods per band and the holidays of `start_year`; None when the
+    school adopted no scheme or the scheme has no calendar at all. A year the operator has
+    no calendar for yet gets the nearest one's dates moved to it (`moved_from_year`)."""
+    from catalog.models import PeriodCalendar
+
+    found = _adopted_calendar(_schema_of(school), start_year, nearest=True)
+    if found is None:
+        return None
+    scheme, calendar = found
+    moved_from = None
+    if calendar.pk is None:  # a moved copy
+        moved_from = (
+            PeriodCalendar.objects.filter(scheme_id=calendar.scheme_id)
+            .exclude(start_year=start_year)
+            .values_list("start_year", flat=True)
+            .order_by("-start_year")
+            .first()
+        )
+    bands = [
+        PeriodBand(b["grades_from"], b["grades_to"], b["kind"], _spans(calendar, b["kind"]))
+        for b in sorted(scheme.bands, key=lambda b: b["grades_from"])
+    ]
+    holidays = [
+        Holiday(
+            title=h["title"],
+            start=dt.date.fromisoformat(h["start"]),
+            end=dt.date.fromisoformat(h["end"]),
+            grades_from=int(h.get("grades_from", 1)),
+            grades_to=int(h.get("grades_to", 11)),
+        )
+        for h in calendar.holidays
+    ]
+    return PeriodPlan(
+        scheme_code=scheme.code, bands=bands, holidays=holidays, moved_from_year=moved_from
+    )
 
 
 # --- the operator's reads -----------------------------------------------------------------

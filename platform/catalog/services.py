@@ -359,8 +359,24 @@ def _adopt(
         by=by,
     )
     schema = school.schema_name
+    if current is None or (
+        current.period_scheme_id != adoption.period_scheme_id
+        or current.regulation_version_id != adoption.regulation_version_id
+    ):
+        _school_years_follow(schema, regulation_version.pk)
     transaction.on_commit(lambda: rules_cache_invalidate(schema_names=[schema]))
     return adoption
+
+
+def _school_years_follow(schema: str, version_id: int) -> None:
+    """The school's years that have not started take the adopted scheme's periods and
+    record the version in force (TPL-2). A freshly cloned school has no years yet."""
+    from django_tenants.utils import schema_context
+
+    from journal.structure.services import years_follow_adoption
+
+    with schema_context(schema):
+        years_follow_adoption(rules_version_id=version_id)
 
 
 @transaction.atomic

@@ -9,13 +9,16 @@ from django_tenants.utils import schema_context
 from rest_framework.test import APIClient
 
 from catalog.models import RegulationVersion
-from catalog.seed import DEFAULT_REGULATION_CODE
+from catalog.seed import DEFAULT_REGULATION_CODE, DEFAULT_VERSIONS
 
 
 @pytest.fixture
 def default_version(db: None) -> RegulationVersion:
-    """Version 1 of the seeded default regulation (published by the data migration)."""
-    return RegulationVersion.objects.get(template__code=DEFAULT_REGULATION_CODE, number=1)
+    """The latest seeded version of the default regulation (published by the data
+    migrations): what new schools adopt at onboarding."""
+    return RegulationVersion.objects.get(
+        template__code=DEFAULT_REGULATION_CODE, number=DEFAULT_VERSIONS[-1]["number"]
+    )
 
 
 @pytest.fixture

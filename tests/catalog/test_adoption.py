@@ -51,7 +51,7 @@ def test_adopting_a_new_version_changes_current_rules_for_that_school_only(
         48,
     )
     assert (two.version_id, two.parent_printout_days) == (
-        published_v2.template.versions.get(number=1).pk,
+        published_v2.template.versions.get(number=2).pk,
         7,
     )
     record = AdoptionRecord.objects.filter(school=school1).first()
@@ -60,7 +60,7 @@ def test_adopting_a_new_version_changes_current_rules_for_that_school_only(
     assert (
         record.by == operator
         and record.previous_version is not None
-        and record.previous_version.number == 1
+        and record.previous_version.number == 2
     )
 
 
@@ -148,7 +148,7 @@ def test_a_school_may_tighten_fixed_rules_and_set_its_own_free_rules(
     assert rules.correction.window_days == 3 and rules.parent_printout_days == 14
     assert response.json()[0]["overrides"] == {
         "correction": {
-            "allowed": True,
+            "allowed": False,
             "window_days": 3,
             "roles": ["deputy", "director"],
             "reason_required": True,
@@ -201,8 +201,8 @@ def test_operator_rolls_many_schools_forward_and_sees_who_is_behind(
     operator_client: Any, school1: Any, school2: Any, published_v2: RegulationVersion
 ) -> None:
     listing = {row["slug"]: row for row in operator_client.get(URL).json()}
-    assert listing["school1"]["behind"] is True  # v2 is out, both are on v1
-    assert listing["school1"]["regulation"]["number"] == 1
+    assert listing["school1"]["behind"] is True  # v3 is out, both are on v2
+    assert listing["school1"]["regulation"]["number"] == 2
     assert listing["school1"]["latest_version_id"] == published_v2.pk
 
     response = operator_client.post(
@@ -212,15 +212,15 @@ def test_operator_rolls_many_schools_forward_and_sees_who_is_behind(
     )
     assert response.status_code == 200, response.json()
     assert {row["slug"]: row["regulation"]["number"] for row in response.json()} == {
-        "school1": 2,
-        "school2": 2,
+        "school1": 3,
+        "school2": 3,
     }
     listing = {row["slug"]: row for row in operator_client.get(URL).json()}
     assert listing["school1"]["behind"] is False and listing["school1"]["adopted_by"] == "alice"
 
     history = operator_client.get(f"{URL}history/?school={school1.pk}").json()
     assert history[0]["action"] == "roll_forward" and history[0]["by"] == "alice"
-    assert (history[0]["previous_version_number"], history[0]["version_number"]) == (1, 2)
+    assert (history[0]["previous_version_number"], history[0]["version_number"]) == (2, 3)
     assert history[-1]["action"] == "onboarding"
 
 

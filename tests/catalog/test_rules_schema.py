@@ -77,7 +77,11 @@ def test_old_documents_missing_a_new_field_read_with_its_default() -> None:
             "rules.paper_copy_cadence.5-11",
             "уже входит",
         ),
-        (with_(correction={"roles": []}), "rules.correction.roles", "кто их вносит"),
+        (
+            with_(correction={"allowed": True, "roles": []}),
+            "rules.correction.roles",
+            "кто их вносит",
+        ),
         (with_(correction={"roles": ["janitor"]}), "rules.correction.roles.0", "Допустимые"),
         (
             with_(retention_summary_years=3),
@@ -133,8 +137,10 @@ FIXED = [
     ],
 )
 def test_loosening_a_fixed_rule_is_refused(overrides: dict[str, Any]) -> None:
+    # A template that allows audited corrections (the seeded default forbids them).
+    template = with_(correction={"allowed": True})
     with pytest.raises(ValidationError) as excinfo:
-        validate_overrides(overrides, template_rules=DEFAULT_RULES_DICT, fixed=FIXED)
+        validate_overrides(overrides, template_rules=template, fixed=FIXED)
     assert all("только строже" in m for ms in excinfo.value.message_dict.values() for m in ms)
 
 

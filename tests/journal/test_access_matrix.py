@@ -124,6 +124,67 @@ def add_mark(world: World) -> None:
     )
 
 
+def add_mark_under_corrections(world: World) -> None:
+    """A mark in a school whose regulation allows audited corrections (the seeded default
+    forbids them: 004 §8.6)."""
+    from tests.catalog.adopt import adopt_rules
+
+    adopt_rules("school1", correction={"allowed": True})
+    add_mark(world)
+
+
+def add_order(world: World) -> None:
+    from journal.structure.models import SchoolOrder
+
+    SchoolOrder.objects.create(
+        kind=SchoolOrder.Kind.SCHEDULE,
+        number="130-о",
+        signed_on=world.today,
+        title="О карантине",
+        in_force_from=world.today,
+        recorded_by=world.users["director"],
+    )
+
+
+def _default_version_id() -> int:
+    from catalog.models import SchoolAdoption
+
+    return int(SchoolAdoption.objects.get(school__schema_name="school1").regulation_version_id)
+
+
+def add_coming_year(world: World) -> None:
+    """A year that has not started, and the operator's calendar for it (TPL-2)."""
+    from catalog.models import PeriodCalendar, SchoolAdoption
+    from journal.structure.models import AcademicYear
+
+    scheme = SchoolAdoption.objects.get(school__schema_name="school1").period_scheme
+    assert scheme is not None
+    seeded = PeriodCalendar.objects.get(scheme=scheme, start_year=2026)
+
+    def move(spans: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        later = {"start", "end"}  # the seeded 2026/2027 dates, fourteen years on
+        return [
+            {k: str(int(v[:4]) + 14) + v[4:] if k in later else v for k, v in s.items()}
+            for s in spans
+        ]
+
+    PeriodCalendar.objects.create(
+        scheme=scheme,
+        start_year=2040,
+        periods={kind: move(spans) for kind, spans in seeded.periods.items()},
+        holidays=move(seeded.holidays),
+    )
+    AcademicYear.objects.create(
+        title="2040/2041", starts_on=dt.date(2040, 9, 1), ends_on=dt.date(2041, 8, 31)
+    )
+
+
+def _coming_year_id() -> int:
+    from journal.structure.models import AcademicYear
+
+    return int(AcademicYear.objects.get(title="2040/2041").pk)
+
+
 def _kind_id() -> int:
     from journal.register.models import WorkKind
 
@@ -445,7 +506,7 @@ ENDPOINTS = [
         lambda w: B + f"register/marks/{Mark.objects.get().pk}/correct/",
         {"director", "deputy"},
         payload=lambda w: {"new_value": 4, "reason": "Ошибка ввода"},
-        setup=add_mark,
+        setup=add_mark_under_corrections,
     ),
     Endpoint(
         "attendance-reason",
@@ -529,6 +590,43 @@ ENDPOINTS = [
     ),
     Endpoint("year-list", "get", lambda w: B + "structure/years/", ALL_STAFF, list_result=True),
     Endpoint(
+        "order-list",
+        "get",
+        lambda w: B + "structure/orders/",
+        ALL_STAFF,
+        setup=add_order,
+        list_result=True,
+    ),
+    Endpoint(
+        "regulation-order-create",
+        "post",
+        lambda w: B + "structure/orders/regulation/create/",
+        {"director", "journal_admin"},
+        payload=lambda w: {
+            "regulation_version_id": _default_version_id(),
+            "number": "45-о",
+            "signed_on": w.today.isoformat(),
+        },
+    ),
+    Endpoint(
+        "schedule-order-create",
+        "post",
+        lambda w: B + "structure/orders/schedule/create/",
+        {"director", "journal_admin"},
+        payload=lambda w: {
+            "number": "131-о",
+            "signed_on": w.today.isoformat(),
+            "title": "О переносе каникул",
+        },
+    ),
+    Endpoint(
+        "year-periods-rederive",
+        "post",
+        lambda w: B + f"structure/years/{_coming_year_id()}/periods/rederive/",
+        STRUCTURE,
+        setup=add_coming_year,
+    ),
+    Endpoint(
         "year-create",
         "post",
         lambda w: B + "structure/years/create/",
@@ -538,6 +636,10 @@ ENDPOINTS = [
             "starts_on": "2031-09-01",
             "ends_on": "2032-05-31",
             "make_current": False,
+            # No calendar of 2031 from the operator yet: the periods are given here.
+            "periods": [
+                {"kind": "quarter", "number": 1, "starts_on": "2031-09-01", "ends_on": "2032-05-31"}
+            ],
         },
     ),
     Endpoint(
@@ -954,6 +1056,9 @@ OWN_SCHOOL_ONLY = {
     "guardian-create",
     "work-kind-list",
     "work-kind-save",
+    "order-list",
+    "regulation-order-create",
+    "schedule-order-create",
 }
 
 
@@ -1057,6 +1162,15 @@ def test_other_school_director_acts_only_on_own_school_ten3(
             assert not Subject.objects.filter(title="Астрономия").exists()
     elif name == "year-list":
         assert [y["title"] for y in items] == ["2099/2100"]
+    elif name == "order-list":
+        assert items == []  # school2 has recorded no order; school1's is not shown
+    elif name in ("regulation-order-create", "schedule-order-create"):
+        from journal.structure.models import SchoolOrder
+
+        with schema_context("school2"):
+            assert SchoolOrder.objects.count() == 1
+        with schema_context("school1"):
+            assert not SchoolOrder.objects.exclude(number="130-о").exists()
     elif name == "year-create":
         with schema_context("school2"):
             assert AcademicYear.objects.filter(title="2031/2032").exists()

@@ -20,6 +20,15 @@ from journal.register.services import AttendanceInput, MarkInput
 from tests.world import World, build_world
 
 
+@pytest.fixture
+def corrections_allowed(world: World) -> None:
+    """school1 adopts a regulation that allows audited corrections of marks (MRK-2); the
+    seeded default forbids them (000 §3.9, 002 п.5 ж), 004 §8.6)."""
+    from tests.catalog.adopt import adopt_rules
+
+    adopt_rules("school1", correction={"allowed": True})
+
+
 def _marks(world: World, values: list[int], kind: str = "oral") -> list[MarkInput]:
     return [MarkInput(p.pk, v, kind) for p, v in zip(world.pupils, values, strict=False)]
 
@@ -156,7 +165,7 @@ def test_triggers_refuse_in_a_school_created_now_mrk2(operator: Any) -> None:
         assert list(Mark.objects.values_list("value", flat=True)) == [3]
 
 
-def test_correction_by_deputy_in_window_mrk2(world: World) -> None:
+def test_correction_by_deputy_in_window_mrk2(world: World, corrections_allowed: None) -> None:
     with schema_context("school1"):
         mark = reg.marks_save(
             lesson=world.lesson_today, marks=_marks(world, [2]), by=world.users["teacher"]
@@ -170,7 +179,9 @@ def test_correction_by_deputy_in_window_mrk2(world: World) -> None:
         assert mark.value == 2  # the mark row itself never changes
 
 
-def test_correction_by_teacher_is_refused_by_role_mrk2(world: World) -> None:
+def test_correction_by_teacher_is_refused_by_role_mrk2(
+    world: World, corrections_allowed: None
+) -> None:
     with schema_context("school1"):
         mark = reg.marks_save(
             lesson=world.lesson_today, marks=_marks(world, [2]), by=world.users["teacher"]
@@ -180,7 +191,7 @@ def test_correction_by_teacher_is_refused_by_role_mrk2(world: World) -> None:
         assert "заместитель директора" in err.value.message
 
 
-def test_correction_outside_window_is_refused_mrk2(world: World) -> None:
+def test_correction_outside_window_is_refused_mrk2(world: World, corrections_allowed: None) -> None:
     with schema_context("school1"):
         mark = reg.marks_save(
             lesson=world.lesson_today, marks=_marks(world, [2]), by=world.users["teacher"]
@@ -193,7 +204,7 @@ def test_correction_outside_window_is_refused_mrk2(world: World) -> None:
         assert not MarkCorrection.objects.exists()
 
 
-def test_correction_without_reason_is_refused_mrk2(world: World) -> None:
+def test_correction_without_reason_is_refused_mrk2(world: World, corrections_allowed: None) -> None:
     with schema_context("school1"):
         mark = reg.marks_save(
             lesson=world.lesson_today, marks=_marks(world, [2]), by=world.users["teacher"]

@@ -54,7 +54,10 @@ def arrival(world: World, school2: Any) -> dict[str, Any]:
 
 def _school1_history(world: World) -> None:
     """Marks (one corrected, one annulled), absences with a reason, and last year's rows."""
+    from tests.catalog.adopt import adopt_rules
+
     teacher, pupil = world.users["teacher"], world.pupils[0]
+    adopt_rules("school1", correction={"allowed": True})  # a regulation that allows them
     with schema_context("school1"):
         # Today's lessons: "today" is in this school year on any day (yesterday may not be).
         marked = Lesson.objects.create(assignment=world.math5a, date=world.today, slot=3)

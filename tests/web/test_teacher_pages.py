@@ -128,6 +128,9 @@ def test_lesson_page_updates_topic_and_keeps_input_on_error(world: Any, page_cli
 
 
 def test_correction_history_and_lock_on_lesson_page(world: Any, page_client: Any) -> None:
+    from tests.catalog.adopt import adopt_rules
+
+    adopt_rules("school1", correction={"allowed": True})  # the seeded default forbids them
     with schema_context("school1"):
         (mark,) = marks_save(
             lesson=world.lesson_today,
