@@ -12,6 +12,7 @@ class IdentitySchoolConfig(AppConfig):
     def ready(self) -> None:
         from accounts.learners import LearnerAccounts
         from accounts.learners import register as register_learner_accounts
+        from catalog.selectors import current_rules
         from identity.school_side import SchoolSide, register
         from journal.identity import audit, selectors, services
         from journal.roster.signals import consent_revoked
@@ -33,5 +34,6 @@ class IdentitySchoolConfig(AppConfig):
                 temporary_login_in_force=selectors.temporary_login_in_force,
                 pupil_signed_in=lambda user: services.temporary_login_signed_in(user=user),
                 password_changed=lambda user: services.temporary_login_password_changed(user=user),
+                sign_in_methods=lambda: current_rules().sign_in,
             )
         )

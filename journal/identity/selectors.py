@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts import roles
+from accounts.policy import SIGN_IN_ESIA, role_set
 from journal.access import STAFF_ROLES, deny, scope_for
 from journal.identity.models import ExternalIdentity, TemporaryLogin
 from journal.roster.models import Consent, GuardianLink, Pupil
@@ -36,7 +37,6 @@ def learner_refusal(user: Any) -> str | None:
     if not names or not names <= LEARNER_ROLES or names & STAFF_ROLES:
         # Roles never mix: an account with a staff role signs in with password and TOTP.
         return "Эта учётная запись не предназначена для входа через Госуслуги."
-    from accounts.policy import esia_sign_in_refusal  # the regulation's `sign_in` (TPL-5)
 
     if refusal := esia_sign_in_refusal(user):
         return refusal
@@ -129,3 +129,17 @@ def participation_for_class(*, class_group_id: int, for_user: Any) -> list[Parti
             )
         )
     return rows
+
+
+def esia_sign_in_refusal(user: Any) -> str | None:
+    """Why a parent or pupil may not sign in through Госуслуги in this school by its
+    regulation (None: may). Consent and roles are checked by `learner_refusal`."""
+    from catalog.selectors import current_rules
+
+    sign_in = current_rules().sign_in
+    for role, kind in ((roles.PUPIL, "pupil"), (roles.PARENT, "parent")):
+        if role in role_set(user) and SIGN_IN_ESIA not in sign_in.get(kind, ()):
+            return (
+                "По положению школы вход через Госуслуги для этой учётной записи не предусмотрен."
+            )
+    return None

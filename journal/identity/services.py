@@ -213,7 +213,7 @@ def temporary_login_issue(
     """The class teacher (or the journal administrator, as the school's regulation says:
     004 §3.2 vs §5.4, TPL-5) issues a temporary login on a written request; returns
     (record, username, password) — the password is shown once."""
-    from catalog.rules import SIGN_IN_TEMPORARY
+    from accounts.policy import SIGN_IN_TEMPORARY
     from catalog.selectors import current_rules
 
     scope = scope_for(by)

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import ProtectedError, Q
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
@@ -277,11 +277,11 @@ def year_periods_follow_adoption(
         return False
     adopted = adopted_period_specs(starts_on=year.starts_on, ends_on=year.ends_on)
     specs, holidays = adopted if adopted else (default_period_scheme(year.starts_on.year), [])
-    from journal.register.models import PeriodMark
-
-    if PeriodMark.objects.filter(period__year=year).exists():
-        return False
-    ReportingPeriod.objects.filter(year=year).delete()
+    try:
+        with transaction.atomic():
+            ReportingPeriod.objects.filter(year=year).delete()
+    except ProtectedError:
+        return False  # period marks were given in its periods: they keep their dates
     ScheduleBreak.objects.filter(year=year, from_calendar=True).delete()
     _periods_create(year, specs)
     _holidays_create(year, holidays)

@@ -26,6 +26,8 @@ class LearnerAccounts:
     pupil_signed_in: Callable[[Any], None]
     # The user replaced an issued password at the first sign-in.
     password_changed: Callable[[Any], None]
+    # The adopted regulation's sign-in methods per kind of account (TPL-5).
+    sign_in_methods: Callable[[], dict[str, tuple[str, ...]]]
 
 
 _registered: list[LearnerAccounts] = []

@@ -35,6 +35,18 @@ STAFF_ROLES = frozenset(
 )
 
 
+# Sign-in methods per kind of account (TPL-5: 002 §3.1 ESIA for everyone; 003 §3.1 login
+# and password).
+SIGN_IN_PASSWORD = "password"  # noqa: S105 - a method name, not a secret
+SIGN_IN_ESIA = "esia"
+SIGN_IN_TEMPORARY = "temporary_login"
+DEFAULT_SIGN_IN: dict[str, tuple[str, ...]] = {
+    "staff": (SIGN_IN_PASSWORD,),
+    "pupil": (SIGN_IN_ESIA, SIGN_IN_TEMPORARY),
+    "parent": (SIGN_IN_ESIA,),
+}
+
+
 def role_set(user: Any) -> set[str]:
     cached: set[str] | None = getattr(user, "_role_names", None)
     if cached is None:
@@ -79,15 +91,11 @@ def learner_refused(user: Any, view_name: str, method: str) -> bool:
 
 
 def _school_sign_in() -> dict[str, tuple[str, ...]]:
-    from catalog.selectors import current_rules
-
-    return current_rules().sign_in
+    return learner_accounts().sign_in_methods()
 
 
 def password_sign_in_refusal(user: Any) -> str | None:
     """None when the user may sign in with a password now; else why not (Russian)."""
-    from catalog.rules import SIGN_IN_PASSWORD, SIGN_IN_TEMPORARY
-
     names = role_set(user)
     if not on_school_host():
         return None if not names & LEARNER_ROLES else "Вход для этой учётной записи закрыт."
@@ -104,18 +112,4 @@ def password_sign_in_refusal(user: Any) -> str | None:
         return "По положению школы обучающиеся входят только через Госуслуги."
     if roles.PUPIL in names and not learner_accounts().temporary_login_in_force(user):
         return "Временный логин истёк или отозван. Обратитесь к классному руководителю."
-    return None
-
-
-def esia_sign_in_refusal(user: Any) -> str | None:
-    """Why a parent or pupil may not sign in through Госуслуги in this school by its
-    regulation (None: may). Consent and roles are checked by `learner_refusal`."""
-    from catalog.rules import SIGN_IN_ESIA
-
-    sign_in = _school_sign_in()
-    for role, kind in ((roles.PUPIL, "pupil"), (roles.PARENT, "parent")):
-        if role in role_set(user) and SIGN_IN_ESIA not in sign_in.get(kind, ()):
-            return (
-                "По положению школы вход через Госуслуги для этой учётной записи не предусмотрен."
-            )
     return None

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from accounts.policy import DEFAULT_SIGN_IN
+
 
 @dataclass(frozen=True)
 class WorkKindRule:
@@ -49,16 +51,8 @@ DEFAULT_WORK_KINDS: tuple[WorkKindRule, ...] = (
 DEADLINE_FROM_DAY_END = "day_end"
 DEADLINE_FROM_LESSONS_END = "lessons_end"
 
-# Sign-in methods per kind of account (TPL-5: 002 §3.1 ESIA for everyone; 003 §3.1 login
-# and password).
-SIGN_IN_PASSWORD = "password"  # noqa: S105 - a method name, not a secret
-SIGN_IN_ESIA = "esia"
-SIGN_IN_TEMPORARY = "temporary_login"
-DEFAULT_SIGN_IN: dict[str, tuple[str, ...]] = {
-    "staff": (SIGN_IN_PASSWORD,),
-    "pupil": (SIGN_IN_ESIA, SIGN_IN_TEMPORARY),
-    "parent": (SIGN_IN_ESIA,),
-}
+# Sign-in methods per kind of account (TPL-5) are named in accounts.policy, which applies
+# them at sign-in.
 
 
 @dataclass(frozen=True)

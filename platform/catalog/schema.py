@@ -19,14 +19,12 @@ from django.core.exceptions import ValidationError
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError as SchemaError
 
+from accounts.policy import SIGN_IN_ESIA, SIGN_IN_PASSWORD, SIGN_IN_TEMPORARY
 from accounts.roles import SCHOOL_ROLES
 from catalog.rules import (
     DEADLINE_FROM_DAY_END,
     DEADLINE_FROM_LESSONS_END,
     DEFAULT_RULES,
-    SIGN_IN_ESIA,
-    SIGN_IN_PASSWORD,
-    SIGN_IN_TEMPORARY,
     CorrectionPolicy,
     Rules,
     WorkKindRule,

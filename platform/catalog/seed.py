@@ -298,7 +298,7 @@ _T = [
 ]
 _Y = [{"start": "2026-09-01", "end": "2027-05-26"}]
 FIRST_GRADE_HOLIDAY = "Дополнительные каникулы (1 класс)"
-_HOLIDAYS: list[dict[str, Any]] = [
+HOLIDAYS: list[dict[str, Any]] = [
     {"title": "Осенние каникулы", "start": "2026-10-24", "end": "2026-11-04"},
     {"title": "Зимние каникулы", "start": "2026-12-26", "end": "2027-01-10"},
     {
@@ -601,7 +601,7 @@ def load_seed(apps: Any = None) -> dict[str, int]:
             _, new = calendar_model.objects.get_or_create(
                 scheme=scheme,
                 start_year=start_year,
-                defaults={"periods": periods, "holidays": _HOLIDAYS},
+                defaults={"periods": periods, "holidays": HOLIDAYS},
             )
             created["calendars"] += int(new)
             if not new:

@@ -30,6 +30,7 @@ from catalog.schema import (
     validate_rules,
 )
 from catalog.selectors import rules_cache_invalidate
+from catalog.signals import school_adoption_changed
 from core.errors import ApplicationError
 from tenants.models import School
 
@@ -363,20 +364,11 @@ def _adopt(
         current.period_scheme_id != adoption.period_scheme_id
         or current.regulation_version_id != adoption.regulation_version_id
     ):
-        _school_years_follow(schema, regulation_version.pk)
+        school_adoption_changed.send(
+            sender=SchoolAdoption, schema=schema, version_id=regulation_version.pk
+        )
     transaction.on_commit(lambda: rules_cache_invalidate(schema_names=[schema]))
     return adoption
-
-
-def _school_years_follow(schema: str, version_id: int) -> None:
-    """The school's years that have not started take the adopted scheme's periods and
-    record the version in force (TPL-2). A freshly cloned school has no years yet."""
-    from django_tenants.utils import schema_context
-
-    from journal.structure.services import years_follow_adoption
-
-    with schema_context(schema):
-        years_follow_adoption(rules_version_id=version_id)
 
 
 @transaction.atomic

@@ -62,14 +62,14 @@ def shifted(spans: list[dict[str, Any]], years: int = 1) -> list[dict[str, Any]]
 @pytest.fixture
 def calendars_2027(db: None) -> None:
     """The operator's calendars of 2027/2028: the seeded 2026 dates a year later."""
-    from catalog.seed import _HOLIDAYS
+    from catalog.seed import HOLIDAYS
 
     for spec in PERIOD_SCHEMES:
         scheme = PeriodScheme.objects.get(code=spec["code"])
         seeded: dict[str, list[dict[str, Any]]] = spec["calendars"][2026]
         periods = {kind: shifted(spans) for kind, spans in seeded.items()}
         catalog.period_calendar_set(
-            scheme=scheme, start_year=2027, periods=periods, holidays=shifted(_HOLIDAYS)
+            scheme=scheme, start_year=2027, periods=periods, holidays=shifted(HOLIDAYS)
         )
 
 
