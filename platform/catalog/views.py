@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -42,6 +43,7 @@ def _plain(value: Any) -> str:
     return str(value)
 
 
+@require_safe
 @login_required
 def regulation_page(request: HttpRequest) -> HttpResponse:
     """The adopted regulation as a page, with the school's own changes listed after it."""

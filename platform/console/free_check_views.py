@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from billing_free_check.engine import project_findings
 from billing_free_check.selectors import latest_school_audits
@@ -18,6 +18,7 @@ from console.views import operator_required
 SESSION_KEY = "console:platform-free-check"
 
 
+@require_safe
 @operator_required
 def free_check(request: HttpRequest) -> HttpResponse:
     """The newest audit of every school with its findings, and the last check run here."""

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from catalog import selectors as catalog_selectors
 from catalog import services as catalog_services
@@ -39,6 +39,7 @@ def _adopt_form(data: object = None, initial: dict[str, object] | None = None) -
     )
 
 
+@require_safe
 @operator_required
 def templates(request: HttpRequest) -> HttpResponse:
     """Templates with their versions (status, schools on each) and the adoption form."""
@@ -57,6 +58,7 @@ def templates(request: HttpRequest) -> HttpResponse:
     return render(request, "console/templates.html", {"rows": rows, "adopt_form": _adopt_form()})
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @operator_required
 def version_create(request: HttpRequest, template_id: int) -> HttpResponse:
     """A new draft version based on the latest one: title, text, rules (JSON)."""
@@ -118,6 +120,7 @@ def version_publish(request: HttpRequest, version_id: int) -> HttpResponse:
     return redirect("console:templates")
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @operator_required
 def adopt(request: HttpRequest) -> HttpResponse:
     """Adopt a published version for the selected schools: all of them or none."""

@@ -11,7 +11,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.roles import OPERATOR, has_role
 from catalog.selectors import school_adoption_list
@@ -34,12 +34,14 @@ def operator_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
     return wrapper
 
 
+@require_safe
 @operator_required
 def schools(request: HttpRequest) -> HttpResponse:
     """Every school with its host, status and adopted regulation version."""
     return render(request, "console/schools.html", {"schools": school_adoption_list()})
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @operator_required
 def school_create(request: HttpRequest) -> HttpResponse:
     form = SchoolCreateForm(request.POST or None)

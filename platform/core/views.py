@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 
+@require_safe
 def public_home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -18,6 +20,7 @@ def public_home(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 def school_home(request: HttpRequest) -> HttpResponse:
     school = request.tenant  # type: ignore[attr-defined]
     return render(
