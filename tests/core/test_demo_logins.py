@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django_tenants.utils import schema_context
 
 from accounts.models import User
-from core.management.commands.demo_seed import JOURNAL_LOGINS
+from demo.management.commands.demo_seed import JOURNAL_LOGINS
 from journal.structure.models import ClassGroup
 
 
