@@ -535,5 +535,9 @@ LEARNER_READ_URL_NAMES = [
     "journal:pupil-progress",
     "journal:homework-file-list",
     "journal:transfer-records",
+    # The diary's year, exam and final marks of every year and the attestation results
+    # (MRK-3, DIA-2, DIA-6, YEAR-2): read by the pupil and the parents, their own only.
+    "journal:pupil-year-marks",
+    "journal:pupil-attestation-results",
 ]
 LEARNER_READ_NAMESPACES = ["diary"]
