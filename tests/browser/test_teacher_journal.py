@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
-from unittest import mock
 
-from django.utils import timezone
 from django_tenants.utils import schema_context
 
-from journal.register.models import Attendance, Mark
+from journal.register.models import Attendance, Lesson, Mark
 from journal.register.services import work_kinds_ensure
+from tests import clock
+from tests.catalog.adopt import adopt_rules
 
 SLUG = "brs-journal"
 HOST = f"{SLUG}.localhost"
@@ -20,13 +20,16 @@ SCHEMA = SLUG.replace("-", "_")
 
 
 def old_mark(world: Any) -> None:
-    """A mark entered 20 days ago, on the lesson of that day: its correction window is over."""
+    """A mark entered on the first day of the grid's period, on that day's lesson, more
+    than a week ago: its correction window is over."""
     with schema_context(SCHEMA):
         kind = work_kinds_ensure()["oral"]
-        entered = timezone.now() - dt.timedelta(days=20)
-        with mock.patch("django.utils.timezone.now", return_value=entered):
+        old_day = world.period.starts_on
+        assert (world.today - old_day).days > 7, "the test clock's day is a week into a period"
+        lesson = Lesson.objects.create(assignment=world.math5a, date=old_day, slot=6)
+        with clock.on(old_day, at=dt.time(15, 0)):
             Mark.objects.create(
-                lesson=world.lesson_old,
+                lesson=lesson,
                 pupil=world.pupils[0],
                 value=4,
                 work_kind=kind,
@@ -39,6 +42,9 @@ def test_teacher_enters_marks_with_the_keyboard(
     page: Any, url: Any, screenshot: Any, committed: Any, journal_school: Any, sign_in: Any
 ) -> None:
     world = journal_school(SLUG)
+    # A regulation that allows audited corrections within a window (the seeded default
+    # forbids them, 004 §8.6): a new mark stays open, the old one is locked.
+    committed(lambda: adopt_rules(SCHEMA, correction={"allowed": True}))
     committed(lambda: old_mark(world))
     lesson = world.lesson_today
 
