@@ -200,7 +200,7 @@ def test_api_refusals_are_russian_and_write_nothing(world: World, media: Path) -
     response = api_upload(world, "teacher", name="run.exe", content=b"MZ")
     assert response.status_code == 400
     assert "Можно прикрепить PDF" in response.json()["errors"]["file"][0]
-    assert api_upload(world, "pupil").status_code == 404
+    assert api_upload(world, "pupil").status_code == 403  # the learners' guard (ROLE-2)
     assert api_upload(world, "other_teacher").status_code == 404
     with schema_context("school1"):
         assert not HomeworkAttachment.objects.exists()
