@@ -16,6 +16,7 @@ from django_tenants.utils import schema_context
 from journal.register import services as reg
 from journal.register.models import MarkDeadline, PeriodMark, PeriodMarkValue
 from journal.roster import services as roster
+from tests import clock
 from tests.world import World
 
 B = "/api/v1/register/"
@@ -39,6 +40,11 @@ def _marks(world: World) -> None:
     )
 
 
+def _in_window(world: World):
+    """Period marks open only in the period's last 14 days: three days before its end."""
+    return clock.on(world.period.ends_on - dt.timedelta(days=3))
+
+
 def _sheet(world: World, persona: str = "teacher") -> dict:
     response = world.client(persona).get(
         B + f"period-sheet/?assignment_id={world.math5a.pk}&period_id={world.period.pk}"
@@ -49,32 +55,34 @@ def _sheet(world: World, persona: str = "teacher") -> dict:
 
 def test_period_sheet_shows_average_suggested_mark_and_deadline_mrk3(world: World) -> None:
     with schema_context("school1"):
-        _marks(world)
-        reg.period_mark_create(
-            pupil=world.pupils[1],
-            assignment=world.math5a,
-            kind="period",
-            value="3",
-            period=world.period,
-            by=world.users["teacher"],
+        _marks(world)  # the lessons' marks, in time (today and yesterday)
+    with _in_window(world):
+        with schema_context("school1"):
+            reg.period_mark_create(
+                pupil=world.pupils[1],
+                assignment=world.math5a,
+                kind="period",
+                value="3",
+                period=world.period,
+                by=world.users["teacher"],
+            )
+        body = _sheet(world)
+        rows = {r["pupil_id"]: r for r in body["rows"]}
+        first, second = rows[world.pupils[0].pk], rows[world.pupils[1].pk]
+        assert (first["marks"], first["average"], first["suggested"], first["value"]) == (
+            [4, 5],
+            "4.25",
+            4,
+            None,
         )
-    body = _sheet(world)
-    rows = {r["pupil_id"]: r for r in body["rows"]}
-    first, second = rows[world.pupils[0].pk], rows[world.pupils[1].pk]
-    assert (first["marks"], first["average"], first["suggested"], first["value"]) == (
-        [4, 5],
-        "4.25",
-        4,
-        None,
-    )
-    assert (second["average"], second["suggested"], second["value"]) == ("3.00", 3, "3")
-    assert rows[world.pupils[2].pk]["suggested"] is None
-    assert body["state"] == "open" and body["may_write"] is True
-    assert body["due_on"] == (world.period.ends_on + dt.timedelta(days=7)).isoformat()
-    assert body["due_source"] == "по положению"
-    assert set(PeriodMarkValue.SPECIAL) <= set(body["allowed_values"])
-    # The class teacher reads the sheet but may not write it.
-    assert _sheet(world, "class_teacher")["may_write"] is False
+        assert (second["average"], second["suggested"], second["value"]) == ("3.00", 3, "3")
+        assert rows[world.pupils[2].pk]["suggested"] is None
+        assert body["state"] == "open" and body["may_write"] is True
+        assert body["due_on"] == (world.period.ends_on + dt.timedelta(days=7)).isoformat()
+        assert body["due_source"] == "по положению"
+        assert set(PeriodMarkValue.SPECIAL) <= set(body["allowed_values"])
+        # The class teacher reads the sheet but may not write it.
+        assert _sheet(world, "class_teacher")["may_write"] is False
 
 
 def test_period_sheet_queries_do_not_grow_with_the_class_mrk3(world: World) -> None:
@@ -156,20 +164,21 @@ def test_deputy_sets_the_order_deadline_and_it_locks_period_marks_mrk3(world: Wo
 
 
 def test_special_values_and_refusal_list_mrk3(world: World) -> None:
-    with schema_context("school1"):
-        for pupil, value in zip(world.pupils, PeriodMarkValue.SPECIAL, strict=False):
-            mark = reg.period_mark_create(
-                pupil=pupil,
-                assignment=world.math5a,
-                kind="period",
-                value=value,
-                period=world.period,
-                by=world.users["teacher"],
-            )
-            assert mark.value == value
-    body = _sheet(world)
-    given = [r["value"] for r in body["rows"] if r["value"]]
-    assert sorted(given) == sorted(PeriodMarkValue.SPECIAL)
+    with _in_window(world):
+        with schema_context("school1"):
+            for pupil, value in zip(world.pupils, PeriodMarkValue.SPECIAL, strict=False):
+                mark = reg.period_mark_create(
+                    pupil=pupil,
+                    assignment=world.math5a,
+                    kind="period",
+                    value=value,
+                    period=world.period,
+                    by=world.users["teacher"],
+                )
+                assert mark.value == value
+        body = _sheet(world)
+        given = [r["value"] for r in body["rows"] if r["value"]]
+        assert sorted(given) == sorted(PeriodMarkValue.SPECIAL)
 
 
 @pytest.mark.parametrize(
@@ -234,55 +243,57 @@ def test_final_marks_are_proposed_and_confirmed_by_the_teacher_mrk3(world: World
 
 
 def test_parent_sees_a_quarter_mark_right_after_it_is_given_dia2(world: World) -> None:
-    url = B + f"pupils/{world.pupils[0].pk}/year-marks/"
-    before = world.client("parent").get(url)
-    assert before.status_code == 200
-    assert before.json()["subjects"] == []
-    given = world.client("teacher").post(
-        B + "period-marks/create/",
-        {
-            "pupil_id": world.pupils[0].pk,
-            "assignment_id": world.math5a.pk,
-            "period_id": world.period.pk,
-            "kind": "period",
-            "value": "5",
-        },
-        format="json",
-    )
-    assert given.status_code == 201
-    body = world.client("parent").get(url).json()
-    assert body["year"]["id"] == world.year.pk
-    assert [(s["subject"], s["periods"]) for s in body["subjects"]] == [
-        ("Математика", {str(world.period.pk): "5"})
-    ]
-    assert world.client("pupil").get(url).json()["subjects"][0]["periods"] == {
-        str(world.period.pk): "5"
-    }
-    assert world.client("other_parent").get(url).status_code == 404
+    with _in_window(world):
+        url = B + f"pupils/{world.pupils[0].pk}/year-marks/"
+        before = world.client("parent").get(url)
+        assert before.status_code == 200
+        assert before.json()["subjects"] == []
+        given = world.client("teacher").post(
+            B + "period-marks/create/",
+            {
+                "pupil_id": world.pupils[0].pk,
+                "assignment_id": world.math5a.pk,
+                "period_id": world.period.pk,
+                "kind": "period",
+                "value": "5",
+            },
+            format="json",
+        )
+        assert given.status_code == 201
+        body = world.client("parent").get(url).json()
+        assert body["year"]["id"] == world.year.pk
+        assert [(s["subject"], s["periods"]) for s in body["subjects"]] == [
+            ("Математика", {str(world.period.pk): "5"})
+        ]
+        assert world.client("pupil").get(url).json()["subjects"][0]["periods"] == {
+            str(world.period.pk): "5"
+        }
+        assert world.client("other_parent").get(url).status_code == 404
 
 
 def test_sheet_marks_saved_at_once_all_or_nothing_mrk3(world: World) -> None:
-    url = B + "period-sheet/save/"
-    payload = {
-        "assignment_id": world.math5a.pk,
-        "period_id": world.period.pk,
-        "kind": "period",
-        "marks": [
+    with _in_window(world):
+        url = B + "period-sheet/save/"
+        payload = {
+            "assignment_id": world.math5a.pk,
+            "period_id": world.period.pk,
+            "kind": "period",
+            "marks": [
+                {"pupil_id": world.pupils[0].pk, "value": "5"},
+                {"pupil_id": world.pupils[1].pk, "value": "6"},
+                {"pupil_id": world.other_pupil.pk, "value": "4"},
+            ],
+        }
+        bad = world.client("teacher").post(url, payload, format="json")
+        assert bad.status_code == 400
+        assert set(bad.json()["errors"]) == {"marks[1]", "marks[2]"}
+        assert bad.json()["errors"]["marks[2]"] == ["Обучающийся не учится в этом классе."]
+        with schema_context("school1"):
+            assert not PeriodMark.objects.exists()
+        payload["marks"] = [
             {"pupil_id": world.pupils[0].pk, "value": "5"},
-            {"pupil_id": world.pupils[1].pk, "value": "6"},
-            {"pupil_id": world.other_pupil.pk, "value": "4"},
-        ],
-    }
-    bad = world.client("teacher").post(url, payload, format="json")
-    assert bad.status_code == 400
-    assert set(bad.json()["errors"]) == {"marks[1]", "marks[2]"}
-    assert bad.json()["errors"]["marks[2]"] == ["Обучающийся не учится в этом классе."]
-    with schema_context("school1"):
-        assert not PeriodMark.objects.exists()
-    payload["marks"] = [
-        {"pupil_id": world.pupils[0].pk, "value": "5"},
-        {"pupil_id": world.pupils[1].pk, "value": PeriodMarkValue.EXEMPT},
-    ]
-    done = world.client("teacher").post(url, payload, format="json")
-    assert done.status_code == 201, done.content
-    assert [r["value"] for r in _sheet(world)["rows"][:2]] == ["5", "осв"]
+            {"pupil_id": world.pupils[1].pk, "value": PeriodMarkValue.EXEMPT},
+        ]
+        done = world.client("teacher").post(url, payload, format="json")
+        assert done.status_code == 201, done.content
+        assert [r["value"] for r in _sheet(world)["rows"][:2]] == ["5", "осв"]
