@@ -51,7 +51,8 @@ def test_schedule_is_checked_against_the_lessons_held_year2(world: World) -> Non
         key=str,
     )
     assert world.client("other_teacher").get(B + "control-works/").json() == []
-    assert world.client("parent").get(B + "control-works/").json() == []
+    # A staff route: the learners' guard refuses the family before the view (ROLE-2).
+    assert world.client("parent").get(B + "control-works/").status_code == 403
 
 
 def test_only_the_deputy_schedules_and_input_is_checked_year2(world: World) -> None:
