@@ -214,7 +214,11 @@ def test_purge_command_covers_every_schema(world: World) -> None:
 def test_public_host_writes_take_the_key(operator: Any) -> None:
     """The operator's creates (here a regulation template) are covered on the public host."""
     client = token_client(operator, host="localhost")
-    body = {"title": "Положение о текущем контроле (тест)", "code": "idem-test"}
+    body = {
+        "title": "Положение о текущем контроле (тест)",
+        "code": "idem-test",
+        "version": {"text": "# Положение"},
+    }
     first = client.post(
         "/api/v1/catalog/regulations/", body, format="json", HTTP_IDEMPOTENCY_KEY="t"
     )
