@@ -293,8 +293,10 @@ def year_periods_follow_adoption(
 @transaction.atomic
 def academic_year_periods_rederive(*, year: AcademicYear, by: Any) -> AcademicYear:
     """The administration derives the periods of a year that has not started again from
-    the adopted scheme (after the school adopted another one, TPL-2)."""
+    the adopted scheme (after the school adopted another one, TPL-2). A closed year is
+    refused first (409), whatever its dates."""
     require_roles(scope_for(by), STRUCTURE_MANAGERS)
+    year_must_be_open(year.pk)
     if year.starts_on <= timezone.localdate():
         raise ValidationError(
             {"year": [f"Учебный год {year.title} уже начался: его периоды меняются по датам."]}

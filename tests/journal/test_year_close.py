@@ -302,6 +302,13 @@ NOT_YEAR_BOUND = {
     "guardian-link",
     "transfer-export",
     "transfer-import",
+    # School orders (the regulation's and the schedule's) are the school's own documents,
+    # not records of a year: the school still signs them after the year is closed.
+    "regulation-order-create",
+    "schedule-order-create",
+    # Re-deriving periods writes the coming year (not the closed one); its guard on a
+    # closed year is shown by test_rederiving_a_closed_years_periods_is_refused_year1.
+    "year-periods-rederive",
 }
 WRITES = [e for e in ENDPOINTS if e.method == "post" and e.name not in NOT_YEAR_BOUND]
 
@@ -337,6 +344,27 @@ def test_closed_year_refuses_every_write_endpoint_year1(world: World, endpoint: 
     assert "закрыт" in response.json()["detail"]
     with schema_context("school1"):
         assert _counts() == before
+
+
+def test_rederiving_a_closed_years_periods_is_refused_year1(world: World) -> None:
+    """Re-deriving the periods of a closed year answers 409 (the closed-year guard comes
+    before the "already started" check) and changes none of its periods."""
+    with schema_context("school1"):
+        YearClosing.objects.create(
+            year=world.year,
+            order_number="101-о",
+            order_date=world.today,
+            closed_by=world.users["director"],
+        )
+        before = list(ReportingPeriod.objects.filter(year=world.year).values().order_by("pk"))
+    response = world.client("director").post(
+        f"/api/v1/structure/years/{world.year.pk}/periods/rederive/", format="json"
+    )
+    assert response.status_code == 409, response.content[:300]
+    assert "закрыт" in response.json()["detail"]
+    with schema_context("school1"):
+        after = list(ReportingPeriod.objects.filter(year=world.year).values().order_by("pk"))
+    assert after == before
 
 
 def test_database_refuses_rows_of_a_closed_year_in_a_cloned_school_year1(world: World) -> None:
