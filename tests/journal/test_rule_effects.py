@@ -25,7 +25,7 @@ from core.errors import ApplicationError
 from journal.register import services as reg
 from journal.register.models import Lesson, MarkCorrection
 from journal.register.services import AttendanceInput, MarkInput
-from journal.structure.models import AcademicYear
+from journal.structure.models import AcademicYear, ReportingPeriod
 from tests.catalog.adopt import adopt_rules
 from tests.world import World, build_world
 
@@ -319,7 +319,17 @@ def test_paper_copy_cadence(worlds: dict[str, World]) -> None:
     from journal.structure.selectors import paper_copies_due
 
     adopt_rules("school1", paper_copy_cadence={"2-11": "half_year"})
-    quarter_end = worlds["school1"].period.ends_on
+    with schema_context("school1"):
+        start_year = worlds["school1"].year.starts_on.year
+        half_years = calendar_periods(start_year=start_year, kind="half_year")
+        quarter_ends = sorted(
+            p.ends_on
+            for p in ReportingPeriod.objects.filter(
+                year=worlds["school1"].year, kind="quarter", grade_from__lte=5, grade_to__gte=5
+            )
+        )
+    # A quarter that does not end with a half-year (the 2nd ends on the 1st half-year's day).
+    quarter_end = next(d for d in quarter_ends if d not in {h.end for h in half_years})
 
     def due(schema: str, on: dt.date) -> list[str]:
         w = worlds[schema]
@@ -330,13 +340,16 @@ def test_paper_copy_cadence(worlds: dict[str, World]) -> None:
 
     assert due("school2", quarter_end) == ["5А", "5Б"]  # 1А: no paper copy in grade 1
     assert due("school1", quarter_end) == []
-    with schema_context("school1"):
-        start_year = worlds["school1"].year.starts_on.year
-        half_years = calendar_periods(start_year=start_year, kind="half_year")
     inside = [h.end for h in half_years if worlds["school1"].year.starts_on <= h.end]
     assert inside, "the seeded calendar has half-years in this school year"
     assert due("school1", inside[0]) == ["5А", "5Б"]
-    assert due("school2", inside[0]) == []
+    # In the seeded calendar every half-year ends on a quarter's last day, so school2 (on
+    # quarters) is due that day too; over the year, each school is due exactly on the ends
+    # of its own cadence's periods.
+    assert due("school2", inside[0]) == ["5А", "5Б"]
+    days = sorted(set(quarter_ends) | set(inside))
+    assert [d for d in days if due("school1", d)] == inside
+    assert [d for d in days if due("school2", d)] == quarter_ends
 
 
 def test_parent_printout_days(worlds: dict[str, World]) -> None:
