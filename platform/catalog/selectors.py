@@ -143,13 +143,13 @@ def _moved(calendar: Any, start_year: int) -> Any:
 
 
 def _spans(calendar: Any, kind: str) -> list[ReportingPeriod]:
-    from catalog.schema import PERIOD_KIND_TITLES
+    from catalog.schema import period_title
 
     return [
         ReportingPeriod(
             kind=kind,
             number=index,
-            title=span.get("title") or f"{index} {PERIOD_KIND_TITLES[kind]}",
+            title=span.get("title") or period_title(kind, index),
             start=dt.date.fromisoformat(span["start"]),
             end=dt.date.fromisoformat(span["end"]),
         )
