@@ -20,6 +20,7 @@ class ControlWorkCheckApi(JournalApiView):
     class Filters(DateRangeFilters):
         assignment_id = serializers.IntegerField(required=False)
         class_group_id = serializers.IntegerField(required=False)
+        year_id = serializers.IntegerField(required=False, help_text="Учебный год")
 
     class Output(serializers.Serializer):
         work_id = serializers.IntegerField(allow_null=True)
@@ -85,6 +86,7 @@ class AttestationEventListApi(JournalApiView):
     class Filters(serializers.Serializer):
         assignment_id = serializers.IntegerField(required=False)
         class_group_id = serializers.IntegerField(required=False)
+        year_id = serializers.IntegerField(required=False, help_text="Учебный год")
 
     class Output(EventOutput):
         result_count = serializers.IntegerField()

@@ -15,8 +15,12 @@ from journal.access import scope_for
 from journal.attestation.models import AttestationEvent, AttestationResult, ControlWork
 from journal.audit.services import access_log
 from journal.register.models import Lesson
-from journal.structure.models import TeachingAssignment
-from journal.structure.selectors import readable_assignments_q
+from journal.structure.models import ClassGroup, TeachingAssignment
+from journal.structure.selectors import (
+    exists_here_or_404,
+    journal_years_or_404,
+    readable_assignments_q,
+)
 
 # A work held within this many days of the scheduled date counts as held, moved.
 MOVED_WITHIN_DAYS = 14
@@ -27,6 +31,24 @@ def _readable_assignments(for_user: Any) -> QuerySet[TeachingAssignment]:
     if not scope.is_staff:
         return TeachingAssignment.objects.none()
     return TeachingAssignment.objects.filter(readable_assignments_q(scope))
+
+
+def _filtered_assignments(
+    for_user: Any, assignment_id: int | None, class_group_id: int | None, year_id: int | None
+) -> QuerySet[TeachingAssignment]:
+    """The readable journals by journal, class and year; a journal, class or year that is
+    not this school's (or a school with no year yet) is 404, not an empty list (TEN-3)."""
+    years = journal_years_or_404(year_id)
+    exists_here_or_404(TeachingAssignment, assignment_id)
+    exists_here_or_404(ClassGroup, class_group_id)
+    assignments = _readable_assignments(for_user)
+    if assignment_id is not None:
+        assignments = assignments.filter(pk=assignment_id)
+    if class_group_id is not None:
+        assignments = assignments.filter(class_group_id=class_group_id)
+    if year_id is not None:
+        assignments = assignments.filter(year__in=years)
+    return assignments
 
 
 @dataclass(frozen=True)
@@ -49,6 +71,7 @@ def control_work_check(
     for_user: Any,
     assignment_id: int | None = None,
     class_group_id: int | None = None,
+    year_id: int | None = None,
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
 ) -> list[ControlWorkLine]:
@@ -57,11 +80,7 @@ def control_work_check(
     of it), «missing» (the date passed, nothing held), «planned» (still ahead), and works
     held but never scheduled («unscheduled»). The director and deputies see the school's,
     a teacher their journals, a class teacher their class's. Three queries."""
-    assignments = _readable_assignments(for_user)
-    if assignment_id:
-        assignments = assignments.filter(pk=assignment_id)
-    if class_group_id:
-        assignments = assignments.filter(class_group_id=class_group_id)
+    assignments = _filtered_assignments(for_user, assignment_id, class_group_id, year_id)
     works = ControlWork.objects.filter(assignment__in=assignments).select_related(
         "assignment__subject", "assignment__class_group"
     )
@@ -140,14 +159,15 @@ def control_work_check(
 
 
 def attestation_event_list(
-    *, for_user: Any, assignment_id: int | None = None, class_group_id: int | None = None
+    *,
+    for_user: Any,
+    assignment_id: int | None = None,
+    class_group_id: int | None = None,
+    year_id: int | None = None,
 ) -> QuerySet[AttestationEvent]:
     """Attestation events of the journals the user may read, with how many results."""
-    qs = AttestationEvent.objects.filter(assignment__in=_readable_assignments(for_user))
-    if assignment_id:
-        qs = qs.filter(assignment_id=assignment_id)
-    if class_group_id:
-        qs = qs.filter(assignment__class_group_id=class_group_id)
+    assignments = _filtered_assignments(for_user, assignment_id, class_group_id, year_id)
+    qs = AttestationEvent.objects.filter(assignment__in=assignments)
     return qs.select_related("assignment__subject", "assignment__class_group").annotate(
         result_count=Count("results")
     )

@@ -39,9 +39,12 @@ class RemarkOutput(serializers.Serializer):
 
 
 class RemarkListApi(JournalApiView):
+    pagination_class = Pagination  # documented as the page envelope
+
     class Filters(DateRangeFilters):
         status = serializers.ChoiceField(choices=Remark.Status.choices, required=False)
         assignment_id = serializers.IntegerField(required=False)
+        year_id = serializers.IntegerField(required=False, help_text="Учебный год")
 
     @extend_schema(
         parameters=[Filters],
@@ -99,6 +102,9 @@ class RemarkMendApi(JournalApiView):
 
 
 class RemarkSummaryApi(JournalApiView):
+    class Filters(DateRangeFilters):
+        year_id = serializers.IntegerField(required=False, help_text="Учебный год")
+
     class Output(serializers.Serializer):
         teacher_id = serializers.IntegerField()
         teacher = serializers.CharField()
@@ -109,12 +115,12 @@ class RemarkSummaryApi(JournalApiView):
         mended_late = serializers.IntegerField()
 
     @extend_schema(
-        parameters=[DateRangeFilters],
+        parameters=[Filters],
         responses=Output(many=True),
         summary="Итоги замечаний по учителям: устранено, просрочено (CTL-1)",
     )
     def get(self, request: Request) -> Response:
         rows = selectors.remark_summary(
-            for_user=request.user, **query_filters(request, DateRangeFilters)
+            for_user=request.user, **query_filters(request, self.Filters)
         )
         return Response(self.Output(rows, many=True).data)

@@ -13,6 +13,8 @@ from django.utils import timezone
 
 from journal.access import scope_for
 from journal.control.models import Remark
+from journal.structure.models import TeachingAssignment
+from journal.structure.selectors import exists_here_or_404, journal_years_or_404
 
 
 def _readable_q(for_user: Any) -> Q | None:
@@ -41,15 +43,21 @@ def remark_list(
     for_user: Any,
     status: str | None = None,
     assignment_id: int | None = None,
+    year_id: int | None = None,
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
 ) -> QuerySet[Remark]:
     """Remarks the user may read, newest first; by status (open, overdue, mended in time,
-    mended late), journal and the day they were written. One query."""
+    mended late), journal, year and the day they were written. A journal or year that is
+    not this school's is 404 (TEN-3). One query."""
+    years = journal_years_or_404(year_id)
+    exists_here_or_404(TeachingAssignment, assignment_id)
     q = _readable_q(for_user)
     if q is None:
         return Remark.objects.none()
     qs = Remark.objects.filter(q)
+    if year_id is not None:
+        qs = qs.filter(assignment__year__in=years)
     if status:
         qs = qs.filter(_status_q(status, timezone.localdate()))
     if assignment_id:
@@ -94,7 +102,11 @@ class TeacherRemarks:
 
 
 def remark_summary(
-    *, for_user: Any, date_from: dt.date | None = None, date_to: dt.date | None = None
+    *,
+    for_user: Any,
+    year_id: int | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
 ) -> list[TeacherRemarks]:
     """Per teacher: how many remarks, mended in time or late, open and overdue — what the
     deputy reports monthly and per period (CTL-1, 004 §6.5). The director and deputies
@@ -104,7 +116,9 @@ def remark_summary(
     today = timezone.localdate()
     counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     names: dict[int, str] = {}
-    for remark in remark_list(for_user=for_user, date_from=date_from, date_to=date_to):
+    for remark in remark_list(
+        for_user=for_user, year_id=year_id, date_from=date_from, date_to=date_to
+    ):
         teacher = remark.assignment.teacher
         names[teacher.pk] = str(teacher)
         counts[teacher.pk][remark_status(remark, today)] += 1

@@ -922,10 +922,13 @@ class PupilYearMarksApi(JournalApiView):
 
 
 class SubstitutionJournalApi(JournalApiView):
+    pagination_class = Pagination  # documented as the page envelope
+
     class Filters(DateRangeFilters):
         teacher_id = serializers.IntegerField(
             required=False, help_text="Сотрудник: замещал или был замещён"
         )
+        year_id = serializers.IntegerField(required=False, help_text="Учебный год")
 
     class Output(serializers.Serializer):
         lesson_id = serializers.IntegerField(source="pk")

@@ -48,7 +48,11 @@ from journal.structure.models import (
     SubgroupMember,
     TeachingAssignment,
 )
-from journal.structure.selectors import assignment_for_reading
+from journal.structure.selectors import (
+    assignment_for_reading,
+    exists_here_or_404,
+    journal_years_or_404,
+)
 
 
 def lesson_for_writing(*, lesson_id: int, for_user: Any) -> Lesson:
@@ -888,16 +892,23 @@ def substitution_journal(
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
     teacher_id: int | None = None,
+    year_id: int | None = None,
 ) -> QuerySet[Lesson]:
     """Журнал замещения уроков (ROLE-5, 000 §3.9): every substituted lesson with the
     substitute, the absent teacher, the reason and who granted it, by date.
 
     The director and deputies see the school's; a teacher the lessons they substituted or
     were substituted in; everyone else nothing. `teacher_id` (a staff member) narrows to
-    lessons where that teacher substituted or was substituted. One query per page.
+    lessons where that teacher substituted or was substituted; `year_id` to one year. A
+    teacher or year that is not this school's (or a school with no year yet) is 404, not
+    an empty journal (TEN-3). One query per page.
     """
+    years = journal_years_or_404(year_id)
+    exists_here_or_404(StaffMember, teacher_id)
     scope = scope_for(for_user)
     qs = Lesson.objects.filter(substitute__isnull=False)
+    if year_id is not None:
+        qs = qs.filter(assignment__year__in=years)
     if not scope.whole_school:
         if not scope.is_staff or scope.user_id is None:
             return Lesson.objects.none()

@@ -23,6 +23,24 @@ from journal.structure.models import (
 )
 
 
+def exists_here_or_404(model: Any, pk: int | None) -> None:
+    """A filter id that names nothing in this school is 404, not an empty list (TEN-3)."""
+    if pk is not None and not model._default_manager.filter(pk=pk).exists():
+        raise Http404
+
+
+def journal_years_or_404(year_id: int | None = None) -> QuerySet[AcademicYear]:
+    """The years a journal-wide list reads: the year `year_id`, or every year of the school.
+    A year that is not this school's, or a school with no year at all (nothing of it is
+    journals yet), is 404 rather than an empty list (TEN-3)."""
+    qs = AcademicYear.objects.all()
+    if year_id is not None:
+        qs = qs.filter(pk=year_id)
+    if not qs.exists():
+        raise Http404
+    return qs
+
+
 def visible_class_ids_q(scope: Scope) -> Q:
     """Classes the scope may list (staff with a relation to the class)."""
     if scope.whole_school or scope.roles & ROSTER_MANAGERS:

@@ -23,7 +23,13 @@ from rest_framework.views import APIView
 
 from accounts.models import User
 from core.parsers import BoundedJSONParser, json_depth
-from tests.journal.test_access_matrix import ENDPOINTS, add_absence, add_mark
+from tests.journal.test_access_matrix import (
+    ENDPOINTS,
+    add_absence,
+    add_attestation,
+    add_mark,
+    add_remark,
+)
 from tests.world import World, build_world
 
 DEEP = "[" * 5000 + "]" * 5000
@@ -71,12 +77,16 @@ def world(school1: Any) -> World:
 
 
 def school_ids(world: World) -> dict[str, int]:
+    from journal.attestation.models import AttestationEvent
+    from journal.control.models import Remark
     from journal.identity.services import temporary_login_issue
     from journal.register.models import Attendance, Mark
 
     with schema_context("school1"):
         add_mark(world)
         add_absence(world)
+        add_remark(world)
+        add_attestation(world)
         temporary, _, _ = temporary_login_issue(
             pupil=world.pupils[0],
             request_reason="Заявление родителя",
@@ -94,6 +104,8 @@ def school_ids(world: World) -> dict[str, int]:
             "attendance_id": Attendance.objects.get().pk,
             "temporary_login_id": temporary.pk,
             "user_id": world.users["teacher"].pk,
+            "remark_id": Remark.objects.get().pk,
+            "event_id": AttestationEvent.objects.get().pk,
         }
 
 
