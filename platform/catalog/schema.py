@@ -44,6 +44,8 @@ PERIOD_ORDINAL_ENDINGS = {"quarter": "я", "trimester": "й", "half_year": "е",
 def period_title(kind: str, number: int) -> str:
     """«2-я четверть»: how a reporting period is called in Russian."""
     return f"{number}-{PERIOD_ORDINAL_ENDINGS[kind]} {PERIOD_KIND_TITLES[kind]}"
+
+
 # How many periods of a kind make up an academic year, and their length rank (for
 # comparing cadences: a longer period between paper copies is a looser rule).
 PERIODS_PER_YEAR = {"quarter": 4, "trimester": 3, "half_year": 2, "year": 1}
