@@ -303,7 +303,12 @@ def test_only_the_operator_adopts_or_lists_adoptions(
 
 def test_school_reporting_periods_follow_the_adopted_scheme(school1: Any, operator: Any) -> None:
     quarters = school_reporting_periods(school1, start_year=2026, grade=5)
-    assert [p.title for p in quarters] == ["1 четверть", "2 четверть", "3 четверть", "4 четверть"]
+    assert [p.title for p in quarters] == [
+        "1-я четверть",
+        "2-я четверть",
+        "3-я четверть",
+        "4-я четверть",
+    ]
     halves = school_reporting_periods(school1, start_year=2026, grade=10)
     assert [p.kind for p in halves] == ["half_year", "half_year"]
     assert school_reporting_periods(school1, start_year=2031, grade=5) == []

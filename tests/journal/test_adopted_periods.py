@@ -87,9 +87,9 @@ def test_trimesters_for_grades_1_to_9_and_half_years_for_10_and_11(
             ("half_year", 2, 10, 11, "2027-01-11", "2027-05-26"),
         ]
         assert [p.title for p in ReportingPeriod.objects.filter(year=one, grade_from=1)] == [
-            "1 триместр",
-            "2 триместр",
-            "3 триместр",
+            "1-й триместр",
+            "2-й триместр",
+            "3-й триместр",
         ]
     with schema_context("school2"):  # the seeded default scheme: quarters, half-years
         assert [(k, n, f, t) for k, n, f, t, _, _ in periods_of(two)] == [
