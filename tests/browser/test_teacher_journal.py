@@ -27,6 +27,7 @@ def old_mark(world: Any) -> None:
         old_day = world.period.starts_on
         assert (world.today - old_day).days > 7, "the test clock's day is a week into a period"
         lesson = Lesson.objects.create(assignment=world.math5a, date=old_day, slot=6)
+        world.extra["old_lesson"] = lesson
         with clock.on(old_day, at=dt.time(15, 0)):
             Mark.objects.create(
                 lesson=lesson,
@@ -95,7 +96,7 @@ def test_teacher_enters_marks_with_the_keyboard(
     page.keyboard.type("7")
     page.locator("[data-status]").get_by_text("Допустимо").wait_for()
 
-    page.goto(url(HOST, f"/lessons/{world.lesson_old.pk}/"))
+    page.goto(url(HOST, f"/lessons/{world.extra['old_lesson'].pk}/"))
     page.get_by_text("Срок заполнения истёк").wait_for()
     assert page.locator("input.g-in").count() == 0
     page.get_by_text("закрыта для изменений").first.wait_for()
