@@ -801,18 +801,6 @@ ENDPOINTS += [
 ]
 
 
-def year_is_over(world: World) -> None:
-    """The world's year ended yesterday (its second quarter dropped), so it may close."""
-    import datetime as dt
-
-    from journal.structure.models import AcademicYear, ReportingPeriod
-
-    yesterday = world.today - dt.timedelta(days=1)
-    ReportingPeriod.objects.filter(year=world.year).exclude(pk=world.period.pk).delete()
-    ReportingPeriod.objects.filter(pk=world.period.pk).update(ends_on=yesterday)
-    AcademicYear.objects.filter(pk=world.year.pk).update(ends_on=yesterday)
-
-
 def year_closed(world: World) -> None:
     from journal.yearend.models import YearClosing
 
@@ -844,7 +832,8 @@ ENDPOINTS += [
             "order_number": "101-о",
             "order_date": w.today.isoformat(),
         },
-        setup=year_is_over,
+        # The day after the world's year ends: every period is over, so it may close.
+        day=lambda w: w.year.ends_on + dt.timedelta(days=1),
     ),
     Endpoint(
         "year-closing",

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import F
 from django_tenants.utils import schema_context
 
 from journal.attestation.models import AttestationResult, ControlWork
 from journal.register.models import Lesson
+from tests import clock
 from tests.world import World
 
 B = "/api/v1/attestation/"
@@ -25,28 +27,38 @@ def _schedule(world: World, kind: str, day: dt.date, persona: str = "deputy") ->
 
 
 def test_schedule_is_checked_against_the_lessons_held_year2(world: World) -> None:
-    today = world.today
+    # A day three weeks into the year at least, so that "20 days ago" is in it too (on the
+    # 1st of September the world's yesterday is last year's).
+    today = max(world.today, world.year.starts_on + dt.timedelta(days=21))
     with schema_context("school1"):
-        Lesson.objects.filter(pk=world.lesson_yesterday.pk).update(kind="test")
-        Lesson.objects.filter(pk=world.lesson_old.pk).update(kind="lab")  # 20 days ago
-        Lesson.objects.filter(pk=world.lesson_today.pk).update(kind="practical", topic="Опыт")
-    for kind, day in (
-        ("test", today - dt.timedelta(days=1)),  # held that day
-        ("lab", today - dt.timedelta(days=10)),  # held ten days earlier: moved
-        ("test", today - dt.timedelta(days=3)),  # nothing held: missing
-        ("practical", today + dt.timedelta(days=20)),  # ahead, beyond two weeks: planned
-    ):
-        assert _schedule(world, kind, day) == 201
-    rows = world.client("teacher").get(B + "control-works/").json()
+        Lesson.objects.filter(assignment=world.math5a).update(slot=F("slot") + 10)
+        made = {
+            name: Lesson.objects.create(
+                assignment=world.math5a, date=today + dt.timedelta(days=d), slot=3, kind=kind
+            )
+            for name, d, kind in (("yesterday", -1, "test"), ("old", -20, "lab"))
+        }
+        made["today"] = Lesson.objects.create(
+            assignment=world.math5a, date=today, slot=3, kind="practical", topic="Опыт"
+        )
+    with clock.on(today):
+        for kind, day in (
+            ("test", today - dt.timedelta(days=1)),  # held that day
+            ("lab", today - dt.timedelta(days=10)),  # held ten days earlier: moved
+            ("test", today - dt.timedelta(days=3)),  # nothing held: missing
+            ("practical", today + dt.timedelta(days=20)),  # ahead, beyond two weeks: planned
+        ):
+            assert _schedule(world, kind, day) == 201
+        rows = world.client("teacher").get(B + "control-works/").json()
     got = [(r["kind"], r["planned_on"], r["status"], r["lesson_id"]) for r in rows]
     iso = lambda d: (today + dt.timedelta(days=d)).isoformat()  # noqa: E731
     assert sorted(got, key=str) == sorted(
         [
-            ("test", iso(-1), "held", world.lesson_yesterday.pk),
-            ("lab", iso(-10), "moved", world.lesson_old.pk),
+            ("test", iso(-1), "held", made["yesterday"].pk),
+            ("lab", iso(-10), "moved", made["old"].pk),
             ("test", iso(-3), "missing", None),
             ("practical", iso(20), "planned", None),
-            ("practical", None, "unscheduled", world.lesson_today.pk),
+            ("practical", None, "unscheduled", made["today"].pk),
         ],
         key=str,
     )
@@ -93,7 +105,8 @@ def _event(world: World, held_on: dt.date) -> int:
 def test_attestation_results_entered_by_the_teacher_and_read_in_the_diary_year2(
     world: World,
 ) -> None:
-    event = _event(world, world.today - dt.timedelta(days=1))
+    # Yesterday, or today on the year's first day (yesterday is last year's then).
+    event = _event(world, max(world.today - dt.timedelta(days=1), world.year.starts_on))
     url = B + f"events/{event}/results/"
     p = world.pupils
     bad = world.client("teacher").post(
