@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import connections
 from rest_framework.test import APIClient
 
 from core.tenancy import db as tenant_db
@@ -42,8 +43,25 @@ def django_db_setup(django_test_environment: None, django_db_blocker: Any) -> It
         cache.clear()
     yield
     with django_db_blocker.unblock():
+        # A fault test may have cut this process's connection, and a process or thread a
+        # test started may still hold one: start clean and end the others, so the test
+        # database can always be dropped.
+        connections.close_all()
         tenant_db.set_schema_to_public()
+        _end_other_sessions()
         teardown_databases(config, verbosity=0)
+
+
+def _end_other_sessions() -> None:
+    from django.conf import settings
+
+    name = settings.DATABASES["default"]["TEST"]["NAME"]
+    with connections["default"].cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = %s AND pid <> pg_backend_pid()",
+            [name],
+        )
 
 
 @pytest.fixture(autouse=True)

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from journal.register import services as reg
-from journal.register.models import MarkDeadline, PeriodMark, PeriodMarkValue
+from journal.register.models import Lesson, MarkDeadline, PeriodMark, PeriodMarkValue
 from journal.roster import services as roster
 from tests import clock
 from tests.world import World
@@ -23,21 +23,27 @@ B = "/api/v1/register/"
 
 
 def _marks(world: World) -> None:
-    """pupils[0]: «5» (oral, weight 1) today and «4» (test, weight 3) yesterday → 4.25."""
+    """pupils[0]: «4» (test, weight 3) on the period's second day and «5» (oral, weight 1)
+    on its third → 4.25; pupils[1]: «3». Each entered on its lesson's day, in time, inside
+    the period whatever day the test clock says it is."""
     teacher = world.users["teacher"]
-    reg.marks_save(
-        lesson=world.lesson_today,
-        marks=[reg.MarkInput(world.pupils[0].pk, 5, "oral")],
-        by=teacher,
-    )
-    reg.marks_save(
-        lesson=world.lesson_yesterday,
-        marks=[
-            reg.MarkInput(world.pupils[0].pk, 4, "test"),
-            reg.MarkInput(world.pupils[1].pk, 3, "oral"),
-        ],
-        by=teacher,
-    )
+    first = world.period.starts_on + dt.timedelta(days=1)
+    second = first + dt.timedelta(days=1)
+    with clock.on(first, at=dt.time(15, 0)):
+        reg.marks_save(
+            lesson=Lesson.objects.create(assignment=world.math5a, date=first, slot=6),
+            marks=[
+                reg.MarkInput(world.pupils[0].pk, 4, "test"),
+                reg.MarkInput(world.pupils[1].pk, 3, "oral"),
+            ],
+            by=teacher,
+        )
+    with clock.on(second, at=dt.time(15, 0)):
+        reg.marks_save(
+            lesson=Lesson.objects.create(assignment=world.math5a, date=second, slot=6),
+            marks=[reg.MarkInput(world.pupils[0].pk, 5, "oral")],
+            by=teacher,
+        )
 
 
 def _in_window(world: World):
@@ -55,7 +61,7 @@ def _sheet(world: World, persona: str = "teacher") -> dict:
 
 def test_period_sheet_shows_average_suggested_mark_and_deadline_mrk3(world: World) -> None:
     with schema_context("school1"):
-        _marks(world)  # the lessons' marks, in time (today and yesterday)
+        _marks(world)  # the lessons' marks, in time, inside the period
     with _in_window(world):
         with schema_context("school1"):
             reg.period_mark_create(
