@@ -27,6 +27,7 @@ from journal.structure import services as structure
 from journal.structure.closing import YearClosedError
 from journal.structure.models import AcademicYear, ClassGroup, ReportingPeriod
 from journal.yearend.models import PromotionDecision, YearClosing
+from tests import clock
 from tests.journal.test_access_matrix import ENDPOINTS, PERSONAS
 from tests.world import World, staff
 
@@ -237,17 +238,22 @@ def test_closing_is_refused_before_the_year_ends_and_for_lesser_roles_year1(
     end_of_year: EndOfYear,
 ) -> None:
     e, w = end_of_year, end_of_year.world
-    early = w.client("director").post(
-        f"{B}{w.year.pk}/close/",
-        {
-            "next_title": e.next_title,
-            "next_starts_on": e.next_starts_on.isoformat(),
-            "next_ends_on": e.next_ends_on.isoformat(),
-            "order_number": "101-о",
-            "order_date": w.today.isoformat(),
-        },
-        "json",
-    )
+    with schema_context("school1"):
+        last_day = max(
+            ReportingPeriod.objects.filter(year=w.year).values_list("ends_on", flat=True)
+        )
+    with clock.on(last_day - dt.timedelta(days=1)):  # the year is not over yet
+        early = w.client("director").post(
+            f"{B}{w.year.pk}/close/",
+            {
+                "next_title": e.next_title,
+                "next_starts_on": e.next_starts_on.isoformat(),
+                "next_ends_on": e.next_ends_on.isoformat(),
+                "order_number": "101-о",
+                "order_date": (last_day - dt.timedelta(days=1)).isoformat(),
+            },
+            "json",
+        )
     assert early.status_code == 400
     assert early.json()["detail"].startswith(f"Учебный год {w.year.title} ещё не окончен")
     assert _close(e, "teacher").status_code == 404
