@@ -23,11 +23,11 @@ B = "/api/v1/register/"
 
 
 def _marks(world: World) -> None:
-    """pupils[0]: «4» (test, weight 3) on the period's second day and «5» (oral, weight 1)
-    on its third → 4.25; pupils[1]: «3». Each entered on its lesson's day, in time, inside
-    the period whatever day the test clock says it is."""
+    """pupils[0]: «4» (test, weight 3) five days before the period ends and «5» (oral,
+    weight 1) the day after → 4.25; pupils[1]: «3». Each entered on its lesson's day, in
+    time, inside the period (and after the world's pupils arrived) on any test day."""
     teacher = world.users["teacher"]
-    first = world.period.starts_on + dt.timedelta(days=1)
+    first = world.period.ends_on - dt.timedelta(days=5)
     second = first + dt.timedelta(days=1)
     with clock.on(first, at=dt.time(15, 0)):
         reg.marks_save(
