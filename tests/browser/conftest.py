@@ -65,6 +65,8 @@ def live_server_port(django_db_setup: None, django_db_blocker: Any) -> Iterator[
         # a connection; end them so the test database can be dropped.
         from django.db import connection
 
+        # A fault test since may have cut this thread's connection: start from a fresh one.
+        connection.close()
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "

@@ -236,6 +236,7 @@ def committed_school(django_db_setup: None, django_db_blocker: Any) -> Iterator[
     with django_db_blocker.unblock():
         from django.db import connection
 
+        connection.close()  # the test may have left this thread's connection cut
         with connection.cursor() as cursor:  # gunicorn/worker connections, if any are left
             cursor.execute(
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "

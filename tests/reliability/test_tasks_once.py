@@ -51,11 +51,12 @@ def task_runs(school: School, django_db_blocker: Any, key: str) -> int:
         return TaskRun.objects.filter(key=key).count()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def workers(
     redis_server: RedisServer, committed_school: School, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[dict[str, Any]]:
-    """Starts workers on demand; stops every one at the end."""
+    """Starts workers on demand; stops every one at the end of the test, so that a worker
+    of an earlier test does not take (and log) this test's tasks."""
     started: list[subprocess.Popen[bytes]] = []
     folder = tmp_path_factory.mktemp("workers")
 
