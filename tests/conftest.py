@@ -16,7 +16,7 @@ from django.db import connections
 from rest_framework.test import APIClient
 
 from core.tenancy import db as tenant_db
-from tests.world import school2_director, world  # noqa: F401 - the one world, for every test
+from tests.world import school2_director, school_day, world  # noqa: F401 - the one world
 
 SCHOOLS = {
     "school1": {

@@ -247,6 +247,27 @@ def build_world(n_pupils: int = 5) -> World:
     )
 
 
+def school_day_of(day: dt.date) -> dt.date:
+    """A Wednesday in the middle of the 2nd period of the school year containing `day`:
+    inside a period of every seeded scheme, with lessons on the days before it."""
+    start_year = day.year if day.month >= 9 else day.year - 1
+    mid_november = dt.date(start_year, 11, 18)
+    return mid_november + dt.timedelta(days=(2 - mid_november.weekday()) % 7)
+
+
+@pytest.fixture
+def school_day() -> Iterator[dt.date]:
+    """The clock on a school day inside a period, for the test that needs one (the grid's
+    open column is today's lesson, the diary's averages are the running period's).
+    Request it before `world` (`@pytest.mark.usefixtures("school_day")`), so the world is
+    built on that day."""
+    from tests import clock
+
+    day = school_day_of(timezone.localdate())
+    with clock.on(day):
+        yield day
+
+
 @pytest.fixture
 def world(school1: Any) -> Iterator[World]:
     with schema_context("school1"):

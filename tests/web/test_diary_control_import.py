@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
@@ -47,6 +48,7 @@ def queries_of(client: Client, url: str) -> int:
     return len(ctx.captured_queries)
 
 
+@pytest.mark.usefixtures("school_day")  # today's lesson is in a running period
 def test_parent_sees_the_childs_marks_average_and_what_is_needed(
     world: World, page_client: Any
 ) -> None:
@@ -104,6 +106,7 @@ def test_staff_without_children_get_no_diary(world: World, page_client: Any) -> 
     assert page_client("teacher").get("/diary/").status_code == 403
 
 
+@pytest.mark.usefixtures("school_day")  # today's lesson is in a running period
 def test_diary_query_count_does_not_grow_with_marks(world: World, page_client: Any) -> None:
     """A few marks and thirty lessons' worth more: the same number of queries."""
     seed_marks(world)

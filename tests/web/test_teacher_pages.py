@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 from django_tenants.utils import schema_context
 
 from journal.register.models import Attendance, Mark
@@ -33,6 +34,7 @@ def test_home_sends_each_role_to_its_page(world: Any, page_client: Any) -> None:
     assert page_client("journal_admin").get("/")["Location"] == "/manage/plans/import/"
 
 
+@pytest.mark.usefixtures("school_day")  # today's lesson is in a running period
 def test_grid_shows_open_columns_to_its_teacher_only(world: Any, page_client: Any) -> None:
     url = f"/journals/{world.math5a.pk}/"
     html = page_client("teacher").get(url).content.decode()
@@ -45,6 +47,7 @@ def test_grid_shows_open_columns_to_its_teacher_only(world: Any, page_client: An
     assert page_client("parent").get(url).status_code == 403
 
 
+@pytest.mark.usefixtures("school_day")  # today's lesson is in a running period
 def test_keyboard_save_stores_marks_and_attendance_and_returns_averages(
     world: Any, page_client: Any
 ) -> None:
@@ -127,6 +130,7 @@ def test_lesson_page_updates_topic_and_keeps_input_on_error(world: Any, page_cli
     assert client.post(url, {"topic": "x", "kind": "nonsense"}).status_code == 400
 
 
+@pytest.mark.usefixtures("school_day")  # today's lesson is in a running period
 def test_correction_history_and_lock_on_lesson_page(world: Any, page_client: Any) -> None:
     from tests.catalog.adopt import adopt_rules
 
