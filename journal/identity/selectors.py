@@ -31,11 +31,31 @@ def role_names(user: Any) -> set[str]:
     return set(user.groups.values_list("name", flat=True))
 
 
+def sso_refusal(user: Any) -> str | None:
+    """Why this account may not sign in through Госуслуги now (None: may). ROLE-2, SET-5,
+    TPL-5: parents and pupils by the consent in force; staff only where the school's
+    regulation names ЕСИА for staff (002 §3.1); roles never mix."""
+    names = role_names(user)
+    if not names or (names & LEARNER_ROLES and names & STAFF_ROLES):
+        return "Эта учётная запись не предназначена для входа через Госуслуги."
+    if names <= STAFF_ROLES:
+        return staff_esia_refusal()
+    return learner_refusal(user)
+
+
+def staff_esia_refusal() -> str | None:
+    """None when the adopted regulation lets staff sign in through Госуслуги (002 §3.1)."""
+    from catalog.selectors import current_rules
+
+    if SIGN_IN_ESIA in current_rules().sign_in.get("staff", ()):
+        return None
+    return "По положению школы сотрудники входят по логину и паролю, не через Госуслуги."
+
+
 def learner_refusal(user: Any) -> str | None:
     """Why this parent or pupil may not sign in now (None: may). ROLE-2, SET-5."""
     names = role_names(user)
     if not names or not names <= LEARNER_ROLES or names & STAFF_ROLES:
-        # Roles never mix: an account with a staff role signs in with password and TOTP.
         return "Эта учётная запись не предназначена для входа через Госуслуги."
 
     if refusal := esia_sign_in_refusal(user):
@@ -58,8 +78,9 @@ def learner_refusal(user: Any) -> str | None:
 
 def sso_session_allowed(user: Any) -> bool:
     """A session from an SSO hand-over may go on: the account is still linked and
-    `learner_refusal` has nothing against it (ROLE-2, SET-5)."""
-    return ExternalIdentity.objects.filter(user=user).exists() and learner_refusal(user) is None
+    `sso_refusal` has nothing against it (ROLE-2, SET-5; a regulation that stops staff
+    signing in through Госуслуги ends their SSO sessions too)."""
+    return ExternalIdentity.objects.filter(user=user).exists() and sso_refusal(user) is None
 
 
 def temporary_login_in_force(user: Any) -> bool:

@@ -29,7 +29,12 @@ from journal.identity.models import (
     PasswordReset,
     TemporaryLogin,
 )
-from journal.identity.selectors import LEARNER_ROLES, role_names, temporary_login_active
+from journal.identity.selectors import (
+    LEARNER_ROLES,
+    role_names,
+    staff_esia_refusal,
+    temporary_login_active,
+)
 from journal.roster.models import Consent, GuardianLink, Pupil
 
 # Crockford-like alphabet: no 0/O, 1/I/L confusion when read aloud or copied by hand.
@@ -64,17 +69,32 @@ def _learner_pupil_ids(user: Any) -> set[int]:
     return ids
 
 
-def _require_learner(user: Any) -> None:
+def _require_linkable(user: Any) -> None:
+    """Parents and pupils may be linked to Госуслуги; staff only where the regulation
+    names ЕСИА for staff (002 §3.1); an account mixing both kinds never."""
     names = role_names(user)
-    if not names or not names <= LEARNER_ROLES:
+    if names and names <= LEARNER_ROLES:
+        return
+    if names and names <= STAFF_ROLES:
+        if staff_esia_refusal() is None:
+            return
         raise ApplicationError(
-            "Связать с Госуслугами можно только учётную запись родителя или обучающегося."
+            "По положению школы сотрудники входят по логину и паролю: "
+            "связать сотрудника с Госуслугами нельзя."
         )
+    raise ApplicationError(
+        "Связать с Госуслугами можно только учётную запись родителя или обучающегося, "
+        "а сотрудника — если положение школы предусматривает вход сотрудников через ЕСИА."
+    )
 
 
 def _may_manage_person(by: Any, person: Any) -> bool:
-    """Roster managers; the class teacher of the person's (or their child's) class."""
+    """Roster managers; the class teacher of the person's (or their child's) class; for a
+    staff member's link, the journal administrator and the director (who keep staff
+    accounts)."""
     scope = scope_for(by)
+    if role_names(person) & STAFF_ROLES:
+        return scope.has(roles.JOURNAL_ADMIN, roles.DIRECTOR)
     if scope.roles & ROSTER_MANAGERS:
         return True
     if not scope.class_ids:
@@ -89,10 +109,11 @@ def _may_manage_person(by: Any, person: Any) -> bool:
 
 @transaction.atomic
 def invitation_issue(*, person: Any, by: Any, valid_days: int = 14) -> tuple[InvitationCode, str]:
-    """A one-time code for a parent or pupil; the code is shown once, only its hash kept."""
+    """A one-time code for a parent or pupil (or a staff member, where staff sign in through
+    Госуслуги); the code is shown once, only its hash kept."""
     if not _may_manage_person(by, person):
         raise deny("Код приглашения выдаёт классный руководитель или администратор ЭЖ.")
-    _require_learner(person)
+    _require_linkable(person)
     # A new code replaces the person's unused ones.
     InvitationCode.objects.filter(user=person, used_at__isnull=True).delete()
     code = _new_code()
@@ -135,7 +156,7 @@ def invitation_redeem(*, code: str, subject_hash: str) -> ExternalIdentity:
     )
     if invitation is None:
         raise ApplicationError("Код приглашения неверен, уже использован или истёк.")
-    _require_learner(invitation.user)
+    _require_linkable(invitation.user)
     link = _link(
         user=invitation.user, subject_hash=subject_hash, method=ExternalIdentity.Method.INVITATION
     )
@@ -146,10 +167,10 @@ def invitation_redeem(*, code: str, subject_hash: str) -> ExternalIdentity:
 
 @transaction.atomic
 def identity_attribute_record(*, person: Any, snils: str, by: Any) -> IdentityAttribute:
-    """Record a parent's or pupil's СНИЛС as verified by the school (hash only)."""
+    """Record a person's СНИЛС as verified by the school (hash only)."""
     if not _may_manage_person(by, person):
         raise deny()
-    _require_learner(person)
+    _require_linkable(person)
     value_hash = snils_hash(snils)
     if not value_hash:
         raise ValidationError({"snils": ["СНИЛС: 11 цифр с верной контрольной суммой."]})
@@ -179,8 +200,9 @@ def identity_link_by_attribute(*, subject_hash: str, snils_hash: str) -> Externa
     )
     if attribute is None:
         return None
-    names = role_names(attribute.user)
-    if not names or not names <= LEARNER_ROLES:
+    try:
+        _require_linkable(attribute.user)
+    except ApplicationError:
         return None
     return _link(
         user=attribute.user, subject_hash=subject_hash, method=ExternalIdentity.Method.ATTRIBUTES

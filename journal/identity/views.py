@@ -15,12 +15,12 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
+from core.hosts import portal_url
 from core.tenancy import db
 from identity.oidc import SsoError
 from identity.tickets import ticket_redeem
-from identity.web import portal_url
 from journal.identity.models import ExternalIdentity, Participation
-from journal.identity.selectors import learner_refusal
+from journal.identity.selectors import sso_refusal
 from journal.identity.services import participation_record
 
 log = logging.getLogger(__name__)
@@ -91,9 +91,9 @@ def sso_enter(request: HttpRequest) -> HttpResponse:
         return _forget_binding(
             _refused(request, "Ваша учётная запись не связана с этой школой.", "not_linked")
         )
-    refusal = learner_refusal(user)
+    refusal = sso_refusal(user)
     if refusal is not None:
-        return _forget_binding(_refused(request, refusal, "learner_refused"))
+        return _forget_binding(_refused(request, refusal, "sso_refused"))
     if request.user.is_authenticated:
         logout(request)
     login(request, user, backend=SSO_BACKEND)

@@ -24,7 +24,14 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts import roles
 from accounts.learners import learner_accounts
 from accounts.models import User
-from accounts.policy import on_school_host, password_sign_in_refusal, requires_otp, role_set
+from accounts.policy import (
+    SIGN_IN_ESIA,
+    on_school_host,
+    password_sign_in_refusal,
+    requires_otp,
+    role_set,
+)
+from core.hosts import portal_url
 
 PENDING = "accounts.pending"
 SETUP_DEVICE = "accounts.otp_setup_device"
@@ -33,6 +40,16 @@ PENDING_MAX_AGE = 600
 
 class SignInView(LoginView):
     template_name = "accounts/login.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        """On a school whose regulation lets staff sign in through Госуслуги (002 §3.1), the
+        page offers it beside (or instead of) the password form."""
+        context = super().get_context_data(**kwargs)
+        staff = learner_accounts().sign_in_methods().get("staff", ()) if on_school_host() else ()
+        context["staff_esia_url"] = (
+            portal_url(self.request, "/sso/") if SIGN_IN_ESIA in staff else ""
+        )
+        return context
 
     def form_valid(self, form: Any) -> HttpResponse:
         user = form.get_user()

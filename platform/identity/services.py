@@ -94,7 +94,7 @@ def link_by_invitation(*, subject_hash: str, school_id: int, code: str) -> Schoo
 
 
 def link_by_snils(*, subject_hash: str, snils_hash_value: str) -> list[School]:
-    """Link to every school that holds this verified СНИЛС for a parent or pupil."""
+    """Link to every school that holds this verified СНИЛС for a person it may link."""
     link_by_attribute = school_side().link_by_attribute
     if not snils_hash_value:
         raise ApplicationError("Госуслуги не передали СНИЛС: связать учётную запись не удалось.")

@@ -15,10 +15,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from core.errors import ApplicationError
+from core.hosts import site_url
 from identity import services
 from identity.oidc import PendingAuth, SsoError
 from identity.selectors import school_host, schools_for_subject
-from identity.web import site_url
 from tenants.models import School
 
 log = logging.getLogger(__name__)
