@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django_tenants.middleware.main import TenantMainMiddleware
@@ -31,6 +32,8 @@ class CachedTenantMiddleware(TenantMainMiddleware):
         if response is not None:
             return response
         school: School = request.tenant  # type: ignore[attr-defined]
+        if request.path.startswith(settings.STATIC_URL):
+            return None  # the same files for every school: a closed school's page keeps its CSS
         if school.status != School.Status.ACTIVE and not school.is_public:
             db.set_schema_to_public()
             body = render_to_string(
