@@ -19,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
+from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import roles
@@ -118,6 +119,32 @@ def password_first_change(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/password_first_change.html", {"form": form})
 
 
+WRONG_CODE = "Неверный код. Введите шесть цифр из приложения-аутентификатора."
+USED_CODE = "Этот код уже использован. Дождитесь следующего кода в приложении и введите его."
+OLD_CODE = "Код устарел. Дождитесь следующего кода в приложении и введите его."
+THROTTLED = "Слишком много попыток подряд. Подождите несколько секунд и введите новый код."
+EXPIRED_STEPS = 10  # how far back a code is still recognised as "expired", not "wrong"
+
+
+def totp_refusal(device: Any, token: str) -> str:
+    """Why `token` was refused (a code `verify_token` did not accept): used already,
+    expired (from a time step just before the accepted window), or simply wrong."""
+    if not token.isdigit():
+        return WRONG_CODE
+    code = int(token)
+    timer = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    now = timer.t()
+    for offset in range(-EXPIRED_STEPS, device.tolerance + 1):
+        timer.drift = device.drift + offset
+        if timer.token() != code:
+            continue
+        if timer.t() < now - device.tolerance:
+            return OLD_CODE
+        if timer.t() <= device.last_t:
+            return USED_CODE
+    return WRONG_CODE
+
+
 @sensitive_post_parameters()
 @never_cache
 @csrf_protect
@@ -145,12 +172,13 @@ def otp_step(request: HttpRequest) -> HttpResponse:
     error = ""
     if request.method == "POST":
         token = "".join(ch for ch in request.POST.get("token", "") if ch.isdigit())
+        allowed, _ = device.verify_is_allowed()
         if token and device.verify_token(token):
             if setting_up:
                 device.confirmed = True
                 device.save(update_fields=["confirmed"])
             return _complete(request, user, device)
-        error = "Неверный или устаревший код. Введите код из приложения ещё раз."
+        error = totp_refusal(device, token) if allowed else THROTTLED
     context: dict[str, Any] = {"setting_up": setting_up, "error": error}
     if setting_up:
         context["qr_svg"] = segno.make(device.config_url, error="m").svg_inline(scale=4)

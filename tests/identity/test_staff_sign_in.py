@@ -164,3 +164,55 @@ def test_parent_cannot_sign_in_with_a_password(family1: Family) -> None:
     client = Client(HTTP_HOST="school1.localhost")
     assert sign_in(client, "parent").status_code == 200
     assert me(client) == 403
+
+
+def test_a_reused_or_expired_code_says_to_wait_for_the_next_one(
+    family1: Family, settings: Any
+) -> None:
+    """A code already used, or one from a minute ago, is not "wrong": the page says to wait
+    for the next code; a wrong code says so; a correct one signs in."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tests import clock
+
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0
+    client = Client(HTTP_HOST="school1.localhost")
+    sign_in(client, "director")
+    client.get("/accounts/otp/")  # the device is created for set-up
+    with schema_context("school1"):
+        used = current_token(family1.director)
+    assert client.post("/accounts/otp/", {"token": used}).status_code == 302
+
+    later = Client(HTTP_HOST="school1.localhost")
+    sign_in(later, "director")
+    reused = later.post("/accounts/otp/", {"token": used})
+    assert reused.status_code == 400 and "уже использован" in reused.content.decode()
+
+    start = timezone.localtime()
+    with clock.on(start.date(), (start + dt.timedelta(minutes=5)).time()):
+        expired = later.post("/accounts/otp/", {"token": used})
+        assert expired.status_code == 400
+        assert "Код устарел. Дождитесь следующего кода" in expired.content.decode()
+        wrong = str((int(used) + 1) % 1_000_000).zfill(6)
+        response = later.post("/accounts/otp/", {"token": wrong})
+        assert "Неверный код" in response.content.decode()
+        with schema_context("school1"):
+            fresh = current_token(family1.director)
+        assert later.post("/accounts/otp/", {"token": fresh}).status_code == 302
+    assert me(later) == 200
+
+
+def test_a_code_sent_too_fast_after_a_wrong_one_says_to_wait(family1: Family) -> None:
+    """django-otp throttles after a wrong code: even the right one is refused for a moment,
+    and the page says to wait, not that the code is wrong."""
+    client = Client(HTTP_HOST="school1.localhost")
+    sign_in(client, "director")
+    client.get("/accounts/otp/")
+    with schema_context("school1"):
+        token = current_token(family1.director)
+    wrong = str((int(token) + 1) % 1_000_000).zfill(6)
+    assert "Неверный код" in client.post("/accounts/otp/", {"token": wrong}).content.decode()
+    response = client.post("/accounts/otp/", {"token": token})
+    assert response.status_code == 400 and "Подождите" in response.content.decode()
