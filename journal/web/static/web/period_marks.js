@@ -46,12 +46,17 @@
     refresh();
   }
 
-  // While typing: a digit of the scale replaces what was there; letters build a special value.
+  // While typing: a digit of the scale replaces what was there (another digit is refused);
+  // letters build a special value, refused as soon as they lead to none.
   function typed(input) {
     var raw = input.value.trim().toLowerCase();
     var last = raw.slice(-1);
-    if (last && allowed.indexOf(last) >= 0 && /\d/.test(last)) input.value = last;
-    else if (raw && !ALIAS[raw] && !/^\d$/.test(raw)) {
+    var prefix = function (key) { return key.indexOf(raw) === 0; };
+    if (/\d/.test(last)) {
+      input.value = allowed.indexOf(last) >= 0 ? last : "";
+      if (input.value) say("");
+      else say("Допустимо: " + allowed.join(", ") + ".", true);
+    } else if (raw && !Object.keys(ALIAS).some(prefix)) {
       say("Допустимо: " + allowed.join(", ") + ".", true);
     } else say("");
     mark(input);
