@@ -19,7 +19,6 @@ from journal.register.services import MarkDue
 from journal.structure.models import ReportingPeriod
 from journal.web.selectors import periods_for_grade
 
-STATE_TITLES = {"early": "ещё не открыт", "open": "открыт", "locked": "закрыт"}
 KIND_TITLES = {"year": "Годовые", "exam": "Экзаменационные", "final": "Итоговые"}
 
 
@@ -84,7 +83,6 @@ class YearPage:
     exam_applicable: bool
     year_closed: bool
     confirmable: list[int]  # pupils whose final mark the rule proposes and none is given
-    columns: int  # of the table, for the empty rows
 
 
 def exam_applicable(sheet: reg_selectors.YearSheet) -> bool:
@@ -121,5 +119,4 @@ def year_page(*, assignment_id: int, for_user: Any) -> YearPage:
         exam_applicable=exam,
         year_closed=closed,
         confirmable=[r.pupil_id for r in sheet.rows if r.proposed_final and r.final is None],
-        columns=len(sheet.periods) + (6 if exam else 5),
     )
