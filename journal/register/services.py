@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -861,6 +861,36 @@ def period_marks_save(
                 )
         except ValidationError as exc:
             errors[f"marks[{index}]"] = [m for ms in exc.message_dict.values() for m in ms]
+    if errors:
+        raise ValidationError(errors)
+    return saved
+
+
+@transaction.atomic
+def year_sheet_save(
+    *,
+    assignment: TeachingAssignment,
+    marks: Mapping[str, Sequence[PeriodMarkInput]],
+    by: Any,
+) -> list[PeriodMark]:
+    """The year sheet's year and exam marks (`marks`: kind → lines) at once, all or nothing
+    (MRK-3). Each kind goes through `period_marks_save`; the problems of every line are
+    reported together under `<kind>[i]` (a deadline refusal stops the whole save)."""
+    if not any(marks.values()):
+        raise ValidationError({"marks": ["Нет ни одной отметки."]})
+    errors: dict[str, list[str]] = {}
+    saved: list[PeriodMark] = []
+    for kind, items in marks.items():
+        if kind not in (PeriodMark.Kind.YEAR, PeriodMark.Kind.EXAM):
+            raise ValidationError({"kind": ["На годовой ведомости — годовые и экзаменационные."]})
+        if not items:
+            continue
+        try:
+            with transaction.atomic():
+                saved += period_marks_save(assignment=assignment, kind=kind, marks=items, by=by)
+        except ValidationError as exc:
+            for key, texts in exc.message_dict.items():
+                errors[key.replace("marks[", f"{kind}[", 1)] = texts
     if errors:
         raise ValidationError(errors)
     return saved

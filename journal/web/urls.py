@@ -19,6 +19,7 @@ from journal.web.manage.people import movement
 from journal.web.manage.people import views as people
 from journal.web.manage.staff import views as staff
 from journal.web.manage.teaching import views as teaching
+from journal.web.marks import views as marks
 from journal.web.plan_import import views as plan_import
 from journal.web.teacher import views as teacher
 
@@ -47,6 +48,18 @@ urlpatterns = [
         name="teacher-homework-file-remove",
     ),
     path("marks/<int:mark_id>/correct/", teacher.mark_correct, name="teacher-mark-correct"),
+    # the teacher: period, year, exam and final marks (MRK-3)
+    path(
+        "journals/<int:assignment_id>/periods/<int:period_id>/marks/",
+        marks.period_marks,
+        name="marks-period",
+    ),
+    path("journals/<int:assignment_id>/year/", marks.year_marks, name="marks-year"),
+    path(
+        "journals/<int:assignment_id>/year/final/",
+        marks.final_marks_confirm,
+        name="marks-final-confirm",
+    ),
     # the director and deputies
     path("control/", control.control, name="control"),
     # the class teacher

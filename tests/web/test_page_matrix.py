@@ -43,6 +43,10 @@ PAGES: dict[str, Args] = {
     "web:teacher-homework-file-upload": lambda w: {"lesson_id": NONE},
     "web:teacher-homework-file-remove": lambda w: {"lesson_id": NONE, "attachment_id": NONE},
     "web:teacher-mark-correct": lambda w: {"mark_id": NONE},
+    # period, year, exam and final marks (MRK-3)
+    "web:marks-period": lambda w: {"assignment_id": w.math5a.pk, "period_id": w.period.pk},
+    "web:marks-year": lambda w: {"assignment_id": w.math5a.pk},
+    "web:marks-final-confirm": lambda w: {"assignment_id": NONE},
     "web:control": no_args,
     "web:class-day": no_args,
     "web:class-attendance-reason": lambda w: {"attendance_id": NONE},

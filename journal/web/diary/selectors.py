@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Q, prefetch_related_objects
+from django.http import Http404
 
 from catalog.selectors import current_rules
 from journal.access import scope_for
@@ -20,7 +21,12 @@ from journal.register import grading
 from journal.register import selectors as reg_selectors
 from journal.register.models import Attendance, Lesson, Mark, MarkCorrection, PeriodMark
 from journal.roster.models import Pupil
-from journal.structure.models import ReportingPeriod, SubgroupMember, TeachingAssignment
+from journal.structure.models import (
+    AcademicYear,
+    ReportingPeriod,
+    SubgroupMember,
+    TeachingAssignment,
+)
 from journal.web.selectors import period_chosen, periods_for_grade
 
 WEEKDAYS = ["Понедельник", "Вторник", "Среда", "Четверг", "Пятница", "Суббота", "Воскресенье"]
@@ -163,31 +169,27 @@ class DiaryProgress:
     periods: list[ReportingPeriod]
     subjects: list[SubjectLine]
     attendance: dict[str, int]
-    final_marks: list[tuple[str, str, str]]  # subject, kind title, value
 
 
 def diary_progress(*, pupil: Pupil, period_id: int | None, for_user: Any) -> DiaryProgress:
     """Marks by subject with average, forecast and what is needed (MRK-4), attendance counts,
     period and final marks (MRK-3, DIA-1, DIA-2)."""
     if pupil.class_group is None:
-        return DiaryProgress(None, [], [], {}, [])
+        return DiaryProgress(None, [], [], {})
     periods = periods_for_grade(pupil.class_group.year_id, pupil.class_group.grade)
     period = period_chosen(periods, period_id)
     if period is None:
-        return DiaryProgress(None, periods, [], {}, [])
+        return DiaryProgress(None, periods, [], {})
     _shown, progress = reg_selectors.pupil_progress(
         pupil_id=pupil.pk, period_id=period.pk, for_user=for_user
     )
     rules = current_rules()
     min_weight = min((k.weight for k in rules.work_kinds), default=1)
-    period_marks = list(
-        PeriodMark.objects.filter(pupil=pupil).select_related("assignment__subject")
+    this_period = dict(
+        PeriodMark.objects.filter(
+            pupil=pupil, kind=PeriodMark.Kind.PERIOD, period=period
+        ).values_list("assignment_id", "value")
     )
-    this_period = {
-        pm.assignment_id: pm.value
-        for pm in period_marks
-        if pm.kind == PeriodMark.Kind.PERIOD and pm.period_id == period.pk
-    }
     subjects = [
         SubjectLine(
             subject=p.subject,
@@ -205,16 +207,46 @@ def diary_progress(*, pupil: Pupil, period_id: int | None, for_user: Any) -> Dia
             pupil=pupil, lesson__date__gte=period.starts_on, lesson__date__lte=period.ends_on
         ).values_list("code", flat=True)
     )
-    kinds = dict(PeriodMark.Kind.choices)
-    period_titles = {p.pk: p.title for p in periods}
-    final_marks = [
-        (
-            pm.assignment.subject.title,
-            period_titles.get(pm.period_id or 0, kinds[pm.kind])
-            if pm.kind == PeriodMark.Kind.PERIOD
-            else kinds[pm.kind],
-            pm.value,
+    return DiaryProgress(period, periods, subjects, dict(counts))
+
+
+# ---------------------------------------------------------------- the year's marks (DIA-2)
+
+
+@dataclass(frozen=True)
+class YearLine:
+    subject: str
+    periods: list[str]  # in the order of `DiaryYear.periods`; "" where none is given
+    year: str | None
+    exam: str | None
+    final: str | None
+
+
+@dataclass(frozen=True)
+class DiaryYear:
+    year: AcademicYear
+    periods: list[ReportingPeriod]
+    lines: list[YearLine]
+    has_exam: bool
+
+
+def diary_year(*, pupil: Pupil, for_user: Any) -> DiaryYear | None:
+    """The pupil's period, year, exam and final marks of the current school year by subject,
+    shown as soon as the teacher saves them (DIA-2): the journal's `pupil_year_marks`
+    (its access rule). None for a pupil who was on no class list here."""
+    try:
+        marks = reg_selectors.pupil_year_marks(pupil_id=pupil.pk, for_user=for_user)
+    except Http404:
+        return None
+    lines = [
+        YearLine(
+            subject=s.subject,
+            periods=[s.periods.get(p.pk, "") for p in marks.periods],
+            year=s.year,
+            exam=s.exam,
+            final=s.final,
         )
-        for pm in sorted(period_marks, key=lambda pm: (pm.assignment.subject.title, pm.pk))
+        for s in marks.subjects
+        if s.periods or s.year or s.exam or s.final
     ]
-    return DiaryProgress(period, periods, subjects, dict(counts), final_marks)
+    return DiaryYear(marks.year, marks.periods, lines, any(x.exam for x in lines))

@@ -50,6 +50,7 @@ def diary(request: HttpRequest) -> HttpResponse:
             "today": timezone.localdate(),
             "days": selectors.diary_week(pupil=child, week_start=week),
             "progress": progress,
+            "year_marks": selectors.diary_year(pupil=child, for_user=request.user),
         },
     )
 
