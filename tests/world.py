@@ -247,6 +247,16 @@ def build_world(n_pupils: int = 5) -> World:
     )
 
 
+def last_period_end(world: World, grade: int = 5) -> dt.date:
+    """The end of the grade's last period in the world's year (year marks open two weeks
+    before it, MRK-3)."""
+    with schema_context("school1"):
+        periods = ReportingPeriod.objects.filter(
+            year=world.year, grade_from__lte=grade, grade_to__gte=grade
+        )
+        return max(p.ends_on for p in periods)
+
+
 def school_day_of(day: dt.date) -> dt.date:
     """A Wednesday in the middle of the 2nd period of the school year containing `day`:
     inside a period of every seeded scheme, with lessons on the days before it."""

@@ -17,7 +17,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
@@ -644,12 +644,48 @@ def period_mark_due(
 
     The deadline of the school's order (`MarkDeadline`, set by the deputy) wins; else the
     date stored on the period or year; else the regulation's default: a week after the
-    period ends, the year's last day for year, exam and final marks. `deadlines` may carry
-    the year's rows already read (key: kind, period id) to spare a query per call.
+    period ends, the year's last day for year, exam and final marks. Marks open two weeks
+    before the period ends (year, exam, final: before the grade's last period ends), or two
+    weeks before an earlier deadline. `deadlines` may carry the year's rows already read
+    (key: kind, period id) to spare a query per call.
     """
+    if kind == PeriodMark.Kind.PERIOD and period:
+        end = period.ends_on
+    else:
+        end = _last_period_end(assignment)
+    window = dt.timedelta(days=PERIOD_MARKS_OPEN_DAYS)
+    due = _period_mark_due_on(kind, assignment, period, deadlines=deadlines)
+    # Open from two weeks before the (last) period ends, and never less than two weeks
+    # before the deadline, so an early deadline of the school's order still has a window.
+    return MarkDue(min(end - window, due.due_on - window), due.due_on, due.source, due.order_number)
+
+
+def _last_period_end(assignment: TeachingAssignment) -> dt.date:
+    """The end of the last period of the assignment's grade in its year (year, exam and
+    final marks are given when it ends, not at the year's formal end on 31 August);
+    remembered on the year object, so a sheet asking for three kinds reads it once."""
     year = assignment.year
-    end = period.ends_on if (kind == PeriodMark.Kind.PERIOD and period) else year.ends_on
-    opens = end - dt.timedelta(days=PERIOD_MARKS_OPEN_DAYS)
+    memo: dict[int | None, dt.date] = year.__dict__.setdefault("_last_period_end", {})
+    class_group = assignment.class_group if assignment.class_group_id else None
+    grade = class_group.grade if class_group is not None else None
+    if grade not in memo:
+        periods = ReportingPeriod.objects.filter(year_id=year.pk)
+        if grade is not None:
+            periods = periods.filter(grade_from__lte=grade, grade_to__gte=grade)
+        memo[grade] = periods.aggregate(end=Max("ends_on"))["end"] or year.ends_on
+    return memo[grade]
+
+
+def _period_mark_due_on(
+    kind: str,
+    assignment: TeachingAssignment,
+    period: ReportingPeriod | None,
+    *,
+    deadlines: dict[tuple[str, int | None], MarkDeadline] | None,
+) -> MarkDue:
+    """The deadline part of `period_mark_due` (which replaces this `opens_on`)."""
+    year = assignment.year
+    opens = year.starts_on
     key = (kind, period.pk if (kind == PeriodMark.Kind.PERIOD and period) else None)
     if deadlines is None:
         row = (

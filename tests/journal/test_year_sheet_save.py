@@ -13,12 +13,12 @@ from core.errors import ApplicationError
 from journal.register import services as reg
 from journal.register.models import PeriodMark
 from tests import clock
-from tests.world import World
+from tests.world import World, last_period_end
 
 
 def near_year_end(world: World) -> dt.date:
     """Year and exam marks are open in the year's last two weeks (the regulation's default)."""
-    return world.year.ends_on - dt.timedelta(days=3)
+    return last_period_end(world) - dt.timedelta(days=3)
 
 
 def test_year_and_exam_marks_saved_together_mrk3(world: World) -> None:
@@ -67,7 +67,7 @@ def test_a_bad_line_of_either_kind_writes_nothing_mrk3(world: World) -> None:
 
 
 def test_year_marks_before_their_window_are_refused_mrk3(world: World) -> None:
-    opens = world.year.ends_on - dt.timedelta(days=14)
+    opens = last_period_end(world) - dt.timedelta(days=14)  # late May, not August
     with schema_context("school1"), clock.on(opens - dt.timedelta(days=1)):
         with pytest.raises(ApplicationError, match="Рано"):
             reg.year_sheet_save(

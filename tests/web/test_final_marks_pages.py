@@ -23,7 +23,7 @@ from journal.roster import services as roster
 from journal.structure.models import ReportingPeriod
 from tests import clock
 from tests.web.conftest import signed_in
-from tests.world import World
+from tests.world import World, last_period_end
 
 ALLOWED = "2, 3, 4, 5, н/а, зач, незач, осв"
 
@@ -303,7 +303,7 @@ def period_marks_of_the_year(world: World, values: dict[int, list[str]]) -> None
 
 
 def near_year_end(world: World) -> dt.date:
-    return world.year.ends_on - dt.timedelta(days=3)
+    return last_period_end(world) - dt.timedelta(days=3)
 
 
 def test_year_sheet_year_and_exam_marks_and_final_confirmation_mrk3(world: World) -> None:
@@ -361,7 +361,7 @@ def test_year_sheet_year_and_exam_marks_and_final_confirmation_mrk3(world: World
 
 
 def test_year_sheet_without_an_exam_and_before_the_window_mrk3(world: World) -> None:
-    opens = world.year.ends_on - dt.timedelta(days=14)
+    opens = last_period_end(world) - dt.timedelta(days=14)  # late May, not August
     with clock.on(opens - dt.timedelta(days=1)):
         teacher = client(world, "teacher")
         html = teacher.get(year_url(world)).content.decode()
