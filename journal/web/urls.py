@@ -13,6 +13,8 @@ from django.urls import path
 
 from journal.web.class_teacher import views as class_teacher
 from journal.web.control import views as control
+from journal.web.control_works import views as control_works
+from journal.web.deadlines import views as deadlines
 from journal.web.manage.calendar import views as calendar
 from journal.web.manage.classes import views as classes
 from journal.web.manage.people import movement
@@ -20,6 +22,8 @@ from journal.web.manage.people import views as people
 from journal.web.manage.staff import views as staff
 from journal.web.manage.teaching import views as teaching
 from journal.web.plan_import import views as plan_import
+from journal.web.remarks import views as remarks
+from journal.web.substitutions import views as substitutions
 from journal.web.teacher import views as teacher
 
 app_name = "web"
@@ -49,6 +53,18 @@ urlpatterns = [
     path("marks/<int:mark_id>/correct/", teacher.mark_correct, name="teacher-mark-correct"),
     # the director and deputies
     path("control/", control.control, name="control"),
+    # the deputy: mark deadlines, remarks, substitutions, the control works schedule (issue #10)
+    path("control/deadlines/", deadlines.deadlines, name="deadlines"),
+    path("control/remarks/", remarks.remarks, name="remarks"),
+    path("control/remarks/new/", remarks.remark_create, name="remarks-create"),
+    path("control/remarks/<int:remark_id>/mend/", remarks.remark_mend, name="remarks-mend"),
+    path("control/substitutions/", substitutions.substitutions, name="substitutions"),
+    path(
+        "control/substitutions/grant/",
+        substitutions.substitution_grant,
+        name="substitutions-grant",
+    ),
+    path("control/works/", control_works.control_works, name="control-works"),
     # the class teacher
     path("class/day/", class_teacher.class_day, name="class-day"),
     path(
