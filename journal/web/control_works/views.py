@@ -12,6 +12,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from journal.attestation import services as attestation
+from journal.structure.models import TeachingAssignment
+from journal.structure.selectors import exists_here_or_404
 from journal.web.control_works import selectors
 from journal.web.control_works.forms import ControlWorkForm
 from journal.web.fields import set_queryset
@@ -26,6 +28,8 @@ def control_works(request: HttpRequest) -> HttpResponse:
     form: ControlWorkForm | None = None
     status = 200
     if request.method == "POST":
+        # A journal of another school is 404 (TEN-3), not a form error.
+        exists_here_or_404(TeachingAssignment, int_param(request.POST, "assignment"))
         form = ControlWorkForm(request.POST)
     elif may_write(request):
         form = ControlWorkForm()

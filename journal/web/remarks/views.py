@@ -19,6 +19,8 @@ from django.urls import reverse
 from journal.control import selectors as control
 from journal.control import services
 from journal.control.models import Remark
+from journal.structure.models import TeachingAssignment
+from journal.structure.selectors import exists_here_or_404
 from journal.web.fields import set_queryset
 from journal.web.manage.selectors import year_chosen
 from journal.web.pages import TEACHERS, WHOLE_SCHOOL, int_param, school_page, submit
@@ -73,6 +75,8 @@ def remark_create(request: HttpRequest) -> HttpResponse:
     page's links: `?lesson=` or `?assignment=`, with the problems as the draft text)."""
     year = year_chosen(year_id=None, for_user=request.user, required=True)
     source = request.POST if request.method == "POST" else request.GET
+    # A journal or lesson of another school is 404 (TEN-3), not a form error.
+    exists_here_or_404(TeachingAssignment, int_param(source, "assignment"))
     lesson_id = int_param(source, "lesson")
     lesson = (
         selectors.lesson_of_remark(lesson_id=lesson_id, for_user=request.user)

@@ -17,6 +17,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from journal.register import services as register
+from journal.register.models import Lesson
+from journal.structure.models import StaffMember
+from journal.structure.selectors import exists_here_or_404
 from journal.web.fields import set_queryset
 from journal.web.manage.selectors import year_chosen
 from journal.web.pages import TEACHERS, WHOLE_SCHOOL, date_param, int_param, school_page, submit
@@ -70,6 +73,9 @@ def substitution_grant(request: HttpRequest) -> HttpResponse:
     """The deputy picks a lesson of a day, the substitute and the reason (ROLE-3)."""
     source = request.POST if request.method == "POST" else request.GET
     day = date_param(source, "date", timezone.localdate())
+    # A lesson or teacher of another school is 404 (TEN-3), not a form error.
+    exists_here_or_404(Lesson, int_param(source, "lesson"))
+    exists_here_or_404(StaffMember, int_param(source, "substitute_id"))
     if request.method == "POST":
         form = SubstitutionForm(request.POST)
     else:
