@@ -54,17 +54,17 @@ urlpatterns = [
     # the director and deputies
     path("control/", control.control, name="control"),
     # the deputy: mark deadlines, remarks, substitutions, the control works schedule (issue #10)
-    path("control/deadlines/", deadlines.deadlines, name="deadlines"),
-    path("control/remarks/", remarks.remarks, name="remarks"),
-    path("control/remarks/new/", remarks.remark_create, name="remarks-create"),
-    path("control/remarks/<int:remark_id>/mend/", remarks.remark_mend, name="remarks-mend"),
-    path("control/substitutions/", substitutions.substitutions, name="substitutions"),
+    path("deadlines/", deadlines.deadlines, name="deadlines"),
+    path("remarks/", remarks.remarks, name="remarks"),
+    path("remarks/new/", remarks.remark_create, name="remarks-create"),
+    path("remarks/<int:remark_id>/mend/", remarks.remark_mend, name="remarks-mend"),
+    path("substitutions/", substitutions.substitutions, name="substitutions"),
     path(
-        "control/substitutions/grant/",
+        "substitutions/grant/",
         substitutions.substitution_grant,
         name="substitutions-grant",
     ),
-    path("control/works/", control_works.control_works, name="control-works"),
+    path("control-works/", control_works.control_works, name="control-works"),
     # the class teacher
     path("class/day/", class_teacher.class_day, name="class-day"),
     path(

@@ -24,17 +24,17 @@ from journal.yearend.models import YearClosing
 from tests import clock
 from tests.world import World, school_year_create, staff
 
-DEADLINES = "/control/deadlines/"
-REMARKS = "/control/remarks/"
-REMARK_NEW = "/control/remarks/new/"
-SUBSTITUTIONS = "/control/substitutions/"
-GRANT = "/control/substitutions/grant/"
-WORKS = "/control/works/"
+DEADLINES = "/deadlines/"
+REMARKS = "/remarks/"
+REMARK_NEW = "/remarks/new/"
+SUBSTITUTIONS = "/substitutions/"
+GRANT = "/substitutions/grant/"
+WORKS = "/control-works/"
 LESSER = ("pupil", "parent")
 
 
 def mend_url(remark_id: int) -> str:
-    return f"/control/remarks/{remark_id}/mend/"
+    return f"/remarks/{remark_id}/mend/"
 
 
 def school_day(world: World, offset: int = 0) -> dt.date:

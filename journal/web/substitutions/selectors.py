@@ -38,7 +38,7 @@ def journal_page(
 
 def year_periods(*, year: AcademicYear) -> list[ReportingPeriod]:
     """The year's reporting periods (every grade band), for the journal's period filter."""
-    return list(ReportingPeriod.objects.filter(year=year).order_by("starts_on", "grade_from"))
+    return list(ReportingPeriod.objects.filter(year=year).order_by("grade_from", "starts_on"))
 
 
 def may_grant(*, for_user: Any) -> bool:
