@@ -13,6 +13,8 @@ from django.urls import path
 
 from journal.web.class_teacher import views as class_teacher
 from journal.web.control import views as control
+from journal.web.control_works import views as control_works
+from journal.web.deadlines import views as deadlines
 from journal.web.manage.calendar import views as calendar
 from journal.web.manage.classes import views as classes
 from journal.web.manage.people import movement
@@ -21,6 +23,8 @@ from journal.web.manage.staff import views as staff
 from journal.web.manage.teaching import views as teaching
 from journal.web.marks import views as marks
 from journal.web.plan_import import views as plan_import
+from journal.web.remarks import views as remarks
+from journal.web.substitutions import views as substitutions
 from journal.web.teacher import views as teacher
 
 app_name = "web"
@@ -62,6 +66,18 @@ urlpatterns = [
     ),
     # the director and deputies
     path("control/", control.control, name="control"),
+    # the deputy: mark deadlines, remarks, substitutions, the control works schedule (issue #10)
+    path("deadlines/", deadlines.deadlines, name="deadlines"),
+    path("remarks/", remarks.remarks, name="remarks"),
+    path("remarks/new/", remarks.remark_create, name="remarks-create"),
+    path("remarks/<int:remark_id>/mend/", remarks.remark_mend, name="remarks-mend"),
+    path("substitutions/", substitutions.substitutions, name="substitutions"),
+    path(
+        "substitutions/grant/",
+        substitutions.substitution_grant,
+        name="substitutions-grant",
+    ),
+    path("control-works/", control_works.control_works, name="control-works"),
     # the class teacher
     path("class/day/", class_teacher.class_day, name="class-day"),
     path(
