@@ -19,7 +19,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
-from guardian.shortcuts import assign_perm
+from guardian.shortcuts import assign_perm, remove_perm
 
 from accounts import roles
 from catalog.rules import DEADLINE_FROM_LESSONS_END, Rules
@@ -378,6 +378,10 @@ def substitution_grant(
         raise ValidationError({"substitute_id": ["Учитель не может замещать сам себя."]})
     if not substitute.is_active or not substitute.user.groups.filter(name=roles.TEACHER).exists():
         raise ValidationError({"substitute_id": ["Замещать может только работающий учитель."]})
+    previous = lesson.substitute
+    if previous is not None and previous.pk != substitute.pk:
+        # A new substitute replaces the old one: the old one loses this lesson.
+        remove_perm(SUBSTITUTE_LESSON_PERM, previous.user, lesson)
     lesson.substitute = substitute
     lesson.substituted_teacher_id = lesson.assignment.teacher_id
     lesson.substitution_granted_by = by

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context
 
+from core.errors import PermissionDeniedError
 from journal.register.models import Lesson
 from tests.world import World, staff
 
@@ -101,3 +103,27 @@ def test_journal_queries_do_not_grow_with_the_rows_role5(world: World) -> None:
     for lesson in extra:
         assert _grant(world, lesson) == 200
     assert count() == one
+
+
+def test_a_new_substitute_replaces_the_old_one_role3(world: World) -> None:
+    """Re-granting a substituted lesson to someone else takes it from the first substitute:
+    only the substitute in force may enter the lesson (ROLE-3)."""
+    from journal.register.services import MarkInput, marks_save
+
+    lesson = world.lesson_subst  # granted to `substitute` by the world
+    assert _grant(world, lesson, reason="Больничный") == 200  # now `substitute_no_grant`
+    with schema_context("school1"):
+        lesson.refresh_from_db()
+        assert lesson.substitute == staff(world.users["substitute_no_grant"])
+        with pytest.raises(PermissionDeniedError):
+            marks_save(
+                lesson=lesson,
+                marks=[MarkInput(world.pupils[0].pk, 5, "oral")],
+                by=world.users["substitute"],
+            )
+        saved = marks_save(
+            lesson=lesson,
+            marks=[MarkInput(world.pupils[0].pk, 5, "oral")],
+            by=world.users["substitute_no_grant"],
+        )
+        assert [m.value for m in saved] == [5]
