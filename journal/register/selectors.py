@@ -748,8 +748,13 @@ def mark_deadline_list(*, year_id: int, for_user: Any) -> list[DeadlineLine]:
         DeadlineLine("period", p, period_mark_due("period", probe, p, deadlines=deadlines))
         for p in periods
     ]
+    last_end = max((p.ends_on for p in periods), default=year.ends_on)
     lines += [
-        DeadlineLine(kind, None, period_mark_due(kind, probe, None, deadlines=deadlines))
+        DeadlineLine(
+            kind,
+            None,
+            period_mark_due(kind, probe, None, deadlines=deadlines, last_period_end=last_end),
+        )
         for kind in ("year", "exam", "final")
     ]
     return lines

@@ -643,6 +643,7 @@ def period_mark_due(
     period: ReportingPeriod | None,
     *,
     deadlines: dict[tuple[str, int | None], MarkDeadline] | None = None,
+    last_period_end: dt.date | None = None,
 ) -> MarkDue:
     """When period marks of `kind` open and close for the assignment (MRK-3).
 
@@ -651,12 +652,13 @@ def period_mark_due(
     period ends, the year's last day for year, exam and final marks. Marks open two weeks
     before the period ends (year, exam, final: before the grade's last period ends), or two
     weeks before an earlier deadline. `deadlines` may carry the year's rows already read
-    (key: kind, period id) to spare a query per call.
+    (key: kind, period id) and `last_period_end` the end of the last period, already
+    known, to spare a query per call.
     """
     if kind == PeriodMark.Kind.PERIOD and period:
         end = period.ends_on
     else:
-        end = _last_period_end(assignment)
+        end = last_period_end or _last_period_end(assignment)
     window = dt.timedelta(days=PERIOD_MARKS_OPEN_DAYS)
     due = _period_mark_due_on(kind, assignment, period, deadlines=deadlines)
     # Open from two weeks before the (last) period ends, and never less than two weeks
