@@ -874,6 +874,12 @@ def period_marks_save(
     Each mark goes through `period_mark_create` (deadline, scale, special values, class,
     once); the problems of every line are reported together under `marks[i]`.
     """
+    scope = scope_for(by)
+    if scope.is_pupil or assignment.pk not in scope.assignment_ids:
+        raise deny("Итоговые отметки выставляет учитель, ведущий предмет.")
+    # Before the class check: once a year is closed its pupils have moved on, and the sheet
+    # must answer that the year is closed (409), not that nobody is in the class (YEAR-1).
+    year_must_be_open(assignment.year_id, scope=scope)
     if not marks:
         raise ValidationError({"marks": ["Нет ни одной отметки."]})
     pupils = {

@@ -45,5 +45,8 @@ SCHOOL_NAVIGATION = [
     school("Звонки", "web:manage-bells", ROSTER_MANAGERS, 57),
     school("Каникулы, карантин", "web:manage-breaks", ROSTER_MANAGERS, 58),
     school("Движение, согласия", "web:manage-movement", ROSTER_MANAGERS, 59),
-    NavItem("Положение об ЭЖ", "regulation", (), "school", order=90),
+    # The whole school year (issue #10): the class teacher's duties, closing the year.
+    school("Сводка, сверка данных", "web:class-summary", TEACHERS, 26),
+    school("Закрытие учебного года", "web:yearend", WHOLE_SCHOOL, 60),
+    NavItem("Положение об ЭЖ", "web:regulation", (), "school", order=90),
 ]

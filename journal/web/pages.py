@@ -3,7 +3,8 @@
 Every page is declared with `@school_page(roles=..., methods=...)`:
 
 - a method the page does not declare gets 405 (GET implies HEAD);
-- an anonymous visitor goes to the sign-in page;
+- an anonymous visitor goes to the sign-in page, except on a `public` page (the
+  regulation and the user guides, 001 ЭД п.1, 003 §4.4), which anyone reads (GET only);
 - a user without one of `roles` gets 403 (or 404 with `deny=404`, for pages whose
   objects a lesser role must not learn exist); unsafe methods need `write_roles`
   (by default the same roles);
@@ -79,6 +80,8 @@ class PageAccess:
     write_roles: frozenset[str]
     methods: tuple[str, ...]
     deny: int
+    # Read without signing in, by anyone (the regulation, 003 §4.4): safe methods only.
+    public: bool = False
 
 
 View = Callable[..., HttpResponse]
@@ -90,16 +93,20 @@ def school_page(
     methods: Collection[str] = ("GET",),
     write_roles: Collection[str] | None = None,
     deny: int = 403,
+    public: bool = False,
 ) -> Callable[[View], View]:
     """Declare a school page: its roles and HTTP methods (see the module's docstring)."""
     declared = {m.upper() for m in methods}
     if "GET" in declared:
         declared.add("HEAD")
+    if public and not declared <= SAFE_METHODS:
+        raise ValueError("A public page only reads (GET).")
     access = PageAccess(
         roles=frozenset(roles),
         write_roles=frozenset(roles if write_roles is None else write_roles),
         methods=tuple(sorted(declared)),
         deny=deny,
+        public=public,
     )
 
     def decorate(view: View) -> View:
@@ -107,11 +114,11 @@ def school_page(
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if request.method not in declared:
                 return HttpResponseNotAllowed(access.methods)
-            if not request.user.is_authenticated:
+            if not request.user.is_authenticated and not access.public:
                 return redirect_to_login(request.get_full_path())
             with scope_memo():
                 needed = access.roles if request.method in SAFE_METHODS else access.write_roles
-                if not scope_for(request.user).roles & needed:
+                if not access.public and not scope_for(request.user).roles & needed:
                     if access.deny == 404:
                         raise Http404
                     raise PermissionDenied

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.urls import path
 
+from journal.web.class_teacher import duties as class_duties
 from journal.web.class_teacher import views as class_teacher
 from journal.web.control import views as control
 from journal.web.control_works import views as control_works
@@ -23,9 +24,11 @@ from journal.web.manage.staff import views as staff
 from journal.web.manage.teaching import views as teaching
 from journal.web.marks import views as marks
 from journal.web.plan_import import views as plan_import
+from journal.web.regulation import views as regulation
 from journal.web.remarks import views as remarks
 from journal.web.substitutions import views as substitutions
 from journal.web.teacher import views as teacher
+from journal.web.yearend import views as yearend
 
 app_name = "web"
 
@@ -128,4 +131,12 @@ urlpatterns = [
     # administration: teaching
     path("manage/assignments/", teaching.assignments, name="manage-assignments"),
     path("manage/timetable/", teaching.timetable, name="manage-timetable"),
+    # The whole school year (issue #10): closing the year, the class teacher's duties, the
+    # public regulation with the user guides.
+    path("manage/year-close/", yearend.year_close, name="yearend"),
+    path("class/summary/", class_duties.class_summary, name="class-summary"),
+    path("class/data-checks/", class_duties.data_checks, name="class-data-checks"),
+    path("class/acknowledgements/", class_duties.acknowledgements, name="class-acknowledgements"),
+    path("regulation/", regulation.regulation, name="regulation"),
+    path("regulation/guides/<slug:slug>/", regulation.guide, name="regulation-guide"),
 ]

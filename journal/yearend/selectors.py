@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet
 from django.http import Http404
 
 from catalog.selectors import current_rules
@@ -17,10 +19,16 @@ from journal.roster.models import Pupil
 from journal.structure.models import (
     AcademicYear,
     ClassGroup,
+    ReportingPeriod,
     SubgroupMember,
     TeachingAssignment,
 )
 from journal.yearend.models import PromotionDecision, YearClosing
+
+LAST_GRADE = 11
+# Grades whose pupils may finish here: 11 always; 9 where the school says so.
+GRADUATION_GRADES = (9, 11)
+Outcome = PromotionDecision.Outcome
 
 
 @dataclass(frozen=True)
@@ -47,6 +55,10 @@ class ClassStanding:
     pupils: int
     missing_pupils: int
     debtors: int
+
+    @property
+    def complete_pupils(self) -> int:
+        return self.pupils - self.missing_pupils
 
 
 @dataclass
@@ -172,3 +184,35 @@ def year_closing_get(
         .order_by("class_from__grade", "class_from__letter", "pupil__user__last_name", "id")
     )
     return closing, decisions
+
+
+def pupil_outcome(standing: PupilStanding, graduating: bool) -> str:
+    """What closing the year decides for one pupil (YEAR-1): without some year mark held
+    back; in a graduating grade graduated, or held back with a debt (not admitted to the
+    final attestation); otherwise promoted, conditionally with a debt."""
+    if standing.missing:
+        return Outcome.HELD_BACK
+    if graduating:
+        return Outcome.HELD_BACK if standing.debts else Outcome.GRADUATED
+    return Outcome.CONDITIONAL if standing.debts else Outcome.PROMOTED
+
+
+def year_close_outcomes(
+    check: YearCheck, *, graduating_grades: Collection[int] = (LAST_GRADE,)
+) -> dict[str, list[PupilStanding]]:
+    """The outcome preview of a check (no writes): each outcome with its pupils, in the
+    order `year_close` would decide them."""
+    grades = set(graduating_grades) | {LAST_GRADE}
+    outcomes: dict[str, list[PupilStanding]] = {o: [] for o in Outcome.values}
+    for standing in check.pupils:
+        outcomes[pupil_outcome(standing, standing.grade in grades)].append(standing)
+    return outcomes
+
+
+def year_closes_from(year: AcademicYear) -> dt.date:
+    """The first day the year may be closed: the end of its last reporting period (or of
+    the year itself, without periods)."""
+    last: dt.date | None = ReportingPeriod.objects.filter(year=year).aggregate(last=Max("ends_on"))[
+        "last"
+    ]
+    return last or year.ends_on

@@ -9,7 +9,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
@@ -19,15 +18,18 @@ from journal.access import require_roles, scope_for
 from journal.audit.services import access_log
 from journal.roster.models import ClassMembership, Movement, Pupil
 from journal.structure.closing import year_must_be_open
-from journal.structure.models import AcademicYear, ClassGroup, ReportingPeriod
+from journal.structure.models import AcademicYear, ClassGroup
 from journal.structure.services import academic_year_create
 from journal.yearend.models import PromotionDecision, YearClosing
-from journal.yearend.selectors import PupilStanding, year_standing
-
-LAST_GRADE = 11
-# Grades whose pupils may finish here: 11 always; 9 where the school says so.
-GRADUATION_GRADES = (9, 11)
-Outcome = PromotionDecision.Outcome
+from journal.yearend.selectors import (
+    GRADUATION_GRADES,
+    LAST_GRADE,
+    Outcome,
+    PupilStanding,
+    pupil_outcome,
+    year_closes_from,
+    year_standing,
+)
 
 
 @dataclass
@@ -35,15 +37,6 @@ class YearCloseResult:
     closing: YearClosing
     next_year: AcademicYear
     decisions: dict[str, list[PupilStanding]] = field(default_factory=dict)
-
-
-def _outcome(standing: PupilStanding, graduating: bool) -> str:
-    if standing.missing:
-        return Outcome.HELD_BACK
-    if graduating:
-        # A debt bars graduation (the pupil is not admitted to the final attestation).
-        return Outcome.HELD_BACK if standing.debts else Outcome.GRADUATED
-    return Outcome.CONDITIONAL if standing.debts else Outcome.PROMOTED
 
 
 @transaction.atomic
@@ -94,10 +87,7 @@ def year_close(
         ]
     if errors:
         raise ValidationError(errors)
-    last_day = (
-        ReportingPeriod.objects.filter(year=year).aggregate(last=Max("ends_on"))["last"]
-        or year.ends_on
-    )
+    last_day = year_closes_from(year)
     today = timezone.localdate()
     if today < last_day:
         raise ApplicationError(
@@ -160,7 +150,7 @@ def year_close(
     moved: list[Pupil] = []
     for standing in check.pupils:
         old = old_classes[standing.class_group_id]
-        outcome = _outcome(standing, old.grade in grades)
+        outcome = pupil_outcome(standing, old.grade in grades)
         target: ClassGroup | None
         if outcome == Outcome.GRADUATED:
             target = None

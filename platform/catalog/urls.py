@@ -1,4 +1,4 @@
-"""Routes of the catalog: the operator's API (public host) and TPL-4 pages (school hosts)."""
+"""Routes of the catalog: the operator's API (public host) and the TPL-4 API (school hosts)."""
 
 from __future__ import annotations
 
@@ -55,7 +55,8 @@ public_urlpatterns = [
     ),
 ]
 
+# The regulation's page on a school's host is journal.web's `web:regulation` (public, with
+# the director's order and the user guides); the catalog serves its API.
 school_urlpatterns = [
-    path("regulation/", views.regulation_page, name="regulation"),
     path("api/v1/regulation/", views.SchoolRegulationApi.as_view(), name="api-regulation"),
 ]

@@ -1,22 +1,16 @@
-"""TPL-4: a school's users read the regulation their school adopted, on the school's host."""
+"""TPL-4: a school's users read the regulation their school adopted, on the school's host
+(the API; the page is journal.web's public `web:regulation`)."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_safe
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from catalog.markdown import render_markdown
-from catalog.schema import RULE_TITLES
 from catalog.selectors import adopted_regulation, current_rules
 
 
@@ -35,26 +29,6 @@ def _regulation_context() -> dict[str, Any] | None:
         "overrides": dict(adoption.overrides),
         "period_scheme": adoption.period_scheme.title if adoption.period_scheme else None,
     }
-
-
-def _plain(value: Any) -> str:
-    if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False)
-    return str(value)
-
-
-@require_safe
-@login_required
-def regulation_page(request: HttpRequest) -> HttpResponse:
-    """The adopted regulation as a page, with the school's own changes listed after it."""
-    context = _regulation_context()
-    if context is not None:
-        context["html"] = render_markdown(context["text"])
-        context["local_changes"] = [
-            f"{RULE_TITLES.get(key, key)}: {_plain(value)}"
-            for key, value in context["overrides"].items()
-        ]
-    return render(request, "catalog/regulation.html", {"regulation": context})
 
 
 class RegulationOutput(serializers.Serializer[dict[str, Any]]):

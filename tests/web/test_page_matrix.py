@@ -5,7 +5,9 @@ a page is added without being listed) and declared with `@school_page(roles=...,
 A persona without one of the declared roles gets the page's refusal (403, or 404 where the
 page hides its objects) and nothing is written; a persona with one is let through the gate;
 a method the page does not declare gets 405 (issue 11). The menu never links to a page its
-reader may not open.
+reader may not open. A `public` page (the regulation and the user guides, 003 §4.4) is read
+by every persona and by an anonymous visitor alike; every other page sends the anonymous
+visitor to sign in.
 """
 
 from __future__ import annotations
@@ -27,10 +29,10 @@ from tests.world import World
 
 NONE = 999_999  # an id of nothing: the gate answers before any object is looked up
 
-Args = Callable[[World], dict[str, int]]
+Args = Callable[[World], dict[str, int | str]]
 
 
-def no_args(world: World) -> dict[str, int]:
+def no_args(world: World) -> dict[str, int | str]:
     return {}
 
 
@@ -85,6 +87,15 @@ PAGES: dict[str, Args] = {
     "web:manage-timetable": no_args,
     "diary:index": no_args,
     "diary:homework-file": lambda w: {"lesson_id": NONE, "attachment_id": NONE},
+    # The whole school year (issue #10): closing the year, the class teacher's duties, the
+    # parent's acknowledgement of period marks, the public regulation and user guides.
+    "web:yearend": no_args,
+    "web:class-summary": no_args,
+    "web:class-data-checks": no_args,
+    "web:class-acknowledgements": no_args,
+    "diary:marks-acknowledge": no_args,
+    "web:regulation": no_args,
+    "web:regulation-guide": lambda w: {"slug": "teacher"},
 }
 
 
@@ -149,7 +160,9 @@ def test_each_persona_meets_each_page_as_declared(world: World) -> None:
         needed = access.roles if method == "get" else access.write_roles
         for persona, client in clients.items():
             status = getattr(client, method)(url).status_code
-            if held[persona] & needed:
+            if access.public:
+                assert status == 200, (name, persona, status)
+            elif held[persona] & needed:
                 assert status not in (403, 405), (name, persona, status)
             elif held[persona] & LEARNERS and name.startswith("web:"):
                 # The session guard keeps parents and pupils out of staff pages first.
@@ -177,11 +190,28 @@ def test_undeclared_methods_get_405(world: World) -> None:
 def test_anonymous_visitors_are_sent_to_sign_in(world: World) -> None:
     client = signed_in(world.users["director"])
     client.logout()
+    public = []
     for name in PAGES:
         access = access_of(name)
         url = url_of(name, world)
         response = client.get(url) if "GET" in access.methods else client.post(url)
-        assert response.status_code == 302 and "login" in response["Location"], name
+        if access.public:
+            # Read without signing in, and nothing on it names a person of the school.
+            assert response.status_code == 200, name
+            html = response.content.decode()
+            names = [p.user.last_name for p in [*world.pupils, world.other_pupil]]
+            assert not [n for n in [*names, "Родителева", "Математикова"] if n in html], name
+            public.append(name)
+        else:
+            assert response.status_code == 302 and "login" in response["Location"], name
+    assert public == ["web:regulation", "web:regulation-guide"]
+
+
+def test_public_pages_only_read() -> None:
+    for name in PAGES:
+        access = access_of(name)
+        if access.public:
+            assert set(access.methods) <= {"GET", "HEAD", "OPTIONS"}, name
 
 
 def test_the_menu_links_only_to_pages_its_readers_may_open() -> None:

@@ -11,6 +11,9 @@ app_name = "diary"
 
 urlpatterns = [
     path("diary/", views.diary, name="index"),
+    # A parent's «Ознакомлен(а)» for a period's marks (002 Регламент п.3): the learners'
+    # one write, listed in settings.LEARNER_URL_NAMES.
+    path("diary/acknowledge/", views.marks_acknowledge, name="marks-acknowledge"),
     # Homework files: read by staff, pupils and parents alike (the selector checks the lesson).
     path(
         "lessons/<int:lesson_id>/files/<int:attachment_id>/",

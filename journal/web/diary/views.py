@@ -6,10 +6,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import cast
 
+from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
+from accounts import roles
+from core.forms import SERVICE_ERRORS, error_text
+from journal.homeroom import selectors as homeroom_selectors
+from journal.homeroom import services as homeroom
 from journal.register import selectors as reg_selectors
 from journal.web.diary import selectors
 from journal.web.pages import (
@@ -51,8 +57,37 @@ def diary(request: HttpRequest) -> HttpResponse:
             "days": selectors.diary_week(pupil=child, week_start=week),
             "progress": progress,
             "year_marks": selectors.diary_year(pupil=child, for_user=request.user),
+            # A parent confirms having read the period's marks (002 Регламент п.3).
+            "acknowledgement": homeroom_selectors.diary_acknowledgement(
+                pupil=child, period=progress.period, for_user=request.user
+            ),
         },
     )
+
+
+@school_page(roles={roles.PARENT}, methods=("POST",), deny=404)
+def marks_acknowledge(request: HttpRequest) -> HttpResponse:
+    """«Ознакомлен(а)»: the parent has read the child's marks for the period (002 Регламент
+    п.3); stored once, a repeated click changes nothing."""
+    children = selectors.diary_children(for_user=request.user)
+    child = choose(children, int_param(request.POST, "child"), first=False)
+    if child is None:
+        raise Http404
+    period = homeroom_selectors.period_for_acknowledgement(
+        pupil=child, period_id=int_param(request.POST, "period"), for_user=request.user
+    )
+    try:
+        _record, created = homeroom.marks_acknowledge(pupil=child, period=period, by=request.user)
+    except SERVICE_ERRORS as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(
+            request,
+            f"Вы ознакомились с отметками за {period.title}."
+            if created
+            else f"Ознакомление с отметками за {period.title} уже отмечено.",
+        )
+    return redirect(f"{reverse('diary:index')}?child={child.pk}&period={period.pk}")
 
 
 @school_page(roles=EVERY_SCHOOL_ROLE, deny=404)

@@ -82,6 +82,8 @@ TENANT_APPS += ["journal.web"]
 # The whole school year (issue #10): closing the year (yearend), intermediate attestation
 # and the schedule of control works (attestation), remarks on journals (control).
 TENANT_APPS += ["journal.yearend", "journal.attestation", "journal.control"]
+# The class teacher's own records (issue #10): monthly data checks, parents' acknowledgement.
+TENANT_APPS += ["journal.homeroom"]
 # Identity (issue #6): lockout attempts and TOTP devices per school; SSO links, invitation
 # codes, temporary pupil logins, password resets and participation (journal.identity;
 # its app label stays "identity_school").
@@ -266,6 +268,8 @@ LOGOUT_REDIRECT_URL = "login"
 STATIC_URL = "/static/"
 # Front-end libraries come from the npm registry (`npm ci`), never copied into the repo.
 STATICFILES_DIRS = [("vendor/htmx", REPO_ROOT / "node_modules" / "htmx.org" / "dist")]
+# The user guides' screenshots (docs/guides/img), shown on the public guide pages.
+STATICFILES_DIRS += [("guides", REPO_ROOT / "docs" / "guides" / "img")]
 STATIC_ROOT = REPO_ROOT / "staticfiles"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -522,12 +526,17 @@ AXES_VERBOSE = False
 # ROLE-2: a parent or pupil session opens only these views (deny by default); the diary's
 # pages join by their namespace.
 LEARNER_URL_NAMES = ["logout", "login", "sso-enter", "sso-begin", "password_first_change"]
+# A parent's «Ознакомлен(а)» for a period's marks (002 Регламент п.3): the learners' one
+# write; the page itself lets in parents only.
+LEARNER_URL_NAMES += ["diary:marks-acknowledge"]
 LEARNER_READ_URL_NAMES = [
     "home",
     "healthz",
     "readyz",
     "api-me",
-    "regulation",
+    # The regulation and the user guides: public pages (001 ЭД п.1, 003 §4.4).
+    "web:regulation",
+    "web:regulation-guide",
     "api-regulation",
     "journal:timetable",
     "journal:pupil-list",
