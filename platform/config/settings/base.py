@@ -88,6 +88,8 @@ TENANT_APPS += ["journal.yearend", "journal.attestation", "journal.control"]
 TENANT_APPS += ["axes", "django_otp", "django_otp.plugins.otp_totp", "journal.identity"]
 # Reliability (issue #11): per-school Idempotency-Key records and outbox (also in SHARED_APPS).
 TENANT_APPS += ["idempotency", "outbox"]
+# Reports and paper copies (issue #12): generated files with their provenance (REP-5).
+TENANT_APPS += ["journal.reports"]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
 TENANT_MODEL = "tenants.School"
@@ -541,3 +543,7 @@ LEARNER_READ_URL_NAMES = [
     "journal:pupil-attestation-results",
 ]
 LEARNER_READ_NAMESPACES = ["diary"]
+
+# Reports (issue #12): the print templates' font (Cyrillic), read from the local disk by
+# WeasyPrint (infra/ensure_report_libs.sh installs it); no web fonts, no CDN.
+REPORTS_FONT_DIR = env("REPORTS_FONT_DIR", "/usr/share/fonts/truetype/dejavu") or ""
