@@ -469,6 +469,8 @@ APPROVED_LICENSES = [
     "ZPL-2.1",
     "PostgreSQL",
     "HPND",
+    # Pillow (WeasyPrint's image support, issue #12): the OSI-approved CMU/MIT-style licence.
+    "MIT-CMU",
 ]
 # Distributions whose metadata does not state a readable licence, with the licence we
 # checked in the package itself. Keys are distribution names as installed.
@@ -476,6 +478,9 @@ LICENSE_OVERRIDES = {
     # No License field or classifier; LICENSE file in the wheel is Apache 2.0, and the
     # PostgreSQL binaries it bundles are under the PostgreSQL Licence.
     "pgserver": "Apache-2.0 AND PostgreSQL",
+    # WeasyPrint's hyphenation (issue #12): no License field; the wheel's classifiers and
+    # licence files are GPL-2.0+ / LGPL-2.1+ / MPL-1.1, at the user's choice.
+    "pyphen": "GPL-2.0-or-later OR LGPL-2.1-or-later OR MPL-1.1",
 }
 # Model/field/setting names the paywall check would flag but that mean something else
 # ("app_label.Model.field" patterns). Each entry needs a comment saying why it is free.
