@@ -420,7 +420,8 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     # Request logs carry URLs and bodies only at DEBUG; keep them out at INFO.
-    "loggers": {"django.request": {"level": "ERROR"}},
+    # WeasyPrint logs every layout step at INFO (issue #12 reports): warnings only.
+    "loggers": {"django.request": {"level": "ERROR"}, "weasyprint": {"level": "WARNING"}},
 }
 
 EMAIL_HOST = env("EMAIL_HOST", "127.0.0.1")
