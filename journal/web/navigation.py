@@ -39,5 +39,7 @@ SCHOOL_NAVIGATION = [
     school("Звонки", "web:manage-bells", ROSTER_MANAGERS, 57),
     school("Каникулы, карантин", "web:manage-breaks", ROSTER_MANAGERS, 58),
     school("Движение, согласия", "web:manage-movement", ROSTER_MANAGERS, 59),
+    # Reports and paper copies (issue #12): the heads and teachers (their classes, subjects).
+    school("Отчёты", "web:reports", WHOLE_SCHOOL | TEACHERS, 35),
     NavItem("Положение об ЭЖ", "regulation", (), "school", order=90),
 ]

@@ -20,6 +20,7 @@ from journal.web.manage.people import views as people
 from journal.web.manage.staff import views as staff
 from journal.web.manage.teaching import views as teaching
 from journal.web.plan_import import views as plan_import
+from journal.web.reports import views as reports
 from journal.web.teacher import views as teacher
 
 app_name = "web"
@@ -99,4 +100,8 @@ urlpatterns = [
     # administration: teaching
     path("manage/assignments/", teaching.assignments, name="manage-assignments"),
     path("manage/timetable/", teaching.timetable, name="manage-timetable"),
+    # reports and paper copies (issue #12)
+    path("reports/", reports.reports, name="reports"),
+    path("reports/view/", reports.report, name="reports-view"),
+    path("reports/download/", reports.report_download, name="reports-download"),
 ]
