@@ -42,9 +42,7 @@ def class_attendance_monthly(params: Params, scope: Scope) -> Result:
     last = month.replace(day=_calendar.monthrange(month.year, month.month)[1])
     pupils = class_pupils(cls, month, last)
     days = list(
-        Lesson.objects.filter(
-            assignment__class_group=cls, date__gte=month, date__lte=last
-        )
+        Lesson.objects.filter(assignment__class_group=cls, date__gte=month, date__lte=last)
         .values_list("date", flat=True)
         .distinct()
         .order_by("date")
@@ -100,7 +98,7 @@ def summary_attendance_sheet(params: Params, scope: Scope) -> Result:
         ).order_by("starts_on")
     )
     pupils = class_pupils(cls, year.starts_on, year.ends_on)
-    rows = {
+    rows: dict[int, dict[str, Any]] = {
         p.id: {
             "pupil": pupil_note(p, year.starts_on, year.ends_on),
             "missed": dict.fromkeys((x.pk for x in periods), 0),
@@ -179,9 +177,7 @@ def class_sizes(params: Params, scope: Scope) -> Result:
         "pupils": sum(r["pupils"] for r in rows),
         "subgroups": sum(r["subgroups"] for r in rows),
     }
-    return Result(
-        rows=rows, totals=[totals], caption=[f"На {day:%d.%m.%Y}"], data_at=None
-    )
+    return Result(rows=rows, totals=[totals], caption=[f"На {day:%d.%m.%Y}"], data_at=None)
 
 
 def pupil_movement(params: Params, scope: Scope) -> Result:
@@ -205,10 +201,16 @@ def pupil_movement(params: Params, scope: Scope) -> Result:
         c["left"] += date_to is not None and date_to < end
         c["at_end"] += date_to is None or date_to >= end
     rows: list[dict[str, Any]] = [
-        {"class_group": c.title, **{k: counts[c.pk][k] for k in ("at_start", "arrived", "left", "at_end")}}
+        {
+            "class_group": c.title,
+            **{k: counts[c.pk][k] for k in ("at_start", "arrived", "left", "at_end")},
+        }
         for c in classes
     ]
-    totals = {"class_group": "Итого", **{k: sum(r[k] for r in rows) for k in ("at_start", "arrived", "left", "at_end")}}
+    totals = {
+        "class_group": "Итого",
+        **{k: sum(r[k] for r in rows) for k in ("at_start", "arrived", "left", "at_end")},
+    }
     return Result(
         rows=rows,
         totals=[totals],

@@ -109,8 +109,11 @@ def leaves(columns: Sequence[dict[str, Any]], axes: dict[str, list[AxisItem]]) -
     out: list[Leaf] = []
     grouped = False
     for column in columns:
-        key, title, kind, repeat = column["key"], column["title"], column["type"], column.get(
-            "repeat"
+        key, title, kind, repeat = (
+            column["key"],
+            column["title"],
+            column["type"],
+            column.get("repeat"),
         )
         if not repeat:
             out.append(Leaf((title,), kind, _scalar(key)))

@@ -54,9 +54,9 @@ def class_period_results(params: Params, scope: Scope) -> Result:
     per_pupil: dict[int, list[str | None]] = defaultdict(list)
     for s in subjects:
         members = s.pupils(ids, groups)
-        values = [given.get((pid, s.subject_id)) for pid in members]
-        for pid, value in zip(members, values, strict=True):
-            per_pupil[pid].append(value)
+        values: list[str | None] = [given.get((pid, s.subject_id)) for pid in members]
+        for pid, given_value in zip(members, values, strict=True):
+            per_pupil[pid].append(given_value)
         t = d.tally(values)
         rows.append(
             {

@@ -173,14 +173,14 @@ def paper_copy(*, data: Any, for_user: Any) -> PaperCopy:
     given: dict[tuple[int, int, str], str] = {}
     sections: list[Section] = []
     year_marks_shown = False
-    for pid, aid, kind, value, at, period_id in PeriodMark.objects.filter(
+    for pm_pupil, pm_assignment, kind, pm_value, pm_at, period_id in PeriodMark.objects.filter(
         assignment_id__in=list(assignment_subject), kind__in=["period", "year"]
     ).values_list("pupil_id", "assignment_id", "kind", "value", "entered_at", "period_id"):
         if kind == "period" and period_id != period.pk:
             continue
-        given[(pid, assignment_subject[aid], kind)] = value
+        given[(pm_pupil, assignment_subject[pm_assignment], kind)] = pm_value
         year_marks_shown |= kind == "year"
-        moments.append(at)
+        moments.append(pm_at)
     for s in subjects:
         members = s.pupils(ids, groups)
         columns = lessons.get(s.subject_id, [])
@@ -203,9 +203,7 @@ def paper_copy(*, data: Any, for_user: Any) -> PaperCopy:
                 rows.append(row)
             sheets.append((chunk, rows))
         sections.append(
-            Section(
-                s.title, ", ".join(s.teachers), sheets, columns, correction_lines[s.subject_id]
-            )
+            Section(s.title, ", ".join(s.teachers), sheets, columns, correction_lines[s.subject_id])
         )
     final_rows = []
     for p in pupils:

@@ -205,16 +205,3 @@ class ParamsForm(forms.Form):
             stored=tuple(stored),
         )
 
-
-def params_from_stored(form: FormDef, stored: dict[str, Any]) -> Params:
-    """A generated file's recorded parameters, resolved again (to regenerate it)."""
-    data = {
-        p["name"]: stored.get(p["type"], "")
-        for p in form.parameters
-        if p["type"] in stored or p["type"] in OBJECT_TYPES
-    }
-    # The year and the date were resolved when the file was made: pass them as given.
-    pf = ParamsForm(data, form=form)
-    if not pf.is_valid() or pf.resolved is None:
-        raise Http404
-    return pf.resolved

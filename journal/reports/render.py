@@ -48,7 +48,7 @@ def font_faces() -> str:
 def cells(table: ReportTable) -> dict[str, Any]:
     """The table as the templates show it (text already formatted)."""
 
-    def line(values: list[Any]) -> list[dict[str, str]]:
+    def line(values: list[Any]) -> list[dict[str, Any]]:
         return [
             {"text": display(v, t), "num": t in ("integer", "decimal", "percent", "mark")}
             for v, t in zip(values, table.types, strict=True)

@@ -113,9 +113,7 @@ def param_choices(*, for_user: Any) -> dict[str, list[tuple[Any, str]]]:
     classes = ClassGroup.objects.filter(visible_class_ids_q(scope), year=current)
     return {
         "academic_year": [(y.pk, y.title) for y in years],
-        "period": [
-            (p.pk, f"{p.title} ({p.grade_from}–{p.grade_to} кл.)") for p in periods
-        ],
+        "period": [(p.pk, f"{p.title} ({p.grade_from}–{p.grade_to} кл.)") for p in periods],
         "class_group": [(c.pk, c.title) for c in classes.order_by("grade", "letter")],
         "subject": [(s.pk, s.title) for s in Subject.objects.order_by("title")],
     }

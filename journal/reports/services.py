@@ -55,7 +55,9 @@ def heading(form: FormDef, params: Params) -> Heading:
     )
 
 
-def render_file(*, code: str, data: Any, fmt: str, for_user: Any, version: int | None = None) -> tuple[FormDef, Params, bytes, Any, list[int]]:
+def render_file(
+    *, code: str, data: Any, fmt: str, for_user: Any, version: int | None = None
+) -> tuple[FormDef, Params, bytes, Any, list[int]]:
     """Compute the report and render it to `fmt`; (form, params, bytes, data_at, pupils).
     Invalid parameters raise the form's errors as a ValidationError (400 in the API)."""
     from django.core.exceptions import ValidationError
@@ -64,7 +66,13 @@ def render_file(*, code: str, data: Any, fmt: str, for_user: Any, version: int |
         if fmt != "pdf":
             raise Http404
         copy = paper_copy.paper_copy(data=data, for_user=for_user)
-        return PAPER_COPY, copy.params, paper_copy.paper_copy_pdf(copy), copy.data_at, copy.pupil_ids
+        return (
+            PAPER_COPY,
+            copy.params,
+            paper_copy.paper_copy_pdf(copy),
+            copy.data_at,
+            copy.pupil_ids,
+        )
     spec = REGISTRY.get(code)
     if spec is None or fmt not in spec.formats:
         raise Http404

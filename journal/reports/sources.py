@@ -116,9 +116,9 @@ def on_day(pupils: Iterable[ClassPupil], day: dt.date) -> list[ClassPupil]:
 
 def subgroup_members(class_group: ClassGroup) -> dict[int, set[int]]:
     groups: dict[int, set[int]] = defaultdict(set)
-    for subgroup_id, pupil_id in SubgroupMember.objects.filter(
-        class_group=class_group
-    ).values_list("subgroup_id", "pupil_id"):
+    for subgroup_id, pupil_id in SubgroupMember.objects.filter(class_group=class_group).values_list(
+        "subgroup_id", "pupil_id"
+    ):
         groups[subgroup_id].add(pupil_id)
     return groups
 

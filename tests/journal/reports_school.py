@@ -14,7 +14,7 @@ Pupils (on the list from the period's first day unless said):
 | Жуков, moved to 5Б on day 15 | 3 | 3 | 3 |
 
 Lesson marks of mathematics: Алексеев «5» (weight 1) and «4» (weight 3, a test);
-Григорьев «2» corrected to «3» by the deputy (reason «ошибка»), and an absence «Б» on the first lesson;
+Григорьев «2» corrected to «3» by the deputy (reason «ошибка»), absent «Б» on the first lesson;
 Васильев «Н» on the second.
 
 Built with the clock on the period's last day but one, so that every date used lies in
@@ -39,7 +39,7 @@ from tests.catalog.adopt import adopt_rules
 from tests.world import World, staff
 
 NAMES = ["Алексеев", "Борисов", "Васильев", "Григорьев", "Дмитриев", "Егоров", "Жуков"]
-MARKS = {
+MARKS: dict[str, list[str | None]] = {
     "Математика": ["5", "4", "3", "2", "н/а", "4", "3"],
     "Русский язык": ["5", "4", "4", "3", "3", "5", "3"],
     "Физическая культура": ["5", "осв", "5", "4", "4", None, "3"],
@@ -70,7 +70,10 @@ def build_reports_school(world: World, *, extra_pupils: int = 0) -> ReportsSchoo
     period = world.period
     start = period.starts_on
     cls = structure.class_group_create(
-        year=world.year, grade=5, letter="В", class_teacher=staff(world.users["class_teacher"]),
+        year=world.year,
+        grade=5,
+        letter="В",
+        class_teacher=staff(world.users["class_teacher"]),
         by=boss,
     )
     teachers = {
@@ -78,7 +81,11 @@ def build_reports_school(world: World, *, extra_pupils: int = 0) -> ReportsSchoo
         "Русский язык": world.users["other_teacher"],
         "Физическая культура": world.users["substitute"],
     }
-    subjects = {"Математика": world.math, "Русский язык": world.russian, "Физическая культура": world.pe}
+    subjects = {
+        "Математика": world.math,
+        "Русский язык": world.russian,
+        "Физическая культура": world.pe,
+    }
     assignments = {
         title: structure.teaching_assignment_create(
             teacher=staff(teachers[title]),
@@ -109,7 +116,7 @@ def build_reports_school(world: World, *, extra_pupils: int = 0) -> ReportsSchoo
         by=world.users["secretary"],
     )
     for title, values in MARKS.items():
-        for name, value in zip(names, values + ["4"] * extra_pupils, strict=True):
+        for name, value in zip(names, [*values, *["4"] * extra_pupils], strict=True):
             if value is not None:
                 PeriodMark.objects.create(
                     pupil=pupils[name],
@@ -121,21 +128,46 @@ def build_reports_school(world: World, *, extra_pupils: int = 0) -> ReportsSchoo
                 )
     math = assignments["Математика"]
     first = Lesson.objects.create(
-        assignment=math, date=start + dt.timedelta(days=20), slot=1, topic="Дроби",
+        assignment=math,
+        date=start + dt.timedelta(days=20),
+        slot=1,
+        topic="Дроби",
         homework="№ 12, 14",
     )
     second = Lesson.objects.create(
-        assignment=math, date=start + dt.timedelta(days=21), slot=1, topic="Сложение дробей",
-        work_topic="Контрольная работа № 1", homework="№ 20",
+        assignment=math,
+        date=start + dt.timedelta(days=21),
+        slot=1,
+        topic="Сложение дробей",
+        work_topic="Контрольная работа № 1",
+        homework="№ 20",
     )
     oral, test = WorkKind.objects.get(code="oral"), WorkKind.objects.get(code="test")
     teacher = world.users["teacher"]
-    Mark.objects.create(lesson=first, pupil=pupils["Алексеев"], value=5, work_kind=oral,
-                        weight=oral.weight, entered_by=teacher)
-    Mark.objects.create(lesson=second, pupil=pupils["Алексеев"], value=4, work_kind=test,
-                        weight=test.weight, entered_by=teacher)
-    wrong = Mark.objects.create(lesson=second, pupil=pupils["Григорьев"], value=2,
-                                work_kind=oral, weight=oral.weight, entered_by=teacher)
+    Mark.objects.create(
+        lesson=first,
+        pupil=pupils["Алексеев"],
+        value=5,
+        work_kind=oral,
+        weight=oral.weight,
+        entered_by=teacher,
+    )
+    Mark.objects.create(
+        lesson=second,
+        pupil=pupils["Алексеев"],
+        value=4,
+        work_kind=test,
+        weight=test.weight,
+        entered_by=teacher,
+    )
+    wrong = Mark.objects.create(
+        lesson=second,
+        pupil=pupils["Григорьев"],
+        value=2,
+        work_kind=oral,
+        weight=oral.weight,
+        entered_by=teacher,
+    )
     Attendance.objects.create(lesson=first, pupil=pupils["Григорьев"], code="Б", marked_by=teacher)
     Attendance.objects.create(lesson=second, pupil=pupils["Васильев"], code="Н", marked_by=teacher)
     adopt_rules("school1", correction={"allowed": True})

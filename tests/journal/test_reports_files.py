@@ -38,7 +38,9 @@ def _pdf_text(content: bytes) -> tuple[int, str]:
 
 def test_pdf_has_rows_signatures_sheet_numbers_and_is_recorded_rep5(school: ReportsSchool) -> None:
     with schema_context("school1"):
-        report = report_file_create(code=CODE, data=_data(school), fmt="pdf", by=school.users["deputy"])
+        report = report_file_create(
+            code=CODE, data=_data(school), fmt="pdf", by=school.users["deputy"]
+        )
         content = bytes(report.content)
         assert content.startswith(b"%PDF")
         assert report.form_code == CODE and report.form_version >= 1 and report.form_id
@@ -50,8 +52,16 @@ def test_pdf_has_rows_signatures_sheet_numbers_and_is_recorded_rep5(school: Repo
         assert report.data_at is not None and len(report.sha256) == 64
         pages, text = _pdf_text(content)
         assert pages == 1
-        for expected in ("Итоги успеваемости класса", "Математика", "66,7", "3,60", "Директор",
-                         "Класс 5В", f"лист 1 из {pages}", "С одной «3»"):
+        for expected in (
+            "Итоги успеваемости класса",
+            "Математика",
+            "66,7",
+            "3,60",
+            "Директор",
+            "Класс 5В",
+            f"лист 1 из {pages}",
+            "С одной «3»",
+        ):
             assert expected in text, expected
         log = AccessLog.objects.filter(what=f"reports.{CODE}", action="export").get()
         assert log.details["generated_report_id"] == report.pk
@@ -64,7 +74,9 @@ def test_pdf_has_rows_signatures_sheet_numbers_and_is_recorded_rep5(school: Repo
 def test_xlsx_reread_equals_the_html_rows_and_is_reproducible(school: ReportsSchool) -> None:
     with schema_context("school1"):
         run = report_run(code=CODE, data=_data(school), for_user=school.users["deputy"])
-        report = report_file_create(code=CODE, data=_data(school), fmt="xlsx", by=school.users["deputy"])
+        report = report_file_create(
+            code=CODE, data=_data(school), fmt="xlsx", by=school.users["deputy"]
+        )
         assert generated_report_remake(report=report, for_user=school.users["deputy"]) == bytes(
             report.content
         )
@@ -72,9 +84,7 @@ def test_xlsx_reread_equals_the_html_rows_and_is_reproducible(school: ReportsSch
     book = openpyxl.load_workbook(io.BytesIO(bytes(report.content)))
     sheet = book.active
     assert sheet is not None
-    header_row = next(
-        r for r in range(1, 20) if sheet.cell(row=r, column=1).value == "Предмет"
-    )
+    header_row = next(r for r in range(1, 20) if sheet.cell(row=r, column=1).value == "Предмет")
     assert sheet.freeze_panes == f"B{header_row + 1}"
     assert sheet.page_setup.orientation == "landscape"
     body = []
@@ -128,8 +138,15 @@ def test_paper_copy_pdf_pupils_lessons_corrections_and_seal_rep3(school: Reports
     assert f"лист {pages} из {pages}" in text
     for name in ("Алексеев Иван", "Григорьев Иван", "Егоров Иван", "Жуков Иван"):
         assert name in text, name
-    for expected in ("Дроби", "№ 12, 14", "Контрольная работа № 1", "М.П.", "Директор",
-                     "Копия классного журнала верна", "2 → 3 (ошибка)"):
+    for expected in (
+        "Дроби",
+        "№ 12, 14",
+        "Контрольная работа № 1",
+        "М.П.",
+        "Директор",
+        "Копия классного журнала верна",
+        "2 → 3 (ошибка)",
+    ):
         assert expected in text, expected
     grid_line = next(line for line in text.splitlines() if line.startswith("4 Григорьев"))
     # № 4, absent (Б) on the first lesson, the «2» corrected to «3», the weighted average of
@@ -146,4 +163,6 @@ def test_a_subject_teacher_cannot_copy_another_teachers_subject(school: ReportsS
         "subject": school.world.russian.pk,
     }
     with schema_context("school1"), pytest.raises(Http404):
-        report_file_create(code="journal-paper-copy", data=data, fmt="pdf", by=school.users["teacher"])
+        report_file_create(
+            code="journal-paper-copy", data=data, fmt="pdf", by=school.users["teacher"]
+        )

@@ -37,8 +37,9 @@ def test_summary_progress_sheet_pupils_by_subjects_with_period_year_exam_final(
     )
     with schema_context("school1"):
         periods = list(
-            ReportingPeriod.objects.filter(year=year, grade_from__lte=5, grade_to__gte=5)
-            .order_by("starts_on")
+            ReportingPeriod.objects.filter(year=year, grade_from__lte=5, grade_to__gte=5).order_by(
+                "starts_on"
+            )
         )
     # Three header rows: the subject; «Отметка за период» over the periods, then year, exam
     # and final; the periods' titles.

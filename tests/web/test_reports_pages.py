@@ -76,11 +76,17 @@ def test_teachers_see_their_own_and_others_get_404(school: ReportsSchool) -> Non
     assert teacher.status_code == 200
     html = teacher.content.decode()
     assert "Математика" in html and "Русский язык" not in html
-    assert signed_in(school.users["class_teacher"]).get(_url("web:reports-view", school)).status_code == 200
+    assert (
+        signed_in(school.users["class_teacher"]).get(_url("web:reports-view", school)).status_code
+        == 200
+    )
     other = signed_in(school.users["other_teacher"])
     url = _url("web:reports-view", school, class_group=school.world.class5a.pk)
     assert other.get(url).status_code == 404
-    assert other.get(url.replace("reports/view/", "reports/download/") + "&format=pdf").status_code == 404
+    assert (
+        other.get(url.replace("reports/view/", "reports/download/") + "&format=pdf").status_code
+        == 404
+    )
     sizes = _url("web:reports-view", school, form="class-sizes")
     assert signed_in(school.users["class_teacher"]).get(sizes).status_code == 404
 

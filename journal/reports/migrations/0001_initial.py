@@ -8,7 +8,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -17,34 +16,88 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='GeneratedReport',
+            name="GeneratedReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('form_code', models.SlugField(max_length=64, verbose_name='код формы')),
-                ('form_version', models.PositiveIntegerField(verbose_name='редакция формы')),
-                ('form_id', models.BigIntegerField(blank=True, null=True, verbose_name='форма в каталоге (id)')),
-                ('parameters', models.JSONField(verbose_name='параметры')),
-                ('format', models.CharField(choices=[('pdf', 'PDF'), ('xlsx', 'XLSX')], max_length=8, verbose_name='формат')),
-                ('data_at', models.DateTimeField(blank=True, null=True, verbose_name='данные по состоянию на')),
-                ('sha256', models.CharField(max_length=64, verbose_name='SHA-256')),
-                ('size', models.PositiveIntegerField(verbose_name='размер, байт')),
-                ('content', models.BinaryField(verbose_name='файл')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='создан')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("form_code", models.SlugField(max_length=64, verbose_name="код формы")),
+                ("form_version", models.PositiveIntegerField(verbose_name="редакция формы")),
+                (
+                    "form_id",
+                    models.BigIntegerField(
+                        blank=True, null=True, verbose_name="форма в каталоге (id)"
+                    ),
+                ),
+                ("parameters", models.JSONField(verbose_name="параметры")),
+                (
+                    "format",
+                    models.CharField(
+                        choices=[("pdf", "PDF"), ("xlsx", "XLSX")],
+                        max_length=8,
+                        verbose_name="формат",
+                    ),
+                ),
+                (
+                    "data_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="данные по состоянию на"
+                    ),
+                ),
+                ("sha256", models.CharField(max_length=64, verbose_name="SHA-256")),
+                ("size", models.PositiveIntegerField(verbose_name="размер, байт")),
+                ("content", models.BinaryField(verbose_name="файл")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="создан")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'сформированный отчёт',
-                'verbose_name_plural': 'сформированные отчёты',
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['form_code', 'created_at'], name='reports_gen_form_co_3d086d_idx')],
+                "verbose_name": "сформированный отчёт",
+                "verbose_name_plural": "сформированные отчёты",
+                "ordering": ["-created_at", "-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["form_code", "created_at"], name="reports_gen_form_co_3d086d_idx"
+                    )
+                ],
             },
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='generatedreport',
-            trigger=pgtrigger.compiler.Trigger(name='genreport_no_update_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'Отметки не изменяются и не удаляются: ошибка исправляется только записью-исправлением (MRK-2)' USING ERRCODE = 'P0001';", hash='22ff5060c37b812f51706e2d01540144929c6778', operation='UPDATE OR DELETE', pgid='pgtrigger_genreport_no_update_delete_fa98b', table='reports_generatedreport', when='BEFORE')),
+            model_name="generatedreport",
+            trigger=pgtrigger.compiler.Trigger(
+                name="genreport_no_update_delete",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func="RAISE EXCEPTION 'Отметки не изменяются и не удаляются: ошибка исправляется только записью-исправлением (MRK-2)' USING ERRCODE = 'P0001';",
+                    hash="22ff5060c37b812f51706e2d01540144929c6778",
+                    operation="UPDATE OR DELETE",
+                    pgid="pgtrigger_genreport_no_update_delete_fa98b",
+                    table="reports_generatedreport",
+                    when="BEFORE",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='generatedreport',
-            trigger=pgtrigger.compiler.Trigger(name='genreport_no_truncate', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'Отметки не изменяются и не удаляются: ошибка исправляется только записью-исправлением (MRK-2)' USING ERRCODE = 'P0001';", hash='62fd73b03e82eff9aab76c75b9396d55c5a69aaf', level='STATEMENT', operation='TRUNCATE', pgid='pgtrigger_genreport_no_truncate_55d82', table='reports_generatedreport', when='BEFORE')),
+            model_name="generatedreport",
+            trigger=pgtrigger.compiler.Trigger(
+                name="genreport_no_truncate",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func="RAISE EXCEPTION 'Отметки не изменяются и не удаляются: ошибка исправляется только записью-исправлением (MRK-2)' USING ERRCODE = 'P0001';",
+                    hash="62fd73b03e82eff9aab76c75b9396d55c5a69aaf",
+                    level="STATEMENT",
+                    operation="TRUNCATE",
+                    pgid="pgtrigger_genreport_no_truncate_55d82",
+                    table="reports_generatedreport",
+                    when="BEFORE",
+                ),
+            ),
         ),
     ]
