@@ -204,4 +204,3 @@ class ParamsForm(forms.Form):
             date=day if "date" in names else None,
             stored=tuple(stored),
         )
-
