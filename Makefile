@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 export PYTHONPATH := $(CURDIR):$(CURDIR)/platform
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install services services-down migrate demo test lint typecheck pytest test-dates bench browser clean
+.PHONY: install report-libs services services-down migrate demo test lint typecheck pytest test-dates bench browser clean
 
 $(BIN)/.installed: requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,7 +17,11 @@ node_modules/.installed: package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-install: $(BIN)/.installed node_modules/.installed
+install: $(BIN)/.installed node_modules/.installed report-libs
+
+# Pango and the DejaVu fonts (Cyrillic) for the PDF reports (WeasyPrint, issue #12).
+report-libs:
+	bash infra/ensure_report_libs.sh
 
 # Debian's Chromium for the Playwright browser tests.
 browser:

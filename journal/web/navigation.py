@@ -49,4 +49,6 @@ SCHOOL_NAVIGATION = [
     school("Сводка, сверка данных", "web:class-summary", TEACHERS, 26),
     school("Закрытие учебного года", "web:yearend", WHOLE_SCHOOL, 60),
     NavItem("Положение об ЭЖ", "web:regulation", (), "school", order=90),
+    # Reports and paper copies (issue #12): the heads and teachers (their classes, subjects).
+    school("Отчёты", "web:reports", WHOLE_SCHOOL | TEACHERS, 35),
 ]

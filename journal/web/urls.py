@@ -26,6 +26,7 @@ from journal.web.marks import views as marks
 from journal.web.plan_import import views as plan_import
 from journal.web.regulation import views as regulation
 from journal.web.remarks import views as remarks
+from journal.web.reports import views as reports
 from journal.web.substitutions import views as substitutions
 from journal.web.teacher import views as teacher
 from journal.web.yearend import views as yearend
@@ -139,4 +140,8 @@ urlpatterns = [
     path("class/acknowledgements/", class_duties.acknowledgements, name="class-acknowledgements"),
     path("regulation/", regulation.regulation, name="regulation"),
     path("regulation/guides/<slug:slug>/", regulation.guide, name="regulation-guide"),
+    # reports and paper copies (issue #12)
+    path("reports/", reports.reports, name="reports"),
+    path("reports/view/", reports.report, name="reports-view"),
+    path("reports/download/", reports.report_download, name="reports-download"),
 ]

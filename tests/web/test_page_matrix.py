@@ -85,6 +85,10 @@ PAGES: dict[str, Args] = {
     "web:manage-breaks": no_args,
     "web:manage-assignments": no_args,
     "web:manage-timetable": no_args,
+    # reports and paper copies (issue #12): the form and its parameters are query strings
+    "web:reports": no_args,
+    "web:reports-view": no_args,
+    "web:reports-download": no_args,
     "diary:index": no_args,
     "diary:homework-file": lambda w: {"lesson_id": NONE, "attachment_id": NONE},
     # The whole school year (issue #10): closing the year, the class teacher's duties, the

@@ -90,6 +90,8 @@ TENANT_APPS += ["journal.homeroom"]
 TENANT_APPS += ["axes", "django_otp", "django_otp.plugins.otp_totp", "journal.identity"]
 # Reliability (issue #11): per-school Idempotency-Key records and outbox (also in SHARED_APPS).
 TENANT_APPS += ["idempotency", "outbox"]
+# Reports and paper copies (issue #12): generated files with their provenance (REP-5).
+TENANT_APPS += ["journal.reports"]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
 TENANT_MODEL = "tenants.School"
@@ -422,7 +424,8 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     # Request logs carry URLs and bodies only at DEBUG; keep them out at INFO.
-    "loggers": {"django.request": {"level": "ERROR"}},
+    # WeasyPrint logs every layout step at INFO (issue #12 reports): warnings only.
+    "loggers": {"django.request": {"level": "ERROR"}, "weasyprint": {"level": "WARNING"}},
 }
 
 EMAIL_HOST = env("EMAIL_HOST", "127.0.0.1")
@@ -471,6 +474,8 @@ APPROVED_LICENSES = [
     "ZPL-2.1",
     "PostgreSQL",
     "HPND",
+    # Pillow (WeasyPrint's image support, issue #12): the OSI-approved CMU/MIT-style licence.
+    "MIT-CMU",
 ]
 # Distributions whose metadata does not state a readable licence, with the licence we
 # checked in the package itself. Keys are distribution names as installed.
@@ -478,6 +483,9 @@ LICENSE_OVERRIDES = {
     # No License field or classifier; LICENSE file in the wheel is Apache 2.0, and the
     # PostgreSQL binaries it bundles are under the PostgreSQL Licence.
     "pgserver": "Apache-2.0 AND PostgreSQL",
+    # WeasyPrint's hyphenation (issue #12): no License field; the wheel's classifiers and
+    # licence files are GPL-2.0+ / LGPL-2.1+ / MPL-1.1, at the user's choice.
+    "pyphen": "GPL-2.0-or-later OR LGPL-2.1-or-later OR MPL-1.1",
 }
 # Model/field/setting names the paywall check would flag but that mean something else
 # ("app_label.Model.field" patterns). Each entry needs a comment saying why it is free.
@@ -550,3 +558,7 @@ LEARNER_READ_URL_NAMES = [
     "journal:pupil-attestation-results",
 ]
 LEARNER_READ_NAMESPACES = ["diary"]
+
+# Reports (issue #12): the print templates' font (Cyrillic), read from the local disk by
+# WeasyPrint (infra/ensure_report_libs.sh installs it); no web fonts, no CDN.
+REPORTS_FONT_DIR = env("REPORTS_FONT_DIR", "/usr/share/fonts/truetype/dejavu") or ""
