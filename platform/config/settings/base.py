@@ -562,3 +562,44 @@ LEARNER_READ_NAMESPACES = ["diary"]
 # Reports (issue #12): the print templates' font (Cyrillic), read from the local disk by
 # WeasyPrint (infra/ensure_report_libs.sh installs it); no web fonts, no CDN.
 REPORTS_FONT_DIR = env("REPORTS_FONT_DIR", "/usr/share/fonts/truetype/dejavu") or ""
+
+# --- Archive (issue #14: ARC-1…6) ------------------------------------------------------------
+# Packages per class and period in the school's schema (journal.archive), signed tree heads
+# copied to public (archive_heads). Two storage locations (ARC-4): two filesystem roots
+# here; in production point them at two independent backends (e.g. two S3-compatible
+# buckets through django-storages' S3Storage, if installed).
+SHARED_APPS += ["archive_heads"]
+TENANT_APPS += ["journal.archive"]
+INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
+ARCHIVE_ROOT = env("ARCHIVE_ROOT", str(REPO_ROOT / ".data" / "archive")) or ""
+STORAGES["archive_primary"] = {
+    "BACKEND": "journal.archive.storage.AtomicFileSystemStorage",
+    "OPTIONS": {"location": env("ARCHIVE_PRIMARY_ROOT", f"{ARCHIVE_ROOT}/primary")},
+}
+STORAGES["archive_secondary"] = {
+    "BACKEND": "journal.archive.storage.AtomicFileSystemStorage",
+    "OPTIONS": {"location": env("ARCHIVE_SECONDARY_ROOT", f"{ARCHIVE_ROOT}/secondary")},
+}
+# Ed25519 signing key of the tree heads: base64 of the 32-byte seed, or a file holding it.
+# Retired keys' public halves stay here ({"key id": "base64"}) so old heads still verify.
+ARCHIVE_SIGNING_KEY = env("ARCHIVE_SIGNING_KEY") or ""
+ARCHIVE_SIGNING_KEY_FILE = env("ARCHIVE_SIGNING_KEY_FILE") or ""
+ARCHIVE_PUBLIC_KEYS: dict[str, str] = dict(
+    item.split("=", 1) for item in env_list("ARCHIVE_PUBLIC_KEYS") if "=" in item
+)
+CELERY_BEAT_SCHEDULE |= {
+    # Ended periods and closed years not yet archived, in every school (ARC-1, ARC-6).
+    "archive-scan-nightly": {
+        "task": "tenants.for_each_school",
+        "schedule": crontab(hour=1, minute=30),
+        "args": ["archive.scan"],
+        "options": {"headers": {"_schema_name": "public"}},
+    },
+    # Integrity patrol (ARC-3): a slice of packages each night, every one within 28 nights.
+    "archive-patrol-nightly": {
+        "task": "tenants.for_each_school",
+        "schedule": crontab(hour=2, minute=30),
+        "args": ["archive.patrol"],
+        "options": {"headers": {"_schema_name": "public"}},
+    },
+}
