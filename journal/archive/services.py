@@ -153,6 +153,16 @@ def package_verify(package: ArchivePackage) -> list[Problem]:
     data = json.loads(leaf.data) if leaf else {}
     if data.get("key") != package.key or data.get("manifest_sha256") != package.manifest_sha256:
         problems.append(Problem("дерево", f"лист {package.leaf_index}", "не соответствует пакету"))
+    # A file counts as deleted only if a tombstone leaf of this package names it.
+    buried: set[str] = set()
+    for text in ArchiveLeaf.objects.filter(kind=ArchiveLeaf.Kind.TOMBSTONE).values_list(
+        "data", flat=True
+    ):
+        tombstone = json.loads(text)
+        if tombstone.get("key") == package.key:
+            buried |= {f["name"] for f in tombstone.get("files", [])}
+    for name in sorted(set(package.deleted_files) - buried):
+        problems.append(Problem("дерево", name, "отмечен удалённым без записи об удалении"))
     for location, storage in st.locations():
         problems += copy_verify(package, location, storage)
     return problems
