@@ -16,10 +16,12 @@ import hashlib
 import json
 import logging
 import math
+import time
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.storage import Storage
 from django.db import connection, transaction
@@ -228,6 +230,10 @@ def package_build(
             for name, content in sorted(files.items()):
                 st.write(storage, f"{folder}/{name}", content)
             st.write(storage, f"{folder}/{MANIFEST}", manifest_bytes)  # last: the package is whole
+        pause = float(getattr(settings, "ARCHIVE_PAUSE_BEFORE_COMMIT_SECONDS", 0) or 0)
+        if pause:  # fault injection for the tests only, unset in every real setting
+            logger.warning("archive: files of %s written to %s; pausing %.1f s", key, folder, pause)
+            time.sleep(pause)
         package = ArchivePackage(
             key=key,
             kind=kind,

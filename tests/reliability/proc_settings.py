@@ -50,3 +50,13 @@ if os.environ.get("EDUJOURNAL_TEST_NOW"):
     time_machine.travel(
         dt.datetime.fromisoformat(os.environ["EDUJOURNAL_TEST_NOW"]), tick=True
     ).start()
+
+# Archive (issue #14): the two storage locations and the signing key from the environment
+# (base.py reads them); fault injection before a package's commit.
+import config.settings.base as base_settings  # noqa: E402
+
+STORAGES.update(
+    {name: base_settings.STORAGES[name] for name in ("archive_primary", "archive_secondary")}
+)
+if os.environ.get("EDUJOURNAL_ARCHIVE_PAUSE"):
+    ARCHIVE_PAUSE_BEFORE_COMMIT_SECONDS = float(os.environ["EDUJOURNAL_ARCHIVE_PAUSE"])

@@ -1,0 +1,120 @@
+"""ARC-1 exactly once (issue #14): a real Celery worker SIGKILLed in the middle of an archive
+task (its files written, its transaction not committed), then another worker: exactly one
+complete package per class, both copies verifying, and no partial files anywhere."""
+
+from __future__ import annotations
+
+import datetime as dt
+import signal
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.db import transaction
+from django_tenants.utils import schema_context
+
+from tests import clock
+from tests.archive.conftest import TEST_KEY, storage_settings
+from tests.reliability.conftest import (
+    BrokerAt,
+    RedisServer,
+    School,
+    process_env,
+    start_worker,
+    stop,
+    wait_for,
+    wait_for_log,
+)
+
+
+@pytest.fixture
+def archive_root(tmp_path_factory: pytest.TempPathFactory, settings: Any) -> Path:
+    root = tmp_path_factory.mktemp("archive")
+    settings.STORAGES = storage_settings(root)
+    settings.ARCHIVE_SIGNING_KEY = TEST_KEY
+    return root
+
+
+@pytest.fixture
+def cleanup_heads(committed_school: School, django_db_blocker: Any) -> Iterator[None]:
+    yield
+    from archive_heads.models import PublishedTreeHead
+
+    with django_db_blocker.unblock():
+        PublishedTreeHead.objects.filter(school=committed_school.schema).delete()
+
+
+def test_worker_killed_mid_archive_leaves_one_complete_package_and_no_partial_files(
+    committed_school: School,
+    redis_server: RedisServer,
+    archive_root: Path,
+    cleanup_heads: None,
+    django_db_blocker: Any,
+    tmp_path: Path,
+) -> None:
+    from journal.archive import storage as st
+    from journal.archive.models import ArchivePackage
+    from journal.archive.services import package_verify, period_classes
+    from journal.structure.models import ReportingPeriod
+    from outbox.services import outbox_enqueue
+
+    with django_db_blocker.unblock(), schema_context(committed_school.schema):
+        period = ReportingPeriod.objects.get(pk=committed_school.world.period.pk)
+        classes = period_classes(period)
+    day = period.ends_on + dt.timedelta(days=1)
+    started: list[subprocess.Popen[bytes]] = []
+    try:
+        with clock.on(day):
+            base = {
+                "EDUJOURNAL_VISIBILITY_TIMEOUT": "3",
+                "ARCHIVE_PRIMARY_ROOT": str(archive_root / "primary"),
+                "ARCHIVE_SECONDARY_ROOT": str(archive_root / "secondary"),
+                "ARCHIVE_SIGNING_KEY": TEST_KEY,
+            }
+            first_log = tmp_path / "first.log"
+            first = start_worker(
+                process_env(redis_url=redis_server.url, extra={**base, "EDUJOURNAL_ARCHIVE_PAUSE": "60"}),
+                first_log,
+            )
+            started.append(first)
+            wait_for_log(first_log, "ready.", 90)
+            with BrokerAt(f"{redis_server.url}/0"), django_db_blocker.unblock():
+                with schema_context(committed_school.schema), transaction.atomic():
+                    outbox_enqueue(
+                        task="archive.period",
+                        kwargs={"period_id": period.pk},
+                        key=f"archive.period:{period.pk}",
+                    )
+            wait_for_log(first_log, "pausing", 90)
+            stop(first, signal.SIGKILL)  # mid-archive: files written, nothing committed
+            with django_db_blocker.unblock(), schema_context(committed_school.schema):
+                assert ArchivePackage.objects.count() == 0
+            # The dead attempt's files are on disk, in no package: the retry removes them.
+            dead = st.all_files(st.locations()[0][1], committed_school.schema)
+            assert dead
+            second_log = tmp_path / "second.log"
+            second = start_worker(process_env(redis_url=redis_server.url, extra=base), second_log)
+            started.append(second)
+
+            def done() -> bool:
+                with django_db_blocker.unblock(), schema_context(committed_school.schema):
+                    return ArchivePackage.objects.count() == len(classes)
+
+            wait_for(done, 240, "the redelivered archive task")
+            wait_for_log(second_log, "succeeded", 60)
+    finally:
+        for process in started:
+            stop(process, signal.SIGKILL)
+    with django_db_blocker.unblock(), schema_context(committed_school.schema):
+        packages = list(ArchivePackage.objects.all())
+        assert len({p.key for p in packages}) == len(classes) == len(packages)
+        for package in packages:
+            assert package_verify(package) == []
+        for _location, storage in st.locations():
+            files = st.all_files(storage, committed_school.schema)
+            assert not [f for f in files if st.TEMP_PREFIX in f]
+            folders = {f.rsplit("/", 1)[0] for f in files}
+            assert folders == {p.folder for p in packages}  # the dead attempt is gone
+            assert not set(dead) & set(files)
