@@ -568,7 +568,7 @@ REPORTS_FONT_DIR = env("REPORTS_FONT_DIR", "/usr/share/fonts/truetype/dejavu") o
 # copied to public (archive_heads). Two storage locations (ARC-4): two filesystem roots
 # here; in production point them at two independent backends (e.g. two S3-compatible
 # buckets through django-storages' S3Storage, if installed).
-SHARED_APPS += ["archive_heads"]
+SHARED_APPS += ["archive_heads", "backups"]
 TENANT_APPS += ["journal.archive"]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 ARCHIVE_ROOT = env("ARCHIVE_ROOT", str(REPO_ROOT / ".data" / "archive")) or ""
@@ -587,6 +587,8 @@ ARCHIVE_SIGNING_KEY_FILE = env("ARCHIVE_SIGNING_KEY_FILE") or ""
 ARCHIVE_PUBLIC_KEYS: dict[str, str] = dict(
     item.split("=", 1) for item in env_list("ARCHIVE_PUBLIC_KEYS") if "=" in item
 )
+# Backups (ARC-5): PostgreSQL client tools of the server's major version (else PATH).
+PG_BIN_DIR = env("PG_BIN_DIR") or ""
 CELERY_BEAT_SCHEDULE |= {
     # Ended periods and closed years not yet archived, in every school (ARC-1, ARC-6).
     "archive-scan-nightly": {
