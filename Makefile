@@ -23,6 +23,11 @@ install: $(BIN)/.installed node_modules/.installed report-libs
 report-libs:
 	bash infra/ensure_report_libs.sh
 
+# Backups (issue #14, ARC-5): pgBackRest and the PostgreSQL 15 binaries of the restore drill.
+install: backup-tools
+backup-tools:
+	bash infra/ensure_pgbackrest.sh
+
 # Debian's Chromium for the Playwright browser tests.
 browser:
 	bash infra/ensure_chromium.sh
