@@ -14,3 +14,5 @@ class ConsoleConfig(AppConfig):
         register(
             NavItem("Без платных сервисов", "console:free-check", (OPERATOR,), "public", order=30)
         )
+        # Archive (issue #14): packages, states and tree heads of every school.
+        register(NavItem("Архив журналов", "console:archive", (OPERATOR,), "public", order=40))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from console import free_check_views, templates_views, views
+from console import archive_views, free_check_views, templates_views, views
 
 app_name = "console"
 urlpatterns = [
@@ -20,5 +20,12 @@ urlpatterns = [
     path("templates/adopt/", templates_views.adopt, name="adopt"),
     path("free-check/", free_check_views.free_check, name="free-check"),
     path("free-check/run/", free_check_views.free_check_run, name="free-check-run"),
+    # Archive (issue #14): per school packages, states, heads; retention confirmations.
+    path("archive/", archive_views.archive, name="archive"),
+    path(
+        "archive/<int:school_id>/packages/<int:package_id>/delete/",
+        archive_views.archive_delete,
+        name="archive-delete",
+    ),
     path("schools/<int:school_id>/<str:action>/", views.school_status, name="school-status"),
 ]

@@ -1,0 +1,60 @@
+"""Operator console: every school's archive (ARC-1…4) and the retention confirmations (ARC-2).
+
+The operator sees counts, states, tree heads and which packages are due, never a pupil's
+data; deleting what is due needs the operator's explicit confirmation of each package.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST, require_safe
+from django_tenants.utils import schema_context
+
+from console.views import operator_required
+from core.errors import ApplicationError
+from tenants.models import School
+from tenants.selectors import school_list
+
+
+@require_safe
+@operator_required
+def archive(request: HttpRequest) -> HttpResponse:
+    from archive_heads.models import PublishedTreeHead
+    from journal.archive.selectors import archive_summary
+
+    today = timezone.localdate()
+    rows = []
+    for school in school_list():
+        with schema_context(school.schema_name):
+            summary = archive_summary(on=today)
+        published = PublishedTreeHead.objects.filter(school=school.schema_name).order_by(
+            "-tree_size"
+        )
+        rows.append({"school": school, "summary": summary, "published": published.first()})
+    return render(request, "console/archive.html", {"rows": rows, "today": today})
+
+
+@require_POST
+@operator_required
+def archive_delete(request: HttpRequest, school_id: int, package_id: int) -> HttpResponse:
+    from journal.archive.models import ArchivePackage
+    from journal.archive.services import retention_delete
+
+    school = get_object_or_404(School, pk=school_id)
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, "Удаление не подтверждено.")
+        return redirect("console:archive")
+    with schema_context(school.schema_name):
+        package = get_object_or_404(ArchivePackage, pk=package_id)
+        try:
+            retention_delete(
+                package=package, on=timezone.localdate(), confirmed_by=request.user.get_username()
+            )
+        except ApplicationError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"Удалено по сроку хранения: {package.key}")
+    return redirect("console:archive")
