@@ -98,7 +98,9 @@ def class_records(
             }
         )
     marks = list(
-        Mark.objects.filter(lesson_id__in=list(by_lesson)).select_related("work_kind").order_by("id")
+        Mark.objects.filter(lesson_id__in=list(by_lesson))
+        .select_related("work_kind")
+        .order_by("id")
     )
     for mark in marks:
         out["marks"].append(
@@ -164,7 +166,9 @@ def class_records(
                 "entered_at": pm.entered_at,
             }
         )
-    return {name: [{k: _iso(v) for k, v in row.items()} for row in rows] for name, rows in out.items()}
+    return {
+        name: [{k: _iso(v) for k, v in row.items()} for row in rows] for name, rows in out.items()
+    }
 
 
 def records_json(records: dict[str, list[dict[str, Any]]]) -> bytes:

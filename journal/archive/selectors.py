@@ -35,10 +35,14 @@ def archive_summary(*, on: dt.date) -> ArchiveSummary:
         tree_size=head.tree_size if head else 0,
         key_id=head.key_id if head else "",
         due=[
-            {"id": d.package.pk, "key": d.package.key, "title": package_title(d.package),
-             "files": d.files}
+            {
+                "id": d.package.pk,
+                "key": d.package.key,
+                "title": package_title(d.package),
+                "files": d.files,
+            }
             for d in retention_due(on=on)
-        ],  # fmt: skip
+        ],
     )
 
 

@@ -46,7 +46,8 @@ PATROL_DAYS = 28  # every package is checked at least once in this many nights
 
 
 def package_key(*, class_group: ClassGroup, period: ReportingPeriod | None, kind: str) -> str:
-    return f"{db.schema_name}:class-{class_group.pk}:{f'period-{period.pk}' if period else f'year-{class_group.year_id}'}:{kind}"
+    slot = f"period-{period.pk}" if period else f"year-{class_group.year_id}"
+    return f"{db.schema_name}:class-{class_group.pk}:{slot}:{kind}"
 
 
 def add_years(day: dt.date, years: int) -> dt.date:
@@ -407,7 +408,8 @@ def retention_due(*, on: dt.date) -> list[Due]:
         names = [
             e["name"]
             for e in package.files
-            if e["name"] not in package.deleted_files and dt.date.fromisoformat(e["keep_until"]) <= on
+            if e["name"] not in package.deleted_files
+            and dt.date.fromisoformat(e["keep_until"]) <= on
         ]
         if package.manifest_keep_until <= on and MANIFEST not in package.deleted_files:
             names.append(MANIFEST)

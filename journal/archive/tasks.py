@@ -31,4 +31,8 @@ def patrol() -> dict[str, int]:
     from journal.archive.services import patrol_run
 
     result = patrol_run()
-    return {"checked": result.checked, "repaired": len(result.repaired), "broken": len(result.broken)}
+    return {
+        "checked": result.checked,
+        "repaired": len(result.repaired),
+        "broken": len(result.broken),
+    }

@@ -13,12 +13,12 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection, transaction
-from django.utils import timezone
-
 from archive_heads import merkle
 from archive_heads.services import head_publish, published_heads
 from archive_heads.signing import Head, head_sign, head_verify
+from django.db import connection, transaction
+from django.utils import timezone
+
 from core.tenancy import db
 from journal.archive.models import ArchiveLeaf, TreeHead
 
@@ -30,11 +30,16 @@ def canonical(data: dict[str, Any]) -> str:
 
 
 def leaf_hashes() -> list[bytes]:
-    return [bytes.fromhex(h) for h in ArchiveLeaf.objects.order_by("index").values_list("leaf_hash", flat=True)]
+    return [
+        bytes.fromhex(h)
+        for h in ArchiveLeaf.objects.order_by("index").values_list("leaf_hash", flat=True)
+    ]
 
 
 def head_of(row: TreeHead) -> Head:
-    return Head(db.schema_name, row.tree_size, row.root_hash, row.signed_at, row.key_id, row.signature)
+    return Head(
+        db.schema_name, row.tree_size, row.root_hash, row.signed_at, row.key_id, row.signature
+    )
 
 
 def tree_append(*, kind: str, data: dict[str, Any]) -> tuple[ArchiveLeaf, Head]:
@@ -118,7 +123,10 @@ def tree_verify() -> TreeReport:
         head = head_of(own)
         if not head_verify(head):
             report.problems.append(f"вершина {own.tree_size}: подпись не проходит проверку")
-        if own.tree_size > len(hashes) or merkle.root(hashes[: own.tree_size]).hex() != own.root_hash:
+        if (
+            own.tree_size > len(hashes)
+            or merkle.root(hashes[: own.tree_size]).hex() != own.root_hash
+        ):
             report.problems.append(f"вершина {own.tree_size}: корень не совпадает с листьями")
     previous_ok = 0
     inconsistent = False
@@ -130,7 +138,9 @@ def tree_verify() -> TreeReport:
             )
             continue
         if head.tree_size > len(hashes):
-            broken(len(hashes), f"удалены листья: опубликовано {head.tree_size}, есть {len(hashes)}")
+            broken(
+                len(hashes), f"удалены листья: опубликовано {head.tree_size}, есть {len(hashes)}"
+            )
             continue
         proof = merkle.consistency_proof(head.tree_size, hashes)
         if merkle.verify_consistency(

@@ -78,7 +78,12 @@ def known_public_keys() -> dict[str, Ed25519PublicKey]:
 
 
 def head_sign(
-    *, school: str, tree_size: int, root_hash: str, signed_at: str, key: Ed25519PrivateKey | None = None
+    *,
+    school: str,
+    tree_size: int,
+    root_hash: str,
+    signed_at: str,
+    key: Ed25519PrivateKey | None = None,
 ) -> Head:
     private = key or signing_key()
     unsigned = Head(school, tree_size, root_hash, signed_at, key_id_of(private.public_key()))

@@ -5,7 +5,6 @@ every proof of every tree size up to 40 round-tripping."""
 from __future__ import annotations
 
 import pytest
-
 from archive_heads import merkle
 
 LEAVES = [
@@ -68,13 +67,17 @@ def test_inclusion_proofs_match_rfc6962_and_verify(index: int, size: int, path: 
 
 
 @pytest.mark.parametrize(("first", "second", "path"), CONSISTENCY)
-def test_consistency_proofs_match_rfc6962_and_verify(first: int, second: int, path: list[str]) -> None:
+def test_consistency_proofs_match_rfc6962_and_verify(
+    first: int, second: int, path: list[str]
+) -> None:
     proof = merkle.consistency_proof(first, HASHES[:second])
     assert [p.hex() for p in proof] == path
     one, two = bytes.fromhex(ROOTS[first]), bytes.fromhex(ROOTS[second])
     assert merkle.verify_consistency(first, second, proof, one, two)
     if first != second:
-        assert not merkle.verify_consistency(first, second, proof, bytes.fromhex(ROOTS[first - 1]), two)
+        assert not merkle.verify_consistency(
+            first, second, proof, bytes.fromhex(ROOTS[first - 1]), two
+        )
 
 
 def test_every_proof_of_every_size_round_trips_and_tampering_fails() -> None:

@@ -8,12 +8,12 @@ import json
 from pathlib import Path
 
 import pytest
-from django.db import connection
-from django_tenants.utils import schema_context
-
 from archive_heads.models import PublishedTreeHead
 from archive_heads.services import published_heads
 from archive_heads.signing import Head, head_sign, head_verify
+from django.db import connection
+from django_tenants.utils import schema_context
+
 from journal.archive import storage as st
 from journal.archive.models import ArchiveLeaf, ArchivePackage, TreeHead
 from journal.archive.services import (
@@ -60,7 +60,9 @@ def test_closing_a_period_archives_one_package_per_class_in_both_places_arc1_arc
         assert {e["name"]: e["sha256"] for e in manifest["files"]} == {
             e["name"]: e["sha256"] for e in package.files
         }
-        assert (archived.root / "primary" / package.folder / PAPER_COPY_FILE).read_bytes()[:4] == b"%PDF"
+        assert (archived.root / "primary" / package.folder / PAPER_COPY_FILE).read_bytes()[
+            :4
+        ] == b"%PDF"
     # One leaf and one signed head per package, in the school and in public.
     assert ArchiveLeaf.objects.count() == len(classes) == TreeHead.objects.count()
     heads = published_heads(school="school1")
@@ -77,7 +79,9 @@ def test_archiving_again_is_a_no_op_exactly_once(archived: Archived) -> None:
 
 def test_records_keep_corrections_authors_and_absence_reasons_arc1(archived: Archived) -> None:
     package = next(p for p in archived.packages if p.class_group_id == archived.world.class5a.pk)
-    records = json.loads((archived.root / "secondary" / package.folder / "records.json").read_bytes())
+    records = json.loads(
+        (archived.root / "secondary" / package.folder / "records.json").read_bytes()
+    )
     assert set(records) == {"lessons", "marks", "corrections", "attendance", "period_marks"}
     assert records["lessons"], "the world's 5А has lessons in the period"
     for mark in records["marks"]:
@@ -94,7 +98,9 @@ def test_a_period_that_has_not_ended_is_refused(world: object, archive_settings:
 
 
 @pytest.mark.parametrize("location", st.LOCATIONS)
-@pytest.mark.parametrize("name", [PAPER_COPY_FILE, SUMMARY_FILE, "records.json", "marks.csv", MANIFEST])
+@pytest.mark.parametrize(
+    "name", [PAPER_COPY_FILE, SUMMARY_FILE, "records.json", "marks.csv", MANIFEST]
+)
 def test_one_changed_byte_is_named_and_the_patrol_repairs_it_arc3(
     archived: Archived, location: str, name: str
 ) -> None:
@@ -142,9 +148,7 @@ def test_a_reordered_history_fails_the_consistency_proof_arc3(archived: Archived
     assert len(archived.packages) >= 2
     _without_triggers()
     with connection.cursor() as cursor:
-        cursor.execute(
-            "UPDATE archive_archiveleaf SET index = index + 1000 WHERE index IN (0, 1)"
-        )
+        cursor.execute("UPDATE archive_archiveleaf SET index = index + 1000 WHERE index IN (0, 1)")
         cursor.execute(
             "UPDATE archive_archiveleaf SET index = CASE index WHEN 1000 THEN 1 ELSE 0 END "
             "WHERE index >= 1000"
@@ -163,9 +167,12 @@ def test_a_head_signed_with_another_key_fails_arc3(archived: Archived, settings:
     settings.ARCHIVE_SIGNING_KEY = OTHER_KEY  # type: ignore[attr-defined]
     forged = head_sign(school="school1", tree_size=latest.tree_size + 1,
                        root_hash="00" * 32, signed_at=latest.signed_at)  # fmt: skip
-    settings.ARCHIVE_SIGNING_KEY = archived and __import__(  # type: ignore[attr-defined]
-        "tests.archive.conftest", fromlist=["TEST_KEY"]
-    ).TEST_KEY
+    settings.ARCHIVE_SIGNING_KEY = (
+        archived
+        and __import__(  # type: ignore[attr-defined]
+            "tests.archive.conftest", fromlist=["TEST_KEY"]
+        ).TEST_KEY
+    )
     assert not head_verify(forged)
     # A head whose fields were changed after signing fails too.
     changed = Head(latest.school, latest.tree_size, "11" * 32, latest.signed_at, latest.key_id,
@@ -183,9 +190,9 @@ def test_a_head_signed_with_another_key_fails_arc3(archived: Archived, settings:
 def test_a_rotated_key_keeps_old_heads_verifying(archived: Archived, settings: object) -> None:
     import base64
 
+    from archive_heads.signing import key_id_of, public_raw
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-    from archive_heads.signing import key_id_of, public_raw
     from tests.archive.conftest import OTHER_KEY, TEST_KEY
 
     old = Ed25519PrivateKey.from_private_bytes(base64.b64decode(TEST_KEY)).public_key()

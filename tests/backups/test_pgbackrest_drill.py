@@ -8,7 +8,6 @@ from __future__ import annotations
 import shutil
 
 import pytest
-
 from backups.drill import PG_BIN, TABLES, restore_drill
 
 pytestmark = pytest.mark.skipif(

@@ -52,6 +52,7 @@ def test_a_dropped_school_is_restored_from_its_own_export_arc5(
     cleanup_heads: None,
 ) -> None:
     from backups.school_dump import school_export, school_restore
+
     from journal.archive.models import TreeHead
     from journal.archive.services import package_verify, period_archive
     from journal.archive.tree import tree_verify
@@ -82,9 +83,10 @@ def test_a_dropped_school_is_restored_from_its_own_export_arc5(
         assert _schema_exists(schema)
         with schema_context(schema):
             assert _counts() == before
-            assert TreeHead.objects.order_by("-tree_size").values_list(
-                "tree_size", "root_hash"
-            )[0] == head
+            assert (
+                TreeHead.objects.order_by("-tree_size").values_list("tree_size", "root_hash")[0]
+                == head
+            )
             assert tree_verify().ok
             from journal.archive.models import ArchivePackage
 

@@ -75,7 +75,9 @@ def test_worker_killed_mid_archive_leaves_one_complete_package_and_no_partial_fi
             }
             first_log = tmp_path / "first.log"
             first = start_worker(
-                process_env(redis_url=redis_server.url, extra={**base, "EDUJOURNAL_ARCHIVE_PAUSE": "60"}),
+                process_env(
+                    redis_url=redis_server.url, extra={**base, "EDUJOURNAL_ARCHIVE_PAUSE": "60"}
+                ),
                 first_log,
             )
             started.append(first)

@@ -7,98 +7,194 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('structure', '0003_school_orders'),
+        ("structure", "0003_school_orders"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ArchiveLeaf',
+            name="ArchiveLeaf",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('index', models.PositiveIntegerField(unique=True, verbose_name='номер листа')),
-                ('kind', models.CharField(choices=[('package', 'Пакет'), ('tombstone', 'Удаление по сроку хранения')], max_length=16, verbose_name='вид')),
-                ('data', models.TextField()),
-                ('leaf_hash', models.CharField(max_length=64)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("index", models.PositiveIntegerField(unique=True, verbose_name="номер листа")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("package", "Пакет"), ("tombstone", "Удаление по сроку хранения")],
+                        max_length=16,
+                        verbose_name="вид",
+                    ),
+                ),
+                ("data", models.TextField()),
+                ("leaf_hash", models.CharField(max_length=64)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'verbose_name': 'лист дерева архива',
-                'ordering': ['index'],
+                "verbose_name": "лист дерева архива",
+                "ordering": ["index"],
             },
         ),
         migrations.CreateModel(
-            name='ArchivePackage',
+            name="ArchivePackage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=200, unique=True)),
-                ('kind', models.CharField(choices=[('period', 'За учебный период'), ('year', 'За учебный год')], max_length=8, verbose_name='вид')),
-                ('folder', models.CharField(max_length=300)),
-                ('manifest_sha256', models.CharField(max_length=64)),
-                ('manifest_size', models.PositiveIntegerField()),
-                ('files', models.JSONField(default=list)),
-                ('manifest_keep_until', models.DateField(verbose_name='хранить до')),
-                ('leaf_index', models.PositiveIntegerField(unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('deleted_files', models.JSONField(blank=True, default=list)),
-                ('deleted_at', models.DateTimeField(blank=True, null=True)),
-                ('state', models.CharField(choices=[('ok', 'Обе копии целы'), ('repaired', 'Копия восстановлена'), ('broken', 'Повреждены обе копии'), ('deleted', 'Удалён по сроку хранения')], default='ok', max_length=8)),
-                ('checked_at', models.DateTimeField(blank=True, null=True)),
-                ('check_report', models.JSONField(blank=True, default=list)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=200, unique=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("period", "За учебный период"), ("year", "За учебный год")],
+                        max_length=8,
+                        verbose_name="вид",
+                    ),
+                ),
+                ("folder", models.CharField(max_length=300)),
+                ("manifest_sha256", models.CharField(max_length=64)),
+                ("manifest_size", models.PositiveIntegerField()),
+                ("files", models.JSONField(default=list)),
+                ("manifest_keep_until", models.DateField(verbose_name="хранить до")),
+                ("leaf_index", models.PositiveIntegerField(unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("deleted_files", models.JSONField(blank=True, default=list)),
+                ("deleted_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("ok", "Обе копии целы"),
+                            ("repaired", "Копия восстановлена"),
+                            ("broken", "Повреждены обе копии"),
+                            ("deleted", "Удалён по сроку хранения"),
+                        ],
+                        default="ok",
+                        max_length=8,
+                    ),
+                ),
+                ("checked_at", models.DateTimeField(blank=True, null=True)),
+                ("check_report", models.JSONField(blank=True, default=list)),
             ],
             options={
-                'verbose_name': 'архивный пакет',
-                'verbose_name_plural': 'архивные пакеты',
-                'ordering': ['leaf_index'],
+                "verbose_name": "архивный пакет",
+                "verbose_name_plural": "архивные пакеты",
+                "ordering": ["leaf_index"],
             },
         ),
         migrations.CreateModel(
-            name='TreeHead',
+            name="TreeHead",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('tree_size', models.PositiveIntegerField(unique=True, verbose_name='листьев')),
-                ('root_hash', models.CharField(max_length=64)),
-                ('signed_at', models.CharField(max_length=40)),
-                ('key_id', models.CharField(max_length=16)),
-                ('signature', models.CharField(max_length=100)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("tree_size", models.PositiveIntegerField(unique=True, verbose_name="листьев")),
+                ("root_hash", models.CharField(max_length=64)),
+                ("signed_at", models.CharField(max_length=40)),
+                ("key_id", models.CharField(max_length=16)),
+                ("signature", models.CharField(max_length=100)),
             ],
             options={
-                'verbose_name': 'подписанная вершина дерева архива',
-                'ordering': ['tree_size'],
+                "verbose_name": "подписанная вершина дерева архива",
+                "ordering": ["tree_size"],
             },
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='archiveleaf',
-            trigger=pgtrigger.compiler.Trigger(name='archiveleaf_no_update_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'Отметки не изменяются и не удаляются: ошибка исправляется только записью-исправлением (MRK-2)' USING ERRCODE = 'P0001';", hash='306c8b38af40de811c3985a615655d11a38c52c7', operation='UPDATE OR DELETE', pgid='pgtrigger_archiveleaf_no_update_delete_1892b', table='archive_archiveleaf', when='BEFORE')),
+            model_name="archiveleaf",
+            trigger=pgtrigger.compiler.Trigger(
+                name="archiveleaf_no_update_delete",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func="RAISE EXCEPTION 'Отметки не изменяются и не удаляются: ошибка исправляется только записью-исправлением (MRK-2)' USING ERRCODE = 'P0001';",
+                    hash="306c8b38af40de811c3985a615655d11a38c52c7",
+                    operation="UPDATE OR DELETE",
+                    pgid="pgtrigger_archiveleaf_no_update_delete_1892b",
+                    table="archive_archiveleaf",
+                    when="BEFORE",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='archiveleaf',
-            trigger=pgtrigger.compiler.Trigger(name='archiveleaf_no_truncate', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'Отметки не изменяются и не удаляются: ошибка исправляется только записью-исправлением (MRK-2)' USING ERRCODE = 'P0001';", hash='ce6eb0a8f52562b6f7fbae6b888a820d20582504', level='STATEMENT', operation='TRUNCATE', pgid='pgtrigger_archiveleaf_no_truncate_9219c', table='archive_archiveleaf', when='BEFORE')),
+            model_name="archiveleaf",
+            trigger=pgtrigger.compiler.Trigger(
+                name="archiveleaf_no_truncate",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func="RAISE EXCEPTION 'Отметки не изменяются и не удаляются: ошибка исправляется только записью-исправлением (MRK-2)' USING ERRCODE = 'P0001';",
+                    hash="ce6eb0a8f52562b6f7fbae6b888a820d20582504",
+                    level="STATEMENT",
+                    operation="TRUNCATE",
+                    pgid="pgtrigger_archiveleaf_no_truncate_9219c",
+                    table="archive_archiveleaf",
+                    when="BEFORE",
+                ),
+            ),
         ),
         migrations.AddField(
-            model_name='archivepackage',
-            name='class_group',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='structure.classgroup'),
+            model_name="archivepackage",
+            name="class_group",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="structure.classgroup",
+            ),
         ),
         migrations.AddField(
-            model_name='archivepackage',
-            name='period',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='structure.reportingperiod'),
+            model_name="archivepackage",
+            name="period",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="structure.reportingperiod",
+            ),
         ),
         migrations.AddField(
-            model_name='archivepackage',
-            name='year',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='structure.academicyear'),
+            model_name="archivepackage",
+            name="year",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="structure.academicyear",
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='treehead',
-            trigger=pgtrigger.compiler.Trigger(name='treehead_no_update_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'Отметки не изменяются и не удаляются: ошибка исправляется только записью-исправлением (MRK-2)' USING ERRCODE = 'P0001';", hash='592756a4f848c6356b8a2d22cb9182ad352f0a56', operation='UPDATE OR DELETE', pgid='pgtrigger_treehead_no_update_delete_7b027', table='archive_treehead', when='BEFORE')),
+            model_name="treehead",
+            trigger=pgtrigger.compiler.Trigger(
+                name="treehead_no_update_delete",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func="RAISE EXCEPTION 'Отметки не изменяются и не удаляются: ошибка исправляется только записью-исправлением (MRK-2)' USING ERRCODE = 'P0001';",
+                    hash="592756a4f848c6356b8a2d22cb9182ad352f0a56",
+                    operation="UPDATE OR DELETE",
+                    pgid="pgtrigger_treehead_no_update_delete_7b027",
+                    table="archive_treehead",
+                    when="BEFORE",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='treehead',
-            trigger=pgtrigger.compiler.Trigger(name='treehead_no_truncate', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'Отметки не изменяются и не удаляются: ошибка исправляется только записью-исправлением (MRK-2)' USING ERRCODE = 'P0001';", hash='08813a1727097a4f22ee127d18b1ac872d3bd6a4', level='STATEMENT', operation='TRUNCATE', pgid='pgtrigger_treehead_no_truncate_cde73', table='archive_treehead', when='BEFORE')),
+            model_name="treehead",
+            trigger=pgtrigger.compiler.Trigger(
+                name="treehead_no_truncate",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func="RAISE EXCEPTION 'Отметки не изменяются и не удаляются: ошибка исправляется только записью-исправлением (MRK-2)' USING ERRCODE = 'P0001';",
+                    hash="08813a1727097a4f22ee127d18b1ac872d3bd6a4",
+                    level="STATEMENT",
+                    operation="TRUNCATE",
+                    pgid="pgtrigger_treehead_no_truncate_cde73",
+                    table="archive_treehead",
+                    when="BEFORE",
+                ),
+            ),
         ),
     ]

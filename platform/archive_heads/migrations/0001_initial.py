@@ -4,29 +4,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='PublishedTreeHead',
+            name="PublishedTreeHead",
             fields=[
-                ('id', models.BigAutoField(primary_key=True, serialize=False)),
-                ('school', models.CharField(max_length=63, verbose_name='школа (схема)')),
-                ('tree_size', models.PositiveIntegerField(verbose_name='листьев')),
-                ('root_hash', models.CharField(max_length=64)),
-                ('signed_at', models.CharField(max_length=40)),
-                ('key_id', models.CharField(max_length=16)),
-                ('signature', models.CharField(max_length=100)),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
+                ("id", models.BigAutoField(primary_key=True, serialize=False)),
+                ("school", models.CharField(max_length=63, verbose_name="школа (схема)")),
+                ("tree_size", models.PositiveIntegerField(verbose_name="листьев")),
+                ("root_hash", models.CharField(max_length=64)),
+                ("signed_at", models.CharField(max_length=40)),
+                ("key_id", models.CharField(max_length=16)),
+                ("signature", models.CharField(max_length=100)),
+                ("recorded_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'verbose_name': 'подписанная вершина архива',
-                'ordering': ['school', 'tree_size'],
-                'constraints': [models.UniqueConstraint(fields=('school', 'tree_size'), name='published_head_unique')],
+                "verbose_name": "подписанная вершина архива",
+                "ordering": ["school", "tree_size"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("school", "tree_size"), name="published_head_unique"
+                    )
+                ],
             },
         ),
     ]
