@@ -13,12 +13,12 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from archive_heads import merkle
-from archive_heads.services import head_publish, published_heads
-from archive_heads.signing import Head, head_sign, head_verify
 from django.db import connection, transaction
 from django.utils import timezone
 
+from archive_heads import merkle
+from archive_heads.services import head_publish, published_heads
+from archive_heads.signing import Head, head_sign, head_verify
 from core.tenancy import db
 from journal.archive.models import ArchiveLeaf, TreeHead
 

@@ -23,7 +23,6 @@ from tenants.selectors import school_list
 @operator_required
 def archive(request: HttpRequest) -> HttpResponse:
     from archive_heads.models import PublishedTreeHead
-
     from journal.archive.selectors import archive_summary
 
     today = timezone.localdate()

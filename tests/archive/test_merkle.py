@@ -5,6 +5,7 @@ every proof of every tree size up to 40 round-tripping."""
 from __future__ import annotations
 
 import pytest
+
 from archive_heads import merkle
 
 LEAVES = [

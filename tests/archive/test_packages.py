@@ -6,14 +6,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
-from archive_heads.models import PublishedTreeHead
-from archive_heads.services import published_heads
-from archive_heads.signing import Head, head_sign, head_verify
 from django.db import connection
 from django_tenants.utils import schema_context
 
+from archive_heads.models import PublishedTreeHead
+from archive_heads.services import published_heads
+from archive_heads.signing import Head, head_sign, head_verify
 from journal.archive import storage as st
 from journal.archive.models import ArchiveLeaf, ArchivePackage, TreeHead
 from journal.archive.services import (
@@ -28,6 +29,7 @@ from journal.archive.services import (
 )
 from journal.archive.tree import tree_verify
 from tests.archive.conftest import Archived
+from tests.world import World
 
 
 def _flip(root: Path, location: str, folder: str, name: str) -> None:
@@ -88,11 +90,11 @@ def test_records_keep_corrections_authors_and_absence_reasons_arc1(archived: Arc
         assert mark["entered_by"] and mark["pupil"]
 
 
-def test_a_period_that_has_not_ended_is_refused(world: object, archive_settings: Path) -> None:
+def test_a_period_that_has_not_ended_is_refused(world: World, archive_settings: Path) -> None:
     from core.errors import ApplicationError
 
     with schema_context("school1"):
-        period = world.period  # type: ignore[attr-defined]
+        period = world.period
         with pytest.raises(ApplicationError):
             period_archive(period=period, on=period.ends_on)
 
@@ -159,19 +161,22 @@ def test_a_reordered_history_fails_the_consistency_proof_arc3(archived: Archived
     assert package_verify(archived.packages[0])[0].location == "дерево"
 
 
-def test_a_head_signed_with_another_key_fails_arc3(archived: Archived, settings: object) -> None:
+def test_a_head_signed_with_another_key_fails_arc3(archived: Archived) -> None:
+    import base64
+
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     from tests.archive.conftest import OTHER_KEY
 
     heads = published_heads(school="school1")
     latest = heads[-1]
-    settings.ARCHIVE_SIGNING_KEY = OTHER_KEY  # type: ignore[attr-defined]
-    forged = head_sign(school="school1", tree_size=latest.tree_size + 1,
-                       root_hash="00" * 32, signed_at=latest.signed_at)  # fmt: skip
-    settings.ARCHIVE_SIGNING_KEY = (
-        archived
-        and __import__(  # type: ignore[attr-defined]
-            "tests.archive.conftest", fromlist=["TEST_KEY"]
-        ).TEST_KEY
+    other = Ed25519PrivateKey.from_private_bytes(base64.b64decode(OTHER_KEY))
+    forged = head_sign(
+        school="school1",
+        tree_size=latest.tree_size + 1,
+        root_hash="00" * 32,
+        signed_at=latest.signed_at,
+        key=other,
     )
     assert not head_verify(forged)
     # A head whose fields were changed after signing fails too.
@@ -187,18 +192,18 @@ def test_a_head_signed_with_another_key_fails_arc3(archived: Archived, settings:
     assert any("подпись" in p for p in report.problems)
 
 
-def test_a_rotated_key_keeps_old_heads_verifying(archived: Archived, settings: object) -> None:
+def test_a_rotated_key_keeps_old_heads_verifying(archived: Archived, settings: Any) -> None:
     import base64
 
-    from archive_heads.signing import key_id_of, public_raw
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+    from archive_heads.signing import key_id_of, public_raw
     from tests.archive.conftest import OTHER_KEY, TEST_KEY
 
     old = Ed25519PrivateKey.from_private_bytes(base64.b64decode(TEST_KEY)).public_key()
-    settings.ARCHIVE_SIGNING_KEY = OTHER_KEY  # type: ignore[attr-defined]
+    settings.ARCHIVE_SIGNING_KEY = OTHER_KEY
     assert not all(head_verify(h) for h in published_heads(school="school1"))
-    settings.ARCHIVE_PUBLIC_KEYS = {key_id_of(old): base64.b64encode(public_raw(old)).decode()}  # type: ignore[attr-defined]
+    settings.ARCHIVE_PUBLIC_KEYS = {key_id_of(old): base64.b64encode(public_raw(old)).decode()}
     assert all(head_verify(h) for h in published_heads(school="school1"))
     # New packages are signed with the new key, and the whole tree still verifies.
     cls = archived.world.class5a

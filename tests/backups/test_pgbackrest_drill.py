@@ -8,6 +8,7 @@ from __future__ import annotations
 import shutil
 
 import pytest
+
 from backups.drill import PG_BIN, TABLES, restore_drill
 
 pytestmark = pytest.mark.skipif(

@@ -52,7 +52,6 @@ def test_a_dropped_school_is_restored_from_its_own_export_arc5(
     cleanup_heads: None,
 ) -> None:
     from backups.school_dump import school_export, school_restore
-
     from journal.archive.models import TreeHead
     from journal.archive.services import package_verify, period_archive
     from journal.archive.tree import tree_verify

@@ -572,13 +572,14 @@ SHARED_APPS += ["archive_heads", "backups"]
 TENANT_APPS += ["journal.archive"]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 ARCHIVE_ROOT = env("ARCHIVE_ROOT", str(REPO_ROOT / ".data" / "archive")) or ""
+# (STORAGES above holds str values only; these two carry OPTIONS.)
 STORAGES["archive_primary"] = {
     "BACKEND": "journal.archive.storage.AtomicFileSystemStorage",
-    "OPTIONS": {"location": env("ARCHIVE_PRIMARY_ROOT", f"{ARCHIVE_ROOT}/primary")},
+    "OPTIONS": {"location": env("ARCHIVE_PRIMARY_ROOT", f"{ARCHIVE_ROOT}/primary") or ""},  # type: ignore[dict-item]
 }
 STORAGES["archive_secondary"] = {
     "BACKEND": "journal.archive.storage.AtomicFileSystemStorage",
-    "OPTIONS": {"location": env("ARCHIVE_SECONDARY_ROOT", f"{ARCHIVE_ROOT}/secondary")},
+    "OPTIONS": {"location": env("ARCHIVE_SECONDARY_ROOT", f"{ARCHIVE_ROOT}/secondary") or ""},  # type: ignore[dict-item]
 }
 # Ed25519 signing key of the tree heads: base64 of the 32-byte seed, or a file holding it.
 # Retired keys' public halves stay here ({"key id": "base64"}) so old heads still verify.
