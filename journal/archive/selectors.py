@@ -62,3 +62,30 @@ def package_list(*, for_user: Any) -> list[ArchivePackage]:
             "-leaf_index"
         )
     )
+
+
+def package_get(*, package_id: int, for_user: Any) -> ArchivePackage:
+    """One package for the school's heads; 404 for anyone else and for an unknown id."""
+    from django.http import Http404
+
+    found = next((p for p in package_list(for_user=for_user) if p.pk == package_id), None)
+    if found is None:
+        raise Http404
+    return found
+
+
+@dataclass
+class ArchiveState:
+    packages: list[ArchivePackage]
+    tree_ok: bool
+    tree_problems: list[str]
+    tree_size: int
+
+
+def archive_state(*, for_user: Any) -> ArchiveState:
+    """The director's archive page: the packages and the tree's verification now."""
+    from journal.archive.tree import tree_verify
+
+    packages = package_list(for_user=for_user)
+    report = tree_verify()
+    return ArchiveState(packages, report.ok, report.problems, report.size)

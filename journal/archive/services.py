@@ -465,3 +465,38 @@ def manifest_of(package: ArchivePackage) -> dict[str, Any]:
 
 
 __all__ = ["canonical"]
+
+
+def package_zip(*, package: ArchivePackage, by: Any) -> bytes:
+    """The package as one ZIP (its files and manifest), each file from a copy that verifies;
+    logged as an export (ROLE-4). Fixed entry dates: the same package, the same bytes."""
+    import io
+    import zipfile
+
+    from journal.audit.services import access_log
+
+    where = st.locations()
+    problems = {loc: {p.file for p in copy_verify(package, loc, storage)} for loc, storage in where}
+    buffer = io.BytesIO()
+    names = [e["name"] for e in package.files] + [MANIFEST]
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in names:
+            if name in package.deleted_files:
+                continue
+            source = next((s for loc, s in where if name not in problems[loc]), None)
+            if source is None:
+                raise ApplicationError(f"Файл «{name}» повреждён в обеих копиях.")
+            data = st.read(source, f"{package.folder}/{name}") or b""
+            archive.writestr(zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)), data)
+    from journal.reports.sources import class_pupils
+
+    span = package.period or package.year
+    pupils = class_pupils(package.class_group, span.starts_on, span.ends_on)
+    access_log(
+        user=by,
+        action="export",
+        what="archive.package",
+        pupil_ids=[p.id for p in pupils],
+        details={"package": package.key},
+    )
+    return buffer.getvalue()

@@ -51,4 +51,6 @@ SCHOOL_NAVIGATION = [
     NavItem("Положение об ЭЖ", "web:regulation", (), "school", order=90),
     # Reports and paper copies (issue #12): the heads and teachers (their classes, subjects).
     school("Отчёты", "web:reports", WHOLE_SCHOOL | TEACHERS, 35),
+    # The archive (issue #14): the heads see the school's packages and their state.
+    school("Архив журналов", "web:archive", WHOLE_SCHOOL, 62),
 ]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.urls import path
 
+from journal.web.archive import views as archive
 from journal.web.class_teacher import duties as class_duties
 from journal.web.class_teacher import views as class_teacher
 from journal.web.control import views as control
@@ -144,4 +145,7 @@ urlpatterns = [
     path("reports/", reports.reports, name="reports"),
     path("reports/view/", reports.report, name="reports-view"),
     path("reports/download/", reports.report_download, name="reports-download"),
+    # the school's archive (issue #14): packages, verification, download
+    path("archive/", archive.archive, name="archive"),
+    path("archive/<int:package_id>/download/", archive.archive_download, name="archive-download"),
 ]

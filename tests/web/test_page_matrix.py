@@ -100,6 +100,9 @@ PAGES: dict[str, Args] = {
     "diary:marks-acknowledge": no_args,
     "web:regulation": no_args,
     "web:regulation-guide": lambda w: {"slug": "teacher"},
+    # The archive (issue #14)
+    "web:archive": no_args,
+    "web:archive-download": lambda w: {"package_id": NONE},
 }
 
 
