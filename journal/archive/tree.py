@@ -128,9 +128,10 @@ def tree_verify() -> TreeReport:
             or merkle.root(hashes[: own.tree_size]).hex() != own.root_hash
         ):
             report.problems.append(f"вершина {own.tree_size}: корень не совпадает с листьями")
+    published = published_heads(school=db.schema_name)
+    prefix = merkle.prefix_roots(hashes, [h.tree_size for h in published])
     previous_ok = 0
-    inconsistent = False
-    for head in published_heads(school=db.schema_name):
+    for head in published:
         if not head_verify(head):
             report.problems.append(
                 f"опубликованная вершина {head.tree_size}: подпись не проходит проверку "
@@ -139,19 +140,24 @@ def tree_verify() -> TreeReport:
             continue
         if head.tree_size > len(hashes):
             broken(
-                len(hashes), f"удалены листья: опубликовано {head.tree_size}, есть {len(hashes)}"
+                len(hashes),
+                f"удалены листья: опубликована вершина {head.tree_size}, листьев {len(hashes)}",
             )
-            continue
-        proof = merkle.consistency_proof(head.tree_size, hashes)
-        if merkle.verify_consistency(
-            head.tree_size, len(hashes), proof, bytes.fromhex(head.root_hash), current_root
-        ):
+            break
+        if prefix[head.tree_size].hex() == head.root_hash:
             previous_ok = head.tree_size
-        elif not inconsistent:
-            inconsistent = True
-            broken(
-                previous_ok,
-                f"доказательство согласованности с вершиной {head.tree_size} не проходит: "
-                f"изменён, удалён или переставлен лист {previous_ok}",
-            )
+            continue
+        # The first head the tree no longer agrees with: its consistency proof to the
+        # current tree fails, and the leaf after the last agreeing head is the broken one.
+        proof = merkle.consistency_proof(head.tree_size, hashes)
+        consistent = merkle.verify_consistency(
+            head.tree_size, len(hashes), proof, bytes.fromhex(head.root_hash), current_root
+        )
+        broken(
+            previous_ok,
+            f"доказательство согласованности с вершиной {head.tree_size} не проходит: "
+            f"изменён, удалён или переставлен лист {previous_ok}"
+            + ("" if not consistent else " (корень поддерева не совпадает)"),
+        )
+        break
     return report

@@ -128,3 +128,24 @@ def verify_consistency(
         fn >>= 1
         sn >>= 1
     return fr == first_root and sr == second_root and sn == 0
+
+
+def prefix_roots(leaves: Sequence[bytes], sizes: Sequence[int]) -> dict[int, bytes]:
+    """The roots of the trees of the first m leaves for every m in `sizes`, in one pass
+    (a frontier of perfect subtrees: O(n) hashes in all, instead of O(n) per size)."""
+    wanted = set(sizes)
+    roots: dict[int, bytes] = {}
+    if 0 in wanted:
+        roots[0] = EMPTY_ROOT
+    frontier: list[tuple[int, bytes]] = []  # (subtree size, hash), sizes decreasing
+    for count, leaf in enumerate(leaves, start=1):
+        frontier.append((1, leaf))
+        while len(frontier) > 1 and frontier[-1][0] == frontier[-2][0]:
+            (size, right), (_, left) = frontier.pop(), frontier.pop()
+            frontier.append((size * 2, node_hash(left, right)))
+        if count in wanted:
+            value = frontier[-1][1]
+            for _size, subtree in reversed(frontier[:-1]):
+                value = node_hash(subtree, value)
+            roots[count] = value
+    return roots

@@ -98,3 +98,11 @@ def test_every_proof_of_every_size_round_trips_and_tampering_fails() -> None:
             assert not merkle.verify_consistency(
                 2, n, proof, merkle.root(hashes[:2]), merkle.root(swapped)
             )
+
+
+def test_prefix_roots_in_one_pass_equal_the_roots_of_every_prefix() -> None:
+    hashes = [merkle.leaf_hash(bytes([i])) for i in range(70)]
+    sizes = list(range(len(hashes) + 1))
+    roots = merkle.prefix_roots(hashes, sizes)
+    assert roots == {m: merkle.root(hashes[:m]) for m in sizes}
+    assert merkle.prefix_roots(HASHES, [8])[8].hex() == ROOTS[8]

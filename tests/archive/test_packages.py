@@ -211,3 +211,21 @@ def test_a_rotated_key_keeps_old_heads_verifying(archived: Archived, settings: A
     heads = published_heads(school="school1")
     assert heads[-1].key_id != heads[0].key_id
     assert tree_verify().ok
+
+
+def test_every_package_has_an_inclusion_proof_to_the_published_head_arc3(
+    archived: Archived,
+) -> None:
+    from archive_heads import merkle
+    from journal.archive.tree import inclusion
+
+    for package in archived.packages:
+        leaf = ArchiveLeaf.objects.get(index=package.leaf_index)
+        proof, head = inclusion(package.leaf_index)
+        assert head is not None and head_verify(head)
+        root = bytes.fromhex(head.root_hash)
+        digest = bytes.fromhex(leaf.leaf_hash)
+        assert merkle.verify_inclusion(package.leaf_index, head.tree_size, digest, proof, root)
+        assert not merkle.verify_inclusion(
+            package.leaf_index, head.tree_size, merkle.leaf_hash(b"forged"), proof, root
+        )
