@@ -23,9 +23,11 @@ from tenants.selectors import school_list
 @operator_required
 def archive(request: HttpRequest) -> HttpResponse:
     from archive_heads.models import PublishedTreeHead
+    from backups.services import last_runs
     from journal.archive.selectors import archive_summary
 
     today = timezone.localdate()
+    runs = last_runs()
     rows = []
     for school in school_list():
         with schema_context(school.schema_name):
@@ -33,8 +35,16 @@ def archive(request: HttpRequest) -> HttpResponse:
         published = PublishedTreeHead.objects.filter(school=school.schema_name).order_by(
             "-tree_size"
         )
-        rows.append({"school": school, "summary": summary, "published": published.first()})
-    return render(request, "console/archive.html", {"rows": rows, "today": today})
+        rows.append(
+            {
+                "school": school,
+                "summary": summary,
+                "published": published.first(),
+                "export": runs.get(school.schema_name),
+            }
+        )
+    context = {"rows": rows, "today": today, "drill": runs["drill"]}
+    return render(request, "console/archive.html", context)
 
 
 @require_POST

@@ -51,7 +51,7 @@ def test_a_dropped_school_is_restored_from_its_own_export_arc5(
     settings: Any,
     cleanup_heads: None,
 ) -> None:
-    from backups.school_dump import school_export, school_restore
+    from backups.school_dump import school_restore
     from journal.archive.models import TreeHead
     from journal.archive.services import package_verify, period_archive
     from journal.archive.tree import tree_verify
@@ -73,12 +73,18 @@ def test_a_dropped_school_is_restored_from_its_own_export_arc5(
             before = _counts()
             head = TreeHead.objects.order_by("-tree_size").values_list("tree_size", "root_hash")[0]
         assert before["Lesson"] > 0 and before["Pupil"] > 0 and before["ArchivePackage"] > 0
-        export = school_export(schema=schema, path=tmp_path / f"{schema}.dump")
-        assert export.size > 0 and len(export.sha256) == 64
+        from backups.services import school_export_run
+
+        settings.BACKUP_ROOT = str(tmp_path / "backups")
+        run = school_export_run(schema=schema)
+        assert run.ok and len(run.sha256) == 64 and run.details["size"] > 0
+        export_path = Path(run.path)
+        assert export_path.parent == tmp_path / "backups" / schema
+        run.delete()
         with connection.cursor() as cursor:
             cursor.execute(f'DROP SCHEMA "{schema}" CASCADE')
         assert not _schema_exists(schema)
-        school_restore(schema=schema, path=export.path)
+        school_restore(schema=schema, path=export_path)
         assert _schema_exists(schema)
         with schema_context(schema):
             assert _counts() == before

@@ -590,12 +590,24 @@ ARCHIVE_PUBLIC_KEYS: dict[str, str] = dict(
 )
 # Backups (ARC-5): PostgreSQL client tools of the server's major version (else PATH).
 PG_BIN_DIR = env("PG_BIN_DIR") or ""
+BACKUP_ROOT = env("BACKUP_ROOT", str(REPO_ROOT / ".data" / "backups")) or ""
 CELERY_BEAT_SCHEDULE |= {
     # Ended periods and closed years not yet archived, in every school (ARC-1, ARC-6).
     "archive-scan-nightly": {
         "task": "tenants.for_each_school",
         "schedule": crontab(hour=1, minute=30),
         "args": ["archive.scan"],
+        "options": {"headers": {"_schema_name": "public"}},
+    },
+    # Weekly (ARC-5): every school's own export, then the pgBackRest restore drill.
+    "backups-school-exports-weekly": {
+        "task": "backups.school_exports",
+        "schedule": crontab(day_of_week=0, hour=3, minute=0),
+        "options": {"headers": {"_schema_name": "public"}},
+    },
+    "backups-restore-drill-weekly": {
+        "task": "backups.restore_drill",
+        "schedule": crontab(day_of_week=0, hour=4, minute=30),
         "options": {"headers": {"_schema_name": "public"}},
     },
     # Integrity patrol (ARC-3): a slice of packages each night, every one within 28 nights.
