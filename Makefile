@@ -23,8 +23,9 @@ install: $(BIN)/.installed node_modules/.installed report-libs
 report-libs:
 	bash infra/ensure_report_libs.sh
 
-# Backups (issue #14, ARC-5): pgBackRest and the PostgreSQL 15 binaries of the restore drill.
-install: backup-tools
+# Backups (issue #14, ARC-5): pgBackRest and the PostgreSQL 15 binaries of the restore drill
+# (tests/backups/test_pgbackrest_drill.py), installed before the suite runs.
+pytest: backup-tools
 backup-tools:
 	bash infra/ensure_pgbackrest.sh
 
