@@ -118,14 +118,19 @@ def test_one_changed_byte_is_named_and_the_patrol_repairs_it_arc3(
 
 
 def test_both_copies_bad_alerts_and_marks_the_package_broken(
-    archived: Archived, caplog: pytest.LogCaptureFixture
+    archived: Archived, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    import sentry_sdk
+
+    sent: list[str] = []
+    monkeypatch.setattr(sentry_sdk, "capture_message", lambda text, **kw: sent.append(text))
     package = archived.packages[0]
     for location in st.LOCATIONS:
         _flip(archived.root, location, package.folder, "records.json")
     result = patrol_run(limit=len(archived.packages))
     assert result.broken == [package.key]
     assert "both copies bad" in caplog.text and "records.json" in caplog.text
+    assert len(sent) == 1 and package.key in sent[0]
     package.refresh_from_db()
     assert package.state == ArchivePackage.State.BROKEN
 
