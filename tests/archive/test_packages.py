@@ -234,3 +234,18 @@ def test_every_package_has_an_inclusion_proof_to_the_published_head_arc3(
         assert not merkle.verify_inclusion(
             package.leaf_index, head.tree_size, merkle.leaf_hash(b"forged"), proof, root
         )
+
+
+def test_leaves_and_heads_are_append_only_in_a_cloned_school_arc3(archived: Archived) -> None:
+    from django.db import DatabaseError, transaction
+
+    leaf = ArchiveLeaf.objects.order_by("index").first()
+    head = TreeHead.objects.order_by("tree_size").first()
+    assert leaf is not None and head is not None
+    with pytest.raises(DatabaseError), transaction.atomic():
+        ArchiveLeaf.objects.filter(pk=leaf.pk).update(data="{}")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        TreeHead.objects.filter(pk=head.pk).update(root_hash="00" * 32)
+    for model, pk in ((ArchiveLeaf, leaf.pk), (TreeHead, head.pk)):
+        with pytest.raises(DatabaseError), transaction.atomic():
+            model.objects.filter(pk=pk).delete()
