@@ -223,3 +223,14 @@ def test_the_menu_links_only_to_pages_its_readers_may_open() -> None:
         if item.url_name not in PAGES:
             continue
         assert set(item.roles) <= access_of(item.url_name).roles, item.url_name
+
+
+def test_class_teacher_items_are_for_teachers_who_lead_a_class(world: World) -> None:
+    """«Классное руководство» is in the menu of a teacher with a class, not of every teacher."""
+    menu = {
+        persona: signed_in(world.users[persona]).get("/teacher/today/").content.decode()
+        for persona in ("class_teacher", "teacher")
+    }
+    assert 'href="/class/day/"' in menu["class_teacher"]
+    assert 'href="/class/day/"' not in menu["teacher"]
+    assert 'href="/teacher/today/"' in menu["teacher"]  # the menu itself is there
