@@ -304,6 +304,9 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
+    # JSON only: the browsable API is an English developer page, not for the school's users
+    # (issue #15); the OpenAPI schema and its Swagger page document the API.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "core.parsers.BodyCheckingNegotiation",
     "DEFAULT_SCHEMA_CLASS": "core.openapi.QualifiedNameAutoSchema",
     "DEFAULT_PAGINATION_CLASS": "core.api.Pagination",
