@@ -97,6 +97,11 @@ urlpatterns = [
         name="class-temporary-login-issue",
     ),
     path(
+        "class/pupils/<int:pupil_id>/invitations/<int:user_id>/",
+        class_teacher.invitation_issue,
+        name="class-invitation-issue",
+    ),
+    path(
         "class/temporary-logins/<int:temporary_login_id>/revoke/",
         class_teacher.temporary_login_revoke,
         name="class-temporary-login-revoke",
@@ -111,6 +116,7 @@ urlpatterns = [
     path("manage/staff/", staff.staff, name="manage-staff"),
     path(f"{STAFF}deactivate/", staff.staff_deactivate, name="manage-staff-deactivate"),
     path(f"{STAFF}reactivate/", staff.staff_reactivate, name="manage-staff-reactivate"),
+    path(f"{STAFF}password/", staff.staff_password, name="manage-staff-password"),
     # administration: people
     path("manage/pupils/", people.pupils, name="manage-pupils"),
     path("manage/parents/", people.parents, name="manage-parents"),

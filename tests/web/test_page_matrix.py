@@ -64,6 +64,8 @@ PAGES: dict[str, Args] = {
     "web:class-pupil-card": lambda w: {"pupil_id": w.pupils[0].pk},
     "web:class-temporary-login-issue": lambda w: {"pupil_id": NONE},
     "web:class-temporary-login-revoke": lambda w: {"temporary_login_id": NONE},
+    "web:class-invitation-issue": lambda w: {"pupil_id": NONE, "user_id": NONE},
+    "web:manage-staff-password": lambda w: {"staff_id": NONE},
     "web:plan-import": no_args,
     "web:manage-classes": no_args,
     "web:manage-class-teacher": lambda w: {"class_group_id": w.class5a.pk},
