@@ -160,8 +160,8 @@ def certificate_sheet(*, class_group_id: int, for_user: Any) -> CertificateSheet
         for sid in sorted(own | set(curriculum), key=lambda s: titles[s]):
             title = titles[sid]
 
-            def flag(kind: str, text: str, sid_title: str = title) -> None:
-                issues.append(CertificateIssue(p.id, p.name, sid_title, kind, text))
+            def flag(kind: str, text: str, who: Any = p, sid_title: str = title) -> None:
+                issues.append(CertificateIssue(who.id, who.name, sid_title, kind, text))
 
             if sid not in curriculum:
                 flag(NOT_IN_CURRICULUM, "предмет не входит в учебный план класса")
