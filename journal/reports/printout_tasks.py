@@ -13,9 +13,8 @@ from tenants.tasking import SchoolTask
 
 @shared_task(base=SchoolTask, bind=True, name="reports.parent_printouts")
 def parent_printouts(self: SchoolTask) -> int:
-    from outbox.services import task_once
-
     from journal.reports.printouts import parent_printouts_make
+    from outbox.services import task_once
 
     with task_once(self) as first:
         if not first:
