@@ -30,7 +30,7 @@ from journal.access import scope_for
 from journal.register.models import Attendance, Lesson, Mark, MarkCorrection, PeriodMark
 from journal.reports.models import ParentPrintout
 from journal.reports.render import data_moment, font_faces, pdf_from_html
-from journal.reports.sources import class_pupils, latest
+from journal.reports.sources import class_pupils, latest, on_day
 from journal.roster.models import GuardianLink
 from journal.structure.models import AcademicYear, ClassGroup, ReportingPeriod
 
@@ -73,11 +73,7 @@ def span_of(day: dt.date, days: int) -> tuple[dt.date, dt.date]:
 
 def declined_pupil_ids(class_group: ClassGroup, on: dt.date) -> list[int]:
     """Pupils of the class on `on` with a parent who declined electronic access."""
-    ids = {
-        p.id
-        for p in class_pupils(class_group, on, on)
-        if p.date_from <= on and (p.date_to is None or p.date_to >= on)
-    }
+    ids = {p.id for p in on_day(class_pupils(class_group, on, on), on)}
     return sorted(
         set(
             GuardianLink.objects.filter(
@@ -98,7 +94,7 @@ def pupil_pages(
     """One page per pupil of the class on `ends_on` (or of `pupil_ids`): seven queries."""
     pupils = [
         p
-        for p in class_pupils(class_group, starts_on, ends_on)
+        for p in on_day(class_pupils(class_group, starts_on, ends_on), ends_on)
         if pupil_ids is None or p.id in pupil_ids
     ]
     ids = [p.id for p in pupils]
