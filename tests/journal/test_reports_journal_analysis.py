@@ -213,6 +213,8 @@ def test_rep2_query_counts_are_the_same_for_small_and_large(school: ReportsSchoo
         "participation": {"month": _month(school)},
     }
     with schema_context("school1"):
+        for code, data in forms.items():  # warm the caches (the adopted rules) first
+            _count(school, code, **data)
         small = {code: _count(school, code, **data) for code, data in forms.items()}
         boss = world.users["director"]
         for i in range(6):
