@@ -187,7 +187,9 @@ def certificate_sheet(*, class_group_id: int, for_user: Any) -> CertificateSheet
         rows.append({"pupil": p.name, "final": finals})
     return CertificateSheet(
         class_group=cls,
-        subjects=[AxisItem(sid, curriculum[sid]) for sid in sorted(curriculum, key=titles.get)],
+        subjects=[
+            AxisItem(sid, curriculum[sid]) for sid in sorted(curriculum, key=lambda s: titles[s])
+        ],
         rows=rows,
         issues=issues,
         pupil_ids=ids,

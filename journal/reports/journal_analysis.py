@@ -211,6 +211,7 @@ def _plan_items(ids: list[int], end: dt.date) -> list[tuple[int, dt.date, int, b
         for pk, aid, planned_on, hours in ThematicPlanItem.objects.filter(
             plan__assignment_id__in=ids, planned_on__lte=end
         ).values_list("pk", "plan__assignment_id", "planned_on", "hours")
+        if planned_on is not None  # the filter leaves none out; for the type checker
     ]
 
 

@@ -150,14 +150,14 @@ def pupil_pages(
         absences[pid].append(f"{day:%d.%m}, {subject}: {code}")
         moments.append(at)
     if period is not None:
-        for pid, subject, value, at in PeriodMark.objects.filter(
+        for pupil_id, title, given, entered in PeriodMark.objects.filter(
             period=period,
             kind=PeriodMark.Kind.PERIOD,
             pupil_id__in=ids,
             assignment__class_group=class_group,
         ).values_list("pupil_id", "assignment__subject__title", "value", "entered_at"):
-            by_pupil[pid].setdefault(subject, SubjectLine(subject)).period_mark = value
-            moments.append(at)
+            by_pupil[pupil_id].setdefault(title, SubjectLine(title)).period_mark = given
+            moments.append(entered)
     homework = [
         f"{day:%d.%m}, {subject}: {hw}" for day, subject, hw in lessons.values() if hw.strip()
     ]
