@@ -18,6 +18,7 @@ from pypdf import PdfReader
 from journal.reports.models import ParentPrintout
 from journal.reports.printouts import parent_printouts_make, printout_list, span_of
 from journal.roster import services as roster
+from tests import clock
 from tests.catalog.adopt import adopt_rules
 from tests.journal.reports_school import ReportsSchool, build_reports_school, in_period_end
 from tests.world import World
@@ -113,3 +114,27 @@ def test_other_classes_teacher_gets_404(school: ReportsSchool) -> None:
 
     with schema_context("school1"), pytest.raises(Http404):
         printout_list(class_group_id=school.class_group.pk, for_user=school.users["teacher"])
+
+
+def test_the_scheduled_task_runs_per_school_once_per_span(school: ReportsSchool) -> None:
+    """DIA-3: the beat entry fans the task out from public; in a school it makes the span's
+    printouts once (a redelivery and a later run in the same span do nothing)."""
+    from django.conf import settings
+
+    from config.celery import app
+    from journal.reports.printout_tasks import parent_printouts
+
+    entry = settings.CELERY_BEAT_SCHEDULE["parent-printouts-daily"]
+    assert entry["task"] == "tenants.for_each_school"
+    assert entry["args"] == ["reports.parent_printouts"]
+    assert "reports.parent_printouts" in app.tasks
+    first = school.lessons[0]
+    monday = first.date - dt.timedelta(days=first.date.weekday())
+    with clock.on(monday + dt.timedelta(days=7)):
+        headers = {"_schema_name": "school1"}
+        made = parent_printouts.apply(task_id="p-1", headers=headers).get()
+        again = parent_printouts.apply(task_id="p-1", headers=headers).get()
+        later = parent_printouts.apply(task_id="p-2", headers=headers).get()
+    assert made >= 1 and again == 0 and later == 0
+    with schema_context("school1"):
+        assert ParentPrintout.objects.filter(class_group=school.class_group).count() == 1

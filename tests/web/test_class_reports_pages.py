@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -138,3 +139,55 @@ def test_another_teacher_and_another_school_get_404(
         assert client.get(_url("web:class-summary-download", **query)).status_code == 404
         assert client.get(_url("web:class-parent-reports", **query)).status_code == 404
         assert client.get(_url("web:class-printouts", **query)).status_code == 404
+
+
+def test_certificates_page_lists_errors_and_exports_with_a_reason(world: World) -> None:
+    """REP-4 on the page: the errors listed; no reason: 400 and the message; the deputy's
+    reason: the file, and the confirmation recorded."""
+    from journal.planning.models import CurriculumLine
+    from journal.reports.models import CertificateExportConfirmation
+    from journal.structure import services as structure
+    from tests.world import staff
+
+    with in_period_end(world), schema_context("school1"):
+        boss = world.users["director"]
+        cls = structure.class_group_create(
+            year=world.year,
+            grade=11,
+            letter="Б",
+            class_teacher=staff(world.users["class_teacher"]),
+            by=boss,
+        )
+        roster.pupil_create(
+            last_name="Орлов",
+            first_name="Иван",
+            class_group=cls,
+            enrolled_on=world.year.starts_on,
+            order_number="11б/1",
+            by=world.users["secretary"],
+        )
+        CurriculumLine.objects.create(
+            year=world.year, grade=11, subject=world.math, hours_per_year=1
+        )
+        structure.teaching_assignment_create(
+            teacher=staff(world.users["teacher"]),
+            subject=world.math,
+            class_group=cls,
+            weekly_hours=Decimal(4),
+            by=boss,
+        )
+        url = reverse("web:class-certificates") + f"?class={cls.pk}"
+        teacher = signed_in(world.users["class_teacher"])
+        page = teacher.get(url)
+        assert page.status_code == 200
+        assert 'data-issues="1"' in page.content.decode()
+        assert "Орлов Иван — Математика: нет итоговой отметки" in page.content.decode()
+        refused = teacher.post(url, {"format": "xlsx"})
+        assert refused.status_code == 400
+        assert "Выгрузка невозможна" in refused.content.decode()
+        deputy = signed_in(world.users["deputy"])
+        done = deputy.post(url, {"format": "csv", "reason": "Отметка в личном деле"})
+        assert done.status_code == 200 and done["Content-Type"].startswith("text/csv")
+        assert done.content.decode("utf-8-sig").splitlines()[1] == "Орлов Иван;"
+        assert CertificateExportConfirmation.objects.get().reason == "Отметка в личном деле"
+        assert signed_in(world.users["teacher"]).get(url).status_code == 404
