@@ -244,3 +244,35 @@ def test_teacher_and_other_roles_get_404(nine: Any) -> None:
         # The class teacher reads the check of their class.
         sheet = certificate_sheet(class_group_id=cls.pk, for_user=world.users["class_teacher"])
         assert len(sheet.issues) == 5
+
+
+def test_check_keeps_its_query_count_for_5_and_25_pupils(nine: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    world, cls, _pupils = nine
+    deputy = world.users["deputy"]
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            certificate_sheet(class_group_id=cls.pk, for_user=deputy)
+        return len(ctx.captured_queries)
+
+    with schema_context("school1"):
+        count()  # warm the adopted rules' cache
+        small = count()
+        math = cls.assignments.get(subject=world.math)
+        for i in range(20):
+            pupil = roster.pupil_create(
+                last_name=f"Доп{i:02d}",
+                first_name="Иван",
+                class_group=cls,
+                enrolled_on=world.year.starts_on,
+                order_number=f"9г/d{i}",
+                by=world.users["secretary"],
+            )
+            PeriodMark.objects.create(
+                pupil=pupil, assignment=math, kind="final", value="4", entered_by=deputy
+            )
+        large = count()
+    assert small == large <= 10, (small, large)

@@ -138,3 +138,37 @@ def test_the_scheduled_task_runs_per_school_once_per_span(school: ReportsSchool)
     assert made >= 1 and again == 0 and later == 0
     with schema_context("school1"):
         assert ParentPrintout.objects.filter(class_group=school.class_group).count() == 1
+
+
+def test_pages_keep_their_query_count_for_7_and_27_pupils(world: World) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from journal.reports.printouts import pupil_pages
+
+    with in_period_end(world), schema_context("school1"):
+        small_school = build_reports_school(world)
+        first = small_school.lessons[0]
+
+        def count() -> int:
+            with CaptureQueriesContext(connection) as ctx:
+                pupil_pages(
+                    class_group=small_school.class_group,
+                    starts_on=first.date,
+                    ends_on=first.date + dt.timedelta(days=13),
+                    title="t",
+                )
+            return len(ctx.captured_queries)
+
+        small = count()
+        for i in range(20):
+            roster.pupil_create(
+                last_name=f"Доп{i:02d}",
+                first_name="Иван",
+                class_group=small_school.class_group,
+                enrolled_on=small_school.period.starts_on,
+                order_number=f"p-{i}",
+                by=world.users["secretary"],
+            )
+        large = count()
+    assert small == large <= 8, (small, large)
