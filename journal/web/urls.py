@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.urls import path
 
+from journal.web.class_reports import views as class_reports
 from journal.web.class_teacher import duties as class_duties
 from journal.web.class_teacher import views as class_teacher
 from journal.web.control import views as control
@@ -150,4 +151,18 @@ urlpatterns = [
     path("reports/", reports.reports, name="reports"),
     path("reports/view/", reports.report, name="reports-view"),
     path("reports/download/", reports.report_download, name="reports-download"),
+    # the class teacher's reports (issue #12, reports3): REP-4, REP-6, DIA-3, DIA-5
+    path("class/certificates/", class_reports.certificates, name="class-certificates"),
+    path(
+        "class/summary/download/",
+        class_reports.class_summary_download,
+        name="class-summary-download",
+    ),
+    path("class/parent-reports/", class_reports.class_parent_reports, name="class-parent-reports"),
+    path("class/printouts/", class_reports.class_printouts, name="class-printouts"),
+    path(
+        "class/printouts/<int:printout_id>/",
+        class_reports.class_printout_download,
+        name="class-printout-download",
+    ),
 ]

@@ -91,6 +91,12 @@ PAGES: dict[str, Args] = {
     "web:reports": no_args,
     "web:reports-view": no_args,
     "web:reports-download": no_args,
+    # the class teacher's reports (issue #12, reports3): REP-4, REP-6, DIA-3, DIA-5
+    "web:class-certificates": no_args,
+    "web:class-summary-download": no_args,
+    "web:class-parent-reports": no_args,
+    "web:class-printouts": no_args,
+    "web:class-printout-download": lambda w: {"printout_id": NONE},
     "diary:index": no_args,
     "diary:homework-file": lambda w: {"lesson_id": NONE, "attachment_id": NONE},
     # The whole school year (issue #10): closing the year, the class teacher's duties, the
