@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from core.templatetags.russian import accusative
+from core.russian import accusative
 
 
 @pytest.mark.parametrize(
