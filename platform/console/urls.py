@@ -20,6 +20,11 @@ urlpatterns = [
     path("templates/adopt/", templates_views.adopt, name="adopt"),
     path("free-check/", free_check_views.free_check, name="free-check"),
     path("free-check/run/", free_check_views.free_check_run, name="free-check-run"),
+    path(
+        "free-check/schools/<int:school_id>/run/",
+        free_check_views.free_check_school_run,
+        name="free-check-school",
+    ),
     # Archive (issue #14): per school packages, states, heads; retention confirmations.
     path("archive/", archive_views.archive, name="archive"),
     path(
