@@ -182,9 +182,10 @@ def month_figures(year: AcademicYear, today: dt.date) -> list[MonthFigures]:
 
 
 def school_figures() -> SchoolFigures:
-    """Every started period and month of the school's years: counts only."""
+    """Every ended period (period marks are given at its end) and every started month of
+    the school's years: counts only."""
     today = timezone.localdate()
-    periods = ReportingPeriod.objects.filter(starts_on__lte=today).select_related("year")
+    periods = ReportingPeriod.objects.filter(ends_on__lt=today).select_related("year")
     months: list[MonthFigures] = []
     for year in AcademicYear.objects.filter(starts_on__lte=today):
         months += month_figures(year, today)

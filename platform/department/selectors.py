@@ -8,6 +8,8 @@ to the summed counts, so a grade with one class shows exactly its class results'
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -52,28 +54,55 @@ class Row:
         return self.counts.get("pupils", 0)
 
 
-def suppress(rows: list[Row], total: Row | None, k: int) -> None:
+ALL = "*"  # a lattice coordinate summed over
+
+
+def lattice(
+    base: dict[tuple[Any, ...], dict[str, int]], fields: tuple[str, ...]
+) -> dict[tuple[Any, ...], dict[str, int]]:
+    """Every margin of the base cells: each base key with any of its coordinates replaced
+    by ALL, the counts summed (the cells of every table that can be asked for)."""
+    cells: dict[tuple[Any, ...], dict[str, int]] = {}
+    for key, counts in base.items():
+        for mask in itertools.product((True, False), repeat=len(key)):
+            margin = tuple(v if keep else ALL for v, keep in zip(key, mask, strict=True))
+            cell = cells.setdefault(margin, dict.fromkeys(fields, 0))
+            for f in fields:
+                cell[f] += counts[f]
+    return cells
+
+
+def suppress(cells: dict[tuple[Any, ...], dict[str, int]], k: int) -> set[tuple[Any, ...]]:
     """Small-cell suppression with complementary suppression (docs/department.md).
 
-    Primary: a row describing fewer than k pupils is hidden. Complementary: while the
-    hidden rows of a table with a shown total are exactly one, or together describe fewer
-    than k pupils, the smallest shown row is hidden too -- so that the total minus the
-    shown rows never tells a small group's figures. A total under k is hidden itself."""
-    for row in rows:
-        row.suppressed = row.size < k
-    if total is not None:
-        total.suppressed = total.size < k
-        if total.suppressed:
-            for row in rows:
-                row.suppressed = True
-            return
-    hidden = [r for r in rows if r.suppressed]
-    while hidden and (len(hidden) == 1 or sum(r.size for r in hidden) < k):
-        shown = sorted((r for r in rows if not r.suppressed), key=lambda r: r.size)
-        if not shown:
-            break
-        shown[0].suppressed = True
-        hidden.append(shown[0])
+    Primary: every cell (of every margin) describing fewer than k pupils is hidden.
+    Complementary, to a fixed point: wherever a shown cell is the sum of cells along one
+    coordinate and, of those, exactly one is hidden or the hidden ones together describe
+    fewer than k pupils, the smallest shown one is hidden too (or, with none left, the sum
+    itself). So no shown total minus shown cells -- in one table or across tables of any
+    grouping and filter, which all read this one pattern -- gives a small group's figures.
+    """
+    hidden = {key for key, c in cells.items() if c.get("pupils", 0) < k}
+    relations: dict[tuple[tuple[Any, ...], int], list[tuple[Any, ...]]] = defaultdict(list)
+    for key in cells:
+        for i, value in enumerate(key):
+            if value != ALL:
+                relations[((*key[:i], ALL, *key[i + 1 :]), i)].append(key)
+    for children in relations.values():
+        children.sort(key=lambda c: (cells[c].get("pupils", 0), str(c)))
+    changed = True
+    while changed:
+        changed = False
+        for (parent, _i), children in relations.items():
+            if parent in hidden:
+                continue
+            down = [c for c in children if c in hidden]
+            if not down or (len(down) > 1 and sum(cells[c]["pupils"] for c in down) >= k):
+                continue
+            shown = [c for c in children if c not in hidden]
+            hidden.add(shown[0] if shown else parent)
+            changed = True
+    return hidden
 
 
 def _period_figures(counts: dict[str, int]) -> dict[str, Any]:
@@ -204,92 +233,15 @@ def _school_names() -> dict[int, str]:
     }
 
 
-def _sum(
-    source: Iterable[dict[str, Any]],
-    group: tuple[str, ...],
-    fields: tuple[str, ...],
-    names: dict[int, str],
-) -> tuple[list[Row], Row]:
-    grouped: dict[tuple[Any, ...], Row] = {}
-    total = Row(labels={}, counts=dict.fromkeys(fields, 0))
-    for item in source:
-        key = tuple(item["school_id"] if g == "school" else item[g] for g in group)
-        row = grouped.get(key)
-        if row is None:
-            labels = {
-                g: names.get(item["school_id"], "") if g == "school" else item[g] for g in group
-            }
-            row = grouped[key] = Row(labels=labels, counts=dict.fromkeys(fields, 0))
-            row.labels["_key"] = key
-        for f in fields:
-            row.counts[f] += item[f]
-            total.counts[f] += item[f]
-        for r in (row, total):
-            if r.computed_at is None or item["computed_at"] < r.computed_at:
-                r.computed_at = item["computed_at"]  # the oldest figure the line is made of
-    return list(grouped.values()), total
-
-
 def _month_range(period: Period | None) -> tuple[dt.date, dt.date] | None:
     if period is None:
         return None
     return period.starts_on.replace(day=1), period.ends_on
 
 
-def department_table(*, filters: Filters) -> Table:
-    """The table on the screen (and in its exports): rows by the chosen grouping, filtered,
-    sorted, with a total line; suppressed rows carry no figures at all."""
-    names = _school_names()
-    group = tuple(g for g in GROUPS if g in filters.group) or ("school",)
-    if filters.kind == "months":
-        group = tuple(g for g in group if g != "subject") or ("school",)
-        qs = MonthRollup.objects.filter(rules_version=RULES_VERSION)
-        span = _month_range(filters.period)
-        if span:
-            qs = qs.filter(month__gte=span[0], month__lte=span[1])
-        fields, columns, compute = MONTH, MONTH_COLUMNS, _month_figures
-    else:
-        qs = PeriodRollup.objects.filter(rules_version=RULES_VERSION)
-        if filters.period:
-            qs = qs.filter(period_key=filters.period.key)
-        if filters.subject:
-            qs = qs.filter(subject=filters.subject)
-        fields, columns, compute = TALLY, PERIOD_COLUMNS, _period_figures
-    if filters.school_id:
-        qs = qs.filter(school_id=filters.school_id)
-    if filters.grade:
-        qs = qs.filter(grade=filters.grade)
-    values = ["school_id", "grade", "computed_at", *fields]
-    if filters.kind != "months":
-        values.append("subject")
-    source = list(qs.values(*values))
-    if filters.kind == "months":
-        # A pupil is on the lists of every month: the period's pupils are the most of its
-        # months (the same for parents), not their sum.
-        source = _months_to_period(source)
-    rows, total = _sum(source, group, fields, names)
-    k = small_cell_k()
-    suppress(rows, total, k)
-    for row in [*rows, total]:
-        row.figures = {} if row.suppressed else compute(row.counts)
-        if row.suppressed:
-            row.counts = {}
-    rows.sort(
-        key=lambda r: tuple(
-            str(r.labels[g]).zfill(3) if g == "grade" else str(r.labels[g]) for g in group
-        )
-    )
-    if filters.sort:
-        name, reverse = filters.sort.lstrip("-"), filters.sort.startswith("-")
-        if name in dict(columns):
-            shown = [r for r in rows if not r.suppressed and r.figures.get(name) is not None]
-            rest = [r for r in rows if r not in shown]
-            shown.sort(key=lambda r: r.figures[name], reverse=reverse)
-            rows = shown + rest
-    return Table(filters.kind, group, columns, rows, total, k)
-
-
 def _months_to_period(source: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A period's months summed per school × grade; a pupil is on the lists of every
+    month, so the period's pupils (parents, those who signed in) are its months' most."""
     per: dict[tuple[int, int], dict[str, Any]] = {}
     for item in source:
         key = (item["school_id"], item["grade"])
@@ -301,6 +253,109 @@ def _months_to_period(source: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 acc[f] += item[f]
         acc["computed_at"] = min(acc["computed_at"], item["computed_at"])
     return list(per.values())
+
+
+@dataclass
+class Cells:
+    """One period's lattice of margins, its hidden cells and each cell's oldest figure."""
+
+    dims: tuple[str, ...]
+    fields: tuple[str, ...]
+    cells: dict[tuple[Any, ...], dict[str, int]]
+    hidden: set[tuple[Any, ...]]
+    stamps: dict[tuple[Any, ...], dt.datetime]
+
+
+def period_cells(*, period: Period | None, kind: str) -> Cells:
+    """The suppression pattern of a period: computed on every margin of the whole
+    municipality's base cells, whatever table is asked for, so that filters and groupings
+    never combine into a difference that tells a hidden cell."""
+    if kind == "months":
+        dims: tuple[str, ...] = ("school", "grade")
+        fields = MONTH
+        qs = MonthRollup.objects.filter(rules_version=RULES_VERSION)
+        span = _month_range(period)
+        if span:
+            qs = qs.filter(month__gte=span[0], month__lte=span[1])
+        source = _months_to_period(list(qs.values("school_id", "grade", "computed_at", *MONTH)))
+    else:
+        dims, fields = ("school", "grade", "subject"), TALLY
+        qs = PeriodRollup.objects.filter(rules_version=RULES_VERSION)
+        if period:
+            qs = qs.filter(period_key=period.key)
+        source = list(qs.values("school_id", "grade", "subject", "computed_at", *TALLY))
+    base: dict[tuple[Any, ...], dict[str, int]] = {}
+    oldest: dict[tuple[Any, ...], dt.datetime] = {}
+    for item in source:
+        key = tuple(item["school_id"] if d_ == "school" else item[d_] for d_ in dims)
+        cell = base.setdefault(key, dict.fromkeys(fields, 0))
+        for f in fields:
+            cell[f] += item[f]
+        oldest[key] = min(oldest.get(key, item["computed_at"]), item["computed_at"])
+    cells = lattice(base, fields)
+    stamps: dict[tuple[Any, ...], dt.datetime] = {}
+    for key, at in oldest.items():
+        for mask in itertools.product((True, False), repeat=len(key)):
+            margin = tuple(v if keep else ALL for v, keep in zip(key, mask, strict=True))
+            stamps[margin] = min(stamps.get(margin, at), at)
+    return Cells(dims, fields, cells, suppress(cells, small_cell_k()), stamps)
+
+
+def department_table(*, filters: Filters) -> Table:
+    """The table on the screen (and in its exports): rows by the chosen grouping, filtered,
+    sorted, with a total line; suppressed rows carry no counts or figures at all."""
+    lat = period_cells(period=filters.period, kind=filters.kind)
+    names = _school_names()
+    group = tuple(g for g in lat.dims if g in filters.group) or ("school",)
+    fixed = {"school": filters.school_id, "grade": filters.grade, "subject": filters.subject}
+    fixed = {d_: v for d_, v in fixed.items() if v is not None and d_ in lat.dims}
+    compute = _month_figures if filters.kind == "months" else _period_figures
+    columns = MONTH_COLUMNS if filters.kind == "months" else PERIOD_COLUMNS
+
+    def row_of(key: tuple[Any, ...]) -> Row:
+        labels = {
+            d_: names.get(v, "") if d_ == "school" else v
+            for d_, v in zip(lat.dims, key, strict=True)
+            if d_ in group
+        }
+        hidden = key in lat.hidden
+        counts = {} if hidden else dict(lat.cells[key])
+        return Row(
+            labels=labels,
+            counts=counts,
+            computed_at=lat.stamps.get(key),
+            suppressed=hidden,
+            figures={} if hidden else compute(counts),
+        )
+
+    def wanted(key: tuple[Any, ...]) -> bool:
+        for d_, v in zip(lat.dims, key, strict=True):
+            if d_ in fixed and v != fixed[d_]:
+                return False
+            if d_ in group and d_ not in fixed and v == ALL:
+                return False
+            if d_ not in group and d_ not in fixed and v != ALL:
+                return False
+            if d_ in group and d_ in fixed and v == ALL:
+                return False
+        return True
+
+    rows = [row_of(key) for key in lat.cells if wanted(key)]
+    total_key = tuple(fixed.get(d_, ALL) for d_ in lat.dims)
+    total = row_of(total_key) if total_key in lat.cells else None
+    rows.sort(
+        key=lambda r: tuple(
+            f"{r.labels[g]:03d}" if g == "grade" else str(r.labels[g]) for g in group
+        )
+    )
+    if filters.sort:
+        name, reverse = filters.sort.lstrip("-"), filters.sort.startswith("-")
+        if name in dict(columns):
+            shown = [r for r in rows if not r.suppressed and r.figures.get(name) is not None]
+            rest = [r for r in rows if r not in shown]
+            shown.sort(key=lambda r: r.figures[name], reverse=reverse)
+            rows = shown + rest
+    return Table(filters.kind, group, columns, rows, total, small_cell_k())
 
 
 @dataclass(frozen=True)

@@ -47,7 +47,9 @@ def filters_from(request: HttpRequest) -> s.Filters:
     """The filters in the query string; unknown values are ignored, never an error."""
     q = request.GET
     periods = s.period_list()
-    period = next((p for p in periods if p.key == q.get("period")), periods[-1] if periods else None)
+    period = next(
+        (p for p in periods if p.key == q.get("period")), periods[-1] if periods else None
+    )
     group = tuple(g for g in q.getlist("group") if g in s.GROUPS) or ("school",)
     grade = _int(q.get("grade"))
     return s.Filters(
@@ -102,11 +104,15 @@ def _lines(data: s.Table) -> list[list[Any]]:
     head.append("Данные на")
     lines: list[list[Any]] = [head]
     for row in [*data.rows, *([data.total] if data.total else [])]:
-        labels = [row.labels.get(g, "Итого") if row is not data.total else "Итого" for g in data.group]
+        labels = [
+            row.labels.get(g, "Итого") if row is not data.total else "Итого" for g in data.group
+        ]
         if row.suppressed:
             values: list[Any] = [s.SUPPRESSED] * len(data.columns)
         else:
-            values = ["" if row.figures.get(k) is None else row.figures[k] for k, _t in data.columns]
+            values = [
+                "" if row.figures.get(k) is None else row.figures[k] for k, _t in data.columns
+            ]
         stamp = row.computed_at.strftime("%d.%m.%Y %H:%M") if row.computed_at else ""
         lines.append([*labels, *values, stamp])
     return lines

@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.department.schools import HandSchool, build, refresh
+
+
+@pytest.fixture
+def hand_schools(school1: Any, school2: Any) -> dict[str, HandSchool]:
+    built = {"A": build("school1", "A"), "B": build("school2", "B")}
+    refresh("school1", "school2")
+    return built
