@@ -1,6 +1,6 @@
 from django.urls import path
 
-from console import free_check_views, templates_views, views
+from console import free_check_views, rollup_views, templates_views, views
 
 app_name = "console"
 urlpatterns = [
@@ -20,5 +20,8 @@ urlpatterns = [
     path("templates/adopt/", templates_views.adopt, name="adopt"),
     path("free-check/", free_check_views.free_check, name="free-check"),
     path("free-check/run/", free_check_views.free_check_run, name="free-check-run"),
+    # The department's rollups (issue #13): freshness per school, failures, a refresh.
+    path("rollups/", rollup_views.rollups, name="rollups"),
+    path("rollups/<int:school_id>/refresh/", rollup_views.rollup_refresh, name="rollup-refresh"),
     path("schools/<int:school_id>/<str:action>/", views.school_status, name="school-status"),
 ]

@@ -9,7 +9,8 @@ class DepartmentConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts.navigation import NavItem, register
-        from accounts.roles import DEPARTMENT
+        from accounts.roles import DEPARTMENT, OPERATOR
 
         register(NavItem("Сводка", "department:overview", (DEPARTMENT,), "public", order=10))
         register(NavItem("Таблицы", "department:table", (DEPARTMENT,), "public", order=20))
+        register(NavItem("Сводные показатели", "console:rollups", (OPERATOR,), "public", order=40))

@@ -6,6 +6,9 @@ import pytest
 
 from tests.department.schools import HandSchool, build, refresh
 
+# Real workers for the task tests (tests/reliability/conftest.py).
+from tests.reliability.conftest import committed_school, redis_server  # noqa: F401
+
 
 @pytest.fixture
 def hand_schools(school1: Any, school2: Any) -> dict[str, HandSchool]:
