@@ -272,18 +272,18 @@ def period_cells(*, period: Period | None, kind: str) -> Cells:
     never combine into a difference that tells a hidden cell."""
     if kind == "months":
         dims: tuple[str, ...] = ("school", "grade")
-        fields = MONTH
-        qs = MonthRollup.objects.filter(rules_version=RULES_VERSION)
+        fields: tuple[str, ...] = MONTH
+        months = MonthRollup.objects.filter(rules_version=RULES_VERSION)
         span = _month_range(period)
         if span:
-            qs = qs.filter(month__gte=span[0], month__lte=span[1])
-        source = _months_to_period(list(qs.values("school_id", "grade", "computed_at", *MONTH)))
+            months = months.filter(month__gte=span[0], month__lte=span[1])
+        source = _months_to_period(list(months.values("school_id", "grade", "computed_at", *MONTH)))
     else:
         dims, fields = ("school", "grade", "subject"), TALLY
-        qs = PeriodRollup.objects.filter(rules_version=RULES_VERSION)
+        marks = PeriodRollup.objects.filter(rules_version=RULES_VERSION)
         if period:
-            qs = qs.filter(period_key=period.key)
-        source = list(qs.values("school_id", "grade", "subject", "computed_at", *TALLY))
+            marks = marks.filter(period_key=period.key)
+        source = list(marks.values("school_id", "grade", "subject", "computed_at", *TALLY))
     base: dict[tuple[Any, ...], dict[str, int]] = {}
     oldest: dict[tuple[Any, ...], dt.datetime] = {}
     for item in source:

@@ -139,7 +139,7 @@ def build(schema: str, tag: str) -> HandSchool:
                 lesson=first,
                 pupil=school.pupils["7А"][0],
                 value=5,
-                work_kind=WorkKind.objects.order_by("pk").first(),
+                work_kind=WorkKind.objects.order_by("pk")[0],
                 weight=1,
                 entered_by=users["teacher"],
             )

@@ -136,8 +136,8 @@ def _nothing_of_grade_8(name: str, text: str) -> None:
     elif name == "department:export-csv":
         lines = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
         labels = sum(1 for h in lines[0] if h in ("Школа", "Параллель", "Предмет"))
-        for line in lines[1:]:
-            assert set(line[labels:-1]) <= {"скрыто"}, line
+        for cells in lines[1:]:
+            assert set(cells[labels:-1]) <= {"скрыто"}, cells
     elif name == "department:export-xlsx":
         for line in text.splitlines()[1:]:
             assert "скрыто" in line, line

@@ -28,7 +28,7 @@ def test_a_sum_equal_to_its_one_hidden_part_is_hidden() -> None:
 
 
 def test_no_shown_sum_minus_shown_parts_gives_a_small_group() -> None:
-    base = {
+    base: dict[tuple[str, ...], int] = {
         ("A", "7"): 12,
         ("A", "8"): 3,
         ("A", "9"): 5,
