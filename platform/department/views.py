@@ -74,7 +74,7 @@ def _choices(filters: s.Filters) -> dict[str, Any]:
         "subjects": PeriodRollup.objects.order_by("subject")
         .values_list("subject", flat=True)
         .distinct(),
-        "groups": [(g, s.LABELS[g]) for g in s.GROUPS],
+        "groups": [("school", "школам"), ("grade", "параллелям"), ("subject", "предметам")],
         "filters": filters,
     }
 
