@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 
-from department.school_side import MonthFigures, PeriodFigures, SchoolFigures
+from department.school_side import RULES_VERSION, MonthFigures, PeriodFigures, SchoolFigures
 from django.utils import timezone
 
 from accounts import roles
@@ -27,8 +27,6 @@ from journal.reports.sources import class_pupils, class_subjects, on_day, subgro
 from journal.roster.models import ClassMembership, GuardianLink
 from journal.structure.models import AcademicYear, ClassGroup, ReportingPeriod, SubgroupMember
 
-# The version of the counting rules the figures follow (part of every rollup row's key).
-RULES_VERSION = 1
 TALLY_FIELDS = ("pupils", "n5", "n4", "n3", "n2", "not_attested", "exempt", "passed", "not_passed")
 # The whole school's view (the deputy's): every class, every subject.
 WHOLE_SCHOOL = Scope(user_id=None, roles=frozenset({roles.DEPUTY}))

@@ -14,6 +14,10 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ImproperlyConfigured
 
+# The version of the counting rules (journal.reports.definitions as the rollups apply
+# them): part of every rollup row's key. Raise it when the definitions change.
+RULES_VERSION = 1
+
 
 @dataclass(frozen=True)
 class PeriodFigures:

@@ -19,10 +19,10 @@ from django.conf import settings
 from django.db.models import Max, Min
 
 from department.models import MonthRollup, PeriodRollup, RollupRun
+from department.school_side import RULES_VERSION
 from journal.reports import definitions as d
 from tenants.models import School
 
-RULES_VERSION = 1
 GROUPS = ("school", "grade", "subject")
 TALLY = ("pupils", "n5", "n4", "n3", "n2", "not_attested", "exempt", "passed", "not_passed")
 MONTH = (

@@ -180,3 +180,16 @@ def test_overview_compares_with_the_previous_period(
     period = next(p for p in period_list() if p.title == hand_schools["A"].q2.title).key
     body = public(department_user).get(reverse(name), {"period": period}).content.decode()
     assert "Успеваемость" in body and "было" in body and "данные на" in body
+
+
+def test_table_and_export_read_a_fixed_number_of_queries(
+    hand_schools: Any, department_user: Any, django_assert_max_num_queries: Any
+) -> None:
+    client = public(department_user)
+    client.get(reverse("department:table"))  # the session and the user are loaded once
+    for name in ("department:table", "department:export-xlsx", "department:chart-schools"):
+        with django_assert_max_num_queries(12):
+            assert (
+                client.get(reverse(name), {"group": ["school", "grade", "subject"]}).status_code
+                == 200
+            )
