@@ -269,7 +269,39 @@ class Cells:
 def period_cells(*, period: Period | None, kind: str) -> Cells:
     """The suppression pattern of a period: computed on every margin of the whole
     municipality's base cells, whatever table is asked for, so that filters and groupings
-    never combine into a difference that tells a hidden cell."""
+    never combine into a difference that tells a hidden cell.
+
+    Cached (the shared cache) under a stamp of the rows it is made of -- their number, the
+    newest `computed_at` and the pupils' sum, one query -- and k: a refresh of any school
+    makes a new stamp, so a cached pattern is never older than the rows."""
+    from django.core.cache import cache
+    from django.db.models import Count, Sum
+
+    model = MonthRollup if kind == "months" else PeriodRollup
+    rows = model.objects.filter(rules_version=RULES_VERSION)
+    span = _month_range(period)
+    if kind == "months" and span:
+        rows = rows.filter(month__gte=span[0], month__lte=span[1])
+    elif period:
+        rows = rows.filter(period_key=period.key)
+    stamp = rows.aggregate(n=Count("id"), at=Max("computed_at"), pupils=Sum("pupils"))
+    key = "department:cells:{}:{}:{}:{}:{}:{}".format(
+        kind,
+        period.key if period else "-",
+        stamp["n"],
+        stamp["at"].isoformat() if stamp["at"] else "-",
+        stamp["pupils"] or 0,
+        small_cell_k(),
+    )
+    cached = cache.get(key)
+    if isinstance(cached, Cells):
+        return cached
+    made = _period_cells(period=period, kind=kind)
+    cache.set(key, made, 24 * 60 * 60)
+    return made
+
+
+def _period_cells(*, period: Period | None, kind: str) -> Cells:
     if kind == "months":
         dims: tuple[str, ...] = ("school", "grade")
         fields: tuple[str, ...] = MONTH

@@ -144,3 +144,25 @@ def test_refresh_in_public_refuses(db: None) -> None:
 
     with pytest.raises(ApplicationError):
         rollup_refresh()
+
+
+def test_what_leaves_the_school_is_counts_only_sec4(hand_schools: dict[str, HandSchool]) -> None:
+    """The school-side function returns labels (period, grade, subject, month) and counts:
+    no field that could carry a pupil."""
+    import dataclasses
+
+    from department.school_side import MonthFigures, PeriodFigures, school_figures
+    from django_tenants.utils import schema_context
+
+    from tests import clock
+    from tests.department.schools import ROLLUP_DAY
+
+    labels = {"period_key", "period_title", "period_starts_on", "period_ends_on", "grade",
+              "subject", "month"}  # fmt: skip
+    for kind in (PeriodFigures, MonthFigures):
+        for f in dataclasses.fields(kind):
+            assert f.name in labels or f.type == "int", f.name
+    with clock.on(ROLLUP_DAY), schema_context("school1"):
+        figures = school_figures()
+    text = repr(figures)
+    assert "Маркеров" not in text and "СНИЛС" not in text
