@@ -277,13 +277,15 @@ def period_cells(*, period: Period | None, kind: str) -> Cells:
     from django.core.cache import cache
     from django.db.models import Count, Sum
 
-    model = MonthRollup if kind == "months" else PeriodRollup
-    rows = model.objects.filter(rules_version=RULES_VERSION)
     span = _month_range(period)
-    if kind == "months" and span:
-        rows = rows.filter(month__gte=span[0], month__lte=span[1])
-    elif period:
-        rows = rows.filter(period_key=period.key)
+    if kind == "months":
+        months = MonthRollup.objects.filter(rules_version=RULES_VERSION)
+        if span:
+            months = months.filter(month__gte=span[0], month__lte=span[1])
+        rows: Any = months
+    else:
+        marks = PeriodRollup.objects.filter(rules_version=RULES_VERSION)
+        rows = marks.filter(period_key=period.key) if period else marks
     stamp = rows.aggregate(n=Count("id"), at=Max("computed_at"), pupils=Sum("pupils"))
     key = "department:cells:{}:{}:{}:{}:{}:{}".format(
         kind,
