@@ -24,6 +24,8 @@ urlpatterns = [
     # SEC-1: "Войти через Госуслуги" and the hand-over to the schools.
     path("sso/", include("identity.urls")),
     path("console/", include("console.urls")),
+    # The education department's statistics (issue #13): aggregates only.
+    path("department/", include("department.urls")),
     path("api/v1/schools/", SchoolListApi.as_view(), name="api-schools"),
     path(
         "api/v1/schools/<int:school_id>/suspend/",

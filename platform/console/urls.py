@@ -1,6 +1,6 @@
 from django.urls import path
 
-from console import archive_views, free_check_views, templates_views, views
+from console import archive_views, free_check_views, rollup_views, templates_views, views
 
 app_name = "console"
 urlpatterns = [
@@ -32,5 +32,8 @@ urlpatterns = [
         archive_views.archive_delete,
         name="archive-delete",
     ),
+    # The department's rollups (issue #13): freshness per school, failures, a refresh.
+    path("rollups/", rollup_views.rollups, name="rollups"),
+    path("rollups/<int:school_id>/refresh/", rollup_views.rollup_refresh, name="rollup-refresh"),
     path("schools/<int:school_id>/<str:action>/", views.school_status, name="school-status"),
 ]

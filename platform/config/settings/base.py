@@ -92,6 +92,10 @@ TENANT_APPS += ["axes", "django_otp", "django_otp.plugins.otp_totp", "journal.id
 TENANT_APPS += ["idempotency", "outbox"]
 # Reports and paper copies (issue #12): generated files with their provenance (REP-5).
 TENANT_APPS += ["journal.reports"]
+# The education department's statistics (issue #13): rollups in public (department), counted
+# in each school by journal.rollup (no models).
+SHARED_APPS += ["department"]
+TENANT_APPS += ["journal.rollup"]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
 TENANT_MODEL = "tenants.School"
@@ -272,6 +276,8 @@ STATIC_URL = "/static/"
 STATICFILES_DIRS = [("vendor/htmx", REPO_ROOT / "node_modules" / "htmx.org" / "dist")]
 # The user guides' screenshots (docs/guides/img), shown on the public guide pages.
 STATICFILES_DIRS += [("guides", REPO_ROOT / "docs" / "guides" / "img")]
+# The department's charts (issue #13): Chart.js from npm, served locally like htmx.
+STATICFILES_DIRS += [("vendor/chartjs", REPO_ROOT / "node_modules" / "chart.js" / "dist")]
 STATIC_ROOT = REPO_ROOT / "staticfiles"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -418,6 +424,18 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
 }
 # Task modules outside an app's tasks.py (autodiscovery finds only those).
 CELERY_IMPORTS = ["journal.reports.printout_tasks"]
+
+# The department's rollups (issue #13): every night, each active school's figures, at most
+# DEPARTMENT_ROLLUP_CAP schools starting in each DEPARTMENT_ROLLUP_SPACING_SECONDS, jittered.
+CELERY_BEAT_SCHEDULE["department-rollups-nightly"] = {
+    "task": "department.rollup_fan_out",
+    "schedule": crontab(hour=2, minute=0),
+    "options": {"headers": {"_schema_name": "public"}},
+}
+DEPARTMENT_ROLLUP_CAP = env_int("DEPARTMENT_ROLLUP_CAP", 20)
+DEPARTMENT_ROLLUP_SPACING_SECONDS = env_int("DEPARTMENT_ROLLUP_SPACING_SECONDS", 30)
+# Small-cell suppression: a figure describing fewer pupils is not shown (docs/department.md).
+DEPARTMENT_SMALL_CELL_K = env_int("DEPARTMENT_SMALL_CELL_K", 5)
 
 SENTRY_DSN = env("SENTRY_DSN")
 SENTRY_ENVIRONMENT = env("SENTRY_ENVIRONMENT", "production")

@@ -84,4 +84,11 @@ class Command(BaseCommand):
                         user.must_change_password = False
                         user.save()
                         ensure_demo_device(user)
+        # The department's dashboard has figures right after start (issue #13): each demo
+        # school's rollup now, as the nightly task would.
+        from department.services import rollup_refresh
+
+        for slug, *_rest in DEMO_SCHOOLS:
+            with schema_context(slug):
+                rollup_refresh()
         self.stdout.write(self.style.SUCCESS("demo municipality ready"))

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from department import views
+
+app_name = "department"
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("table/", views.table, name="table"),
+    path("export.csv", views.export, {"fmt": "csv"}, name="export-csv"),
+    path("export.xlsx", views.export, {"fmt": "xlsx"}, name="export-xlsx"),
+    *[
+        path(f"charts/{name}.json", views.chart, {"name": name}, name=f"chart-{name}")
+        for name in ("trend", "schools", "distribution")
+    ],
+]
