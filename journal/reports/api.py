@@ -28,10 +28,9 @@ from journal.reports import jobs, selectors
 from journal.reports.layout import FormDef
 from journal.reports.models import GeneratedReport, ReportJob
 from journal.reports.params import OBJECT_TYPES
-from journal.reports.registry import PAPER_COPY, REGISTRY
+from journal.reports.registry import CLASS, PAPER_COPY, REGISTRY, may_open
 from journal.reports.render import cells
 from journal.reports.services import CONTENT_TYPES, report_file_create
-from journal.structure.models import AcademicYear, ReportingPeriod
 
 PARAMETER_TYPES = ("academic_year", "period", "class_group", "subject", "teacher", "month", "date")
 QUERY_PARAMETERS = [
@@ -119,6 +118,8 @@ class ReportFormListApi(JournalApiView):
                     "parameters": params(form) if form else [],
                 }
             )
+        if not may_open(CLASS, scope):
+            return Response([])
         out.append(
             {
                 "code": PAPER_COPY.code,
@@ -311,20 +312,13 @@ class ReportJobCreateApi(JournalApiView):
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        if not scope_for(request.user).whole_school:
-            raise Http404
-        period = year = None
-        if "period_id" in values:
-            period = ReportingPeriod.objects.filter(pk=values["period_id"]).first()
-            if period is None:
-                raise Http404
-        if "academic_year_id" in values:
-            year = AcademicYear.objects.filter(pk=values["academic_year_id"]).first()
-            if year is None:
-                raise Http404
         try:
-            job, created = jobs.report_job_start(
-                kind=values["kind"], by=request.user, period=period, year=year, fmt=values["format"]
+            job, created = jobs.report_job_request(
+                kind=values["kind"],
+                by=request.user,
+                period_id=values.get("period_id"),
+                year_id=values.get("academic_year_id"),
+                fmt=values["format"],
             )
         except DjangoValidationError as exc:
             field = {"period": "period_id", "academic_year": "academic_year_id"}

@@ -255,3 +255,37 @@ def report_job_file(*, job_id: int, file_id: int, for_user: Any) -> GeneratedRep
         details={"generated_report_id": row.report_id, "job_id": job_id},
     )
     return row.report
+
+
+def report_job_request(
+    *,
+    kind: str,
+    by: Any,
+    period_id: int | None = None,
+    year_id: int | None = None,
+    fmt: str = "pdf",
+) -> tuple[ReportJob, bool]:
+    """`report_job_start` from ids (the page's and the API's input): an id that names
+    nothing here is 404 (TEN-3); anyone but the heads: 404."""
+    _require_heads(by)
+    period = year = None
+    if period_id is not None:
+        period = ReportingPeriod.objects.select_related("year").filter(pk=period_id).first()
+        if period is None:
+            raise Http404
+    if year_id is not None:
+        year = AcademicYear.objects.filter(pk=year_id).first()
+        if year is None:
+            raise Http404
+    return report_job_start(kind=kind, by=by, period=period, year=year, fmt=fmt)
+
+
+def report_job_periods(*, for_user: Any) -> list[ReportingPeriod]:
+    """The periods of the current year a whole-school paper copy may be asked for."""
+    if not scope_for(for_user).whole_school:
+        return []
+    return list(
+        ReportingPeriod.objects.filter(year__is_current=True)
+        .select_related("year")
+        .order_by("starts_on", "grade_from")
+    )

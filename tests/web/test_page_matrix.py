@@ -89,6 +89,9 @@ PAGES: dict[str, Args] = {
     "web:reports": no_args,
     "web:reports-view": no_args,
     "web:reports-download": no_args,
+    "web:reports-job-start": no_args,
+    "web:reports-job": lambda w: {"job_id": NONE},
+    "web:reports-job-file": lambda w: {"job_id": NONE, "file_id": NONE},
     "diary:index": no_args,
     "diary:homework-file": lambda w: {"lesson_id": NONE, "attachment_id": NONE},
     # The whole school year (issue #10): closing the year, the class teacher's duties, the
