@@ -162,7 +162,9 @@ def build_school(world: World, per_class: int) -> dict[str, Any]:
                 )
             elif (i + j) % 14 == 1:
                 absences.append(
-                    Attendance(lesson=lesson, pupil=p, code="НБУ"[(i + j) % 3], marked_by=entered_by)
+                    Attendance(
+                        lesson=lesson, pupil=p, code="НБУ"[(i + j) % 3], marked_by=entered_by
+                    )
                 )
     Mark.objects.bulk_create(marks, batch_size=5000)
     Attendance.objects.bulk_create(absences, batch_size=5000)
@@ -176,8 +178,9 @@ def build_school(world: World, per_class: int) -> dict[str, Any]:
                 value=str(3 + (p.pk + a.pk) % 3),
                 entered_by=entered_by,
             )
-            for a in TeachingAssignment.objects.filter(pk__in=[a.pk for a in assignments])
-            .select_related("class_group")
+            for a in TeachingAssignment.objects.filter(
+                pk__in=[a.pk for a in assignments]
+            ).select_related("class_group")
             for p in pupils[a.class_group_id]
         ),
         batch_size=5000,

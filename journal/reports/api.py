@@ -78,7 +78,8 @@ class ReportFormListApi(JournalApiView):
             name = serializers.CharField(help_text="Имя параметра в запросе API")
             type = serializers.CharField()
             title = serializers.CharField()
-            required = serializers.BooleanField()
+            # Output fields named like Field attributes: DRF takes them out of the class.
+            required = serializers.BooleanField()  # type: ignore[assignment]
 
         code = serializers.CharField()
         title = serializers.CharField()
@@ -143,7 +144,7 @@ class ReportRunApi(JournalApiView):
             rowspan = serializers.IntegerField()
 
         class Summary(serializers.Serializer):
-            label = serializers.CharField()
+            label = serializers.CharField()  # type: ignore[assignment]
             value = serializers.CharField(allow_blank=True)
 
         code = serializers.CharField()

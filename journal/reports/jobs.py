@@ -240,11 +240,7 @@ def report_job_get(*, job_id: int, for_user: Any) -> ReportJob:
 def report_job_file(*, job_id: int, file_id: int, for_user: Any) -> GeneratedReport:
     """One file of a job, for download; logged as an export of its pupils' data (ROLE-4)."""
     _require_heads(for_user)
-    row = (
-        ReportJobFile.objects.select_related("report")
-        .filter(pk=file_id, job_id=job_id)
-        .first()
-    )
+    row = ReportJobFile.objects.select_related("report").filter(pk=file_id, job_id=job_id).first()
     if row is None:
         raise Http404
     access_log(

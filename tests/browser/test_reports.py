@@ -93,7 +93,9 @@ def test_deputy_reads_and_downloads_the_summary_sheet_then_the_school_paper_copi
     # The card polls every second; the worker makes one PDF per class, then the links.
     card = page.locator(".report-job[data-state='done']").first
     card.wait_for(timeout=90_000)
-    assert card.locator("progress").get_attribute("value") == card.locator("progress").get_attribute("max")
+    assert card.locator("progress").get_attribute("value") == card.locator(
+        "progress"
+    ).get_attribute("max")
     screenshot(page, "reports-paper-copies-done")
     with page.expect_download() as copy_download:
         card.get_by_role("link", name="5А.pdf").click()

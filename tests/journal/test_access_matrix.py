@@ -1077,8 +1077,9 @@ ENDPOINTS += [
     Endpoint(
         "report-job-file",
         "get",
-        lambda w: B
-        + f"reports/jobs/{w.extra['report_job'].pk}/files/{w.extra['report_job_file'].pk}/",
+        lambda w: (
+            B + f"reports/jobs/{w.extra['report_job'].pk}/files/{w.extra['report_job_file'].pk}/"
+        ),
         WHOLE_SCHOOL_HEADS,
         setup=add_report_job,
     ),

@@ -117,8 +117,14 @@ def test_paper_copy_is_a_pdf_only_and_a_teacher_gets_only_their_subject_rep3(
     assert pdf.status_code == 200
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
     assert "Математика" in text and "Русский язык" not in text
-    assert teacher.get(f"/api/v1/reports/xlsx/?{_query(school, 'journal-paper-copy')}").status_code == 404
-    assert teacher.get(f"/api/v1/reports/run/?{_query(school, 'journal-paper-copy')}").status_code == 404
+    assert (
+        teacher.get(f"/api/v1/reports/xlsx/?{_query(school, 'journal-paper-copy')}").status_code
+        == 404
+    )
+    assert (
+        teacher.get(f"/api/v1/reports/run/?{_query(school, 'journal-paper-copy')}").status_code
+        == 404
+    )
     # The school-wide reports are not a teacher's (ROLE-1).
     sizes = teacher.get("/api/v1/reports/run/?form=class-sizes")
     assert sizes.status_code == 404

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+
 import openpyxl
 import pytest
 from django.core.exceptions import ValidationError
@@ -31,7 +32,7 @@ def _pdf_text(content: bytes) -> str:
     return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(content)).pages)
 
 
-def _first_quarter(world: World) -> ReportingPeriod:
+def _first_quarter(world: World) -> ReportingPeriod | None:
     return (
         ReportingPeriod.objects.filter(year=world.year, kind="quarter", grade_from__lte=5)
         .filter(grade_to__gte=5)
@@ -102,12 +103,16 @@ def test_summary_sheets_of_the_school_are_one_xlsx_per_class_rep1(world: World) 
         job, _ = report_job_start(
             kind=ReportJob.Kind.SUMMARY_SHEETS, by=world.users["director"], fmt="xlsx"
         )
-        assert set(job.units) == set(ClassGroup.objects.filter(year=world.year).values_list("pk", flat=True))
+        assert set(job.units) == set(
+            ClassGroup.objects.filter(year=world.year).values_list("pk", flat=True)
+        )
         report_job_run(job_id=job.pk)
         files = {f.unit: f for f in ReportJobFile.objects.filter(job=job).select_related("report")}
         assert set(files) == set(job.units)
-        sheet = openpyxl.load_workbook(io.BytesIO(bytes(files[world.class5a.pk].report.content)))
-        values = [c for row in sheet.active.iter_rows(values_only=True) for c in row if c]  # type: ignore[union-attr]
+        book = openpyxl.load_workbook(io.BytesIO(bytes(files[world.class5a.pk].report.content)))
+        sheet = book.active
+        assert sheet is not None
+        values = [c for row in sheet.iter_rows(values_only=True) for c in row if c]
         assert "Сводная ведомость учёта успеваемости" in str(values[0])
         assert any("Класс 5А" in str(v) for v in values)
 
@@ -162,9 +167,9 @@ def test_period_close_follows_the_adopted_cadence_tpl1(world: World) -> None:
         adopt_rules("school1", paper_copy_cadence={"2-11": "half_year"})
         quarter = _first_quarter(world)
         assert quarter is not None
-        assert cadence.paper_copies_at_period_close(
-            today=quarter.ends_on + dt.timedelta(days=1)
-        ) == []
+        assert (
+            cadence.paper_copies_at_period_close(today=quarter.ends_on + dt.timedelta(days=1)) == []
+        )
 
 
 def test_tasks_are_registered_with_the_school_base() -> None:

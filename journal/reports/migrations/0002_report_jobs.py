@@ -6,65 +6,138 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reports', '0001_initial'),
+        ("reports", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ReportJob',
+            name="ReportJob",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('paper_copies', 'Бумажные копии журналов'), ('summary_sheets', 'Сводные ведомости успеваемости')], max_length=32, verbose_name='вид')),
-                ('signature', models.CharField(max_length=255, verbose_name='натуральный ключ')),
-                ('parameters', models.JSONField(verbose_name='параметры')),
-                ('units', models.JSONField(verbose_name='единицы работы')),
-                ('format', models.CharField(default='pdf', max_length=8, verbose_name='формат')),
-                ('reason', models.CharField(choices=[('request', 'по запросу'), ('cadence', 'по окончании периода (положение)')], max_length=16, verbose_name='основание')),
-                ('title', models.CharField(max_length=255, verbose_name='название')),
-                ('state', models.CharField(choices=[('queued', 'в очереди'), ('running', 'формируется'), ('done', 'готово'), ('failed', 'ошибка')], max_length=16, verbose_name='состояние')),
-                ('done', models.PositiveIntegerField(default=0, verbose_name='готово единиц')),
-                ('total', models.PositiveIntegerField(verbose_name='всего единиц')),
-                ('error', models.CharField(blank=True, max_length=500, verbose_name='ошибка')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='создано')),
-                ('started_at', models.DateTimeField(blank=True, null=True, verbose_name='начато')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='завершено')),
-                ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("paper_copies", "Бумажные копии журналов"),
+                            ("summary_sheets", "Сводные ведомости успеваемости"),
+                        ],
+                        max_length=32,
+                        verbose_name="вид",
+                    ),
+                ),
+                ("signature", models.CharField(max_length=255, verbose_name="натуральный ключ")),
+                ("parameters", models.JSONField(verbose_name="параметры")),
+                ("units", models.JSONField(verbose_name="единицы работы")),
+                ("format", models.CharField(default="pdf", max_length=8, verbose_name="формат")),
+                (
+                    "reason",
+                    models.CharField(
+                        choices=[
+                            ("request", "по запросу"),
+                            ("cadence", "по окончании периода (положение)"),
+                        ],
+                        max_length=16,
+                        verbose_name="основание",
+                    ),
+                ),
+                ("title", models.CharField(max_length=255, verbose_name="название")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("queued", "в очереди"),
+                            ("running", "формируется"),
+                            ("done", "готово"),
+                            ("failed", "ошибка"),
+                        ],
+                        max_length=16,
+                        verbose_name="состояние",
+                    ),
+                ),
+                ("done", models.PositiveIntegerField(default=0, verbose_name="готово единиц")),
+                ("total", models.PositiveIntegerField(verbose_name="всего единиц")),
+                ("error", models.CharField(blank=True, max_length=500, verbose_name="ошибка")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="создано")),
+                ("started_at", models.DateTimeField(blank=True, null=True, verbose_name="начато")),
+                (
+                    "finished_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="завершено"),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'фоновое формирование отчётов',
-                'verbose_name_plural': 'фоновые формирования отчётов',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "фоновое формирование отчётов",
+                "verbose_name_plural": "фоновые формирования отчётов",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ReportJobFile',
+            name="ReportJobFile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('unit', models.BigIntegerField(verbose_name='единица (класс)')),
-                ('title', models.CharField(max_length=255, verbose_name='название')),
-                ('pupil_ids', models.JSONField(default=list, verbose_name='обучающиеся')),
-                ('job', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='files', to='reports.reportjob')),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='reports.generatedreport')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("unit", models.BigIntegerField(verbose_name="единица (класс)")),
+                ("title", models.CharField(max_length=255, verbose_name="название")),
+                ("pupil_ids", models.JSONField(default=list, verbose_name="обучающиеся")),
+                (
+                    "job",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="files",
+                        to="reports.reportjob",
+                    ),
+                ),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="reports.generatedreport",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'файл фонового отчёта',
-                'verbose_name_plural': 'файлы фоновых отчётов',
-                'ordering': ['id'],
+                "verbose_name": "файл фонового отчёта",
+                "verbose_name_plural": "файлы фоновых отчётов",
+                "ordering": ["id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='reportjob',
-            constraint=models.UniqueConstraint(condition=models.Q(('state__in', ['queued', 'running'])), fields=('signature',), name='reportjob_one_active_per_signature'),
+            model_name="reportjob",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("state__in", ["queued", "running"])),
+                fields=("signature",),
+                name="reportjob_one_active_per_signature",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reportjob',
-            constraint=models.CheckConstraint(condition=models.Q(('done__lte', models.F('total'))), name='reportjob_done_le_total'),
+            model_name="reportjob",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("done__lte", models.F("total"))), name="reportjob_done_le_total"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reportjobfile',
-            constraint=models.UniqueConstraint(fields=('job', 'unit'), name='reportjobfile_one_per_unit'),
+            model_name="reportjobfile",
+            constraint=models.UniqueConstraint(
+                fields=("job", "unit"), name="reportjobfile_one_per_unit"
+            ),
         ),
     ]

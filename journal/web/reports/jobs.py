@@ -50,7 +50,9 @@ def report_job_start(request: HttpRequest) -> HttpResponse:
             messages.error(request, message)
         return redirect(f"{reverse('web:reports')}#jobs")
     if created:
-        messages.success(request, "Отчёт формируется: ход виден ниже, файлы появятся по готовности.")
+        messages.success(
+            request, "Отчёт формируется: ход виден ниже, файлы появятся по готовности."
+        )
     else:
         messages.info(request, "Этот отчёт уже формируется.")
     return redirect(f"{reverse('web:reports')}#job-{job.pk}")
