@@ -200,7 +200,12 @@ def report_job_run(*, job_id: int) -> ReportJob | None:
                 ReportJob.objects.filter(pk=job.pk).update(done=F("done") + 1)
     except Exception as exc:
         logger.exception("report job %s failed", job.pk)
-        message = exc.messages[0] if isinstance(exc, ValidationError) else type(exc).__name__
+        if isinstance(exc, ValidationError):
+            message = exc.messages[0]
+        elif isinstance(exc, Http404):  # the requester's rights changed since they asked
+            message = "нет доступа к классу или периоду"
+        else:
+            message = "внутренняя ошибка (записана в журнал сервера)"
         ReportJob.objects.filter(pk=job.pk).update(
             state=ReportJob.State.FAILED,
             error=f"Не удалось сформировать: {message}"[:500],
