@@ -128,3 +128,34 @@ def test_paper_copy_is_a_pdf_only_and_a_teacher_gets_only_their_subject_rep3(
     # The school-wide reports are not a teacher's (ROLE-1).
     sizes = teacher.get("/api/v1/reports/run/?form=class-sizes")
     assert sizes.status_code == 404
+
+
+def test_jobs_over_the_api_start_once_show_progress_and_serve_their_files(
+    school: ReportsSchool,
+) -> None:
+    from journal.reports.jobs import report_job_run
+
+    client = school.world.client("deputy")
+    body = {"kind": "paper_copies", "period_id": school.period.pk}
+    first = client.post("/api/v1/reports/jobs/create/", body, format="json")
+    assert first.status_code == 201, first.content[:300]
+    job = first.json()
+    assert job["state"] == "queued" and job["done"] == 0 and job["total"] >= 3
+    again = client.post("/api/v1/reports/jobs/create/", body, format="json")
+    assert again.status_code == 200 and again.json()["id"] == job["id"]
+    with schema_context("school1"):
+        report_job_run(job_id=job["id"])
+    detail = client.get(f"/api/v1/reports/jobs/{job['id']}/").json()
+    assert detail["state"] == "done" and detail["percent"] == 100
+    titles = {f["title"]: f for f in detail["files"]}
+    assert "5В.pdf" in titles  # the hand-built class
+    got = client.get(titles["5В.pdf"]["url"])
+    assert got.status_code == 200 and got["X-Report-SHA256"] == titles["5В.pdf"]["sha256"]
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(got.content)).pages)
+    assert "Алексеев" in text and "Класс 5В" in text
+    bad = client.post("/api/v1/reports/jobs/create/", {"kind": "paper_copies"}, format="json")
+    assert bad.status_code == 400 and "period_id" in bad.json()["errors"]
+    foreign = client.post(
+        "/api/v1/reports/jobs/create/", {"kind": "paper_copies", "period_id": 987654}, "json"
+    )
+    assert foreign.status_code == 404
