@@ -25,10 +25,10 @@ from django.db.models import Max, Min
 from django.http import Http404
 
 from accounts import roles
+from core.russian import month_title
 from journal.access import scope_for
 from journal.audit.services import access_log
 from journal.homeroom.models import DataCheck, MarksAcknowledgement
-from journal.homeroom.services import month_title
 from journal.register import grading
 from journal.register.models import Attendance, Mark, MarkCorrection, PeriodMark
 from journal.roster.models import ClassMembership, Guardian, GuardianLink, Pupil

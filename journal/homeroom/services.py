@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts import roles
+from core.russian import month_title
 from journal.access import deny, scope_for
 from journal.audit.services import access_log
 from journal.homeroom.models import DataCheck, MarksAcknowledgement
@@ -25,25 +26,6 @@ from journal.register.models import PeriodMark
 from journal.roster.models import Guardian, Pupil
 from journal.structure.closing import year_must_be_open
 from journal.structure.models import ClassGroup, ReportingPeriod
-
-MONTHS = [
-    "январь",
-    "февраль",
-    "март",
-    "апрель",
-    "май",
-    "июнь",
-    "июль",
-    "август",
-    "сентябрь",
-    "октябрь",
-    "ноябрь",
-    "декабрь",
-]
-
-
-def month_title(month: dt.date) -> str:
-    return f"{MONTHS[month.month - 1]} {month.year}"
 
 
 @transaction.atomic

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -113,7 +113,7 @@ def _backdating(rules: Rules, today: dt.date, lesson_date: dt.date) -> bool:
     return days > 0 and (today - lesson_date).days <= days
 
 
-def _day_end(day: dt.date) -> dt.datetime:
+def day_end(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.max))
 
 
@@ -133,7 +133,7 @@ def entry_window(
     today = timezone.localdate(now)
     if lesson_date > today:
         return "future"
-    anchor = _day_end(lesson_date)
+    anchor = day_end(lesson_date)
     if rules.mark_entry_deadline_from == DEADLINE_FROM_LESSONS_END and lessons_end_at is not None:
         anchor = lessons_end_at
     if now <= anchor + dt.timedelta(hours=rules.mark_entry_deadline_hours):
@@ -143,28 +143,78 @@ def entry_window(
     return "closed"
 
 
-def lesson_entry_window(rules: Rules, lesson: Lesson, now: dt.datetime) -> str:
-    """`entry_window` of one lesson, with its class's end of lessons when the rule needs it."""
-    end = (
-        lessons_end(lesson) if rules.mark_entry_deadline_from == DEADLINE_FROM_LESSONS_END else None
-    )
+def lessons_ends(
+    class_group_id: int, year_id: int, dates: Iterable[dt.date]
+) -> dict[dt.date, dt.datetime]:
+    """`lessons_end` for many days of one class at once (a journal grid): two queries.
+    A day missing from the answer has no bell schedule for its lessons."""
+    days = set(dates)
+    if not days:
+        return {}
+    bells = dict(BellSlot.objects.filter(year_id=year_id).values_list("number", "ends_at"))
+    last: dict[dt.date, int] = {}
+    for day, slot in Lesson.objects.filter(
+        assignment__class_group_id=class_group_id, date__in=days, slot__in=list(bells)
+    ).values_list("date", "slot"):
+        last[day] = max(slot, last.get(day, slot))
+    return {
+        day: timezone.make_aware(dt.datetime.combine(day, bells[slot]))
+        for day, slot in last.items()
+    }
+
+
+def lesson_entry_window(
+    rules: Rules, lesson: Lesson, now: dt.datetime, *, lessons_end_at: dt.datetime | None = None
+) -> str:
+    """`entry_window` of one lesson, with its class's end of lessons when the rule needs it
+    (`lessons_end_at` when the caller read it already, as the grid does for all its days)."""
+    end = lessons_end_at
+    if end is None and rules.mark_entry_deadline_from == DEADLINE_FROM_LESSONS_END:
+        end = lessons_end(lesson)
     return entry_window(rules, lesson.date, now, lessons_end_at=end)
 
 
-def mark_window(rules: Rules, lesson: Lesson, work_kind: str, now: dt.datetime) -> str:
+def mark_window(
+    rules: Rules,
+    lesson: Lesson,
+    work_kind: str,
+    now: dt.datetime,
+    *,
+    lessons_end_at: dt.datetime | None = None,
+) -> str:
     """The entry window of a mark of this kind: a written work's marks are due within the
     regulation's days of the work (001 §2.4, 004 §8.5), other marks by the lesson's deadline."""
     days = rules.mark_deadline_days(work_kind)
     if days is None:
-        return lesson_entry_window(rules, lesson, now)
+        return lesson_entry_window(rules, lesson, now, lessons_end_at=lessons_end_at)
     today = timezone.localdate(now)
     if lesson.date > today:
         return "future"
-    if now <= _day_end(lesson.date + dt.timedelta(days=days)):
+    if now <= day_end(lesson.date + dt.timedelta(days=days)):
         return "on_time"
     if _backdating(rules, today, lesson.date):
         return "late"
     return "closed"
+
+
+OPEN_WINDOWS = ("on_time", "late")
+
+
+def open_work_kinds(
+    rules: Rules,
+    lesson: Lesson,
+    kinds: Iterable[str],
+    now: dt.datetime,
+    *,
+    lessons_end_at: dt.datetime | None = None,
+) -> list[str]:
+    """The work kinds whose marks `marks_save` takes for this lesson now (for the pages: a
+    written work stays open for its days after the lesson's own deadline has passed)."""
+    return [
+        code
+        for code in kinds
+        if mark_window(rules, lesson, code, now, lessons_end_at=lessons_end_at) in OPEN_WINDOWS
+    ]
 
 
 def _mending(rules: Rules, lesson: Lesson, now: dt.datetime) -> bool:
@@ -183,7 +233,7 @@ def homework_window(rules: Rules, lesson: Lesson, now: dt.datetime) -> str:
     """
     if lesson.date > timezone.localdate(now):
         return "ahead"
-    anchor = lessons_end(lesson) or _day_end(lesson.date)
+    anchor = lessons_end(lesson) or day_end(lesson.date)
     if now <= anchor + dt.timedelta(hours=rules.homework_deadline_hours):
         return "on_time"
     if _mending(rules, lesson, now):

@@ -11,11 +11,12 @@ from typing import Any
 from django.db.models import Count
 from django.http import Http404
 
+from core.russian import month_title
 from journal.access import Scope
 from journal.register.models import Attendance, Lesson
 from journal.reports import definitions as d
 from journal.reports.layout import AxisItem, Result
-from journal.reports.params import MONTHS, Params
+from journal.reports.params import Params
 from journal.reports.sources import class_pupils, latest, may_read_class, pupil_note
 from journal.roster.models import ClassMembership
 from journal.structure.models import ClassGroup, ReportingPeriod, Subgroup
@@ -77,7 +78,7 @@ def class_attendance_monthly(params: Params, scope: Scope) -> Result:
         rows=rows,
         totals=[totals],
         axes={"day": [AxisItem(day, f"{day.day:02d}") for day in days]},
-        caption=[f"Класс {cls.title}, {MONTHS[month.month - 1]} {month.year}"],
+        caption=[f"Класс {cls.title}, {month_title(month)}"],
         pupil_ids=[p.id for p in pupils],
         data_at=latest(moments),
     )

@@ -129,3 +129,58 @@ class ReportJobFile(JournalModel):
         constraints = [
             models.UniqueConstraint(fields=["job", "unit"], name="reportjobfile_one_per_unit")
         ]
+
+
+# --- REP-4 certificates and DIA-3 parent printouts (branch reports3) ---
+
+
+class CertificateExportConfirmation(JournalModel):
+    """A certificate export made in spite of the consistency check's errors (REP-4): who
+    confirmed it, when, why, and the errors as they stood. Append-only."""
+
+    class_group = models.ForeignKey("structure.ClassGroup", models.PROTECT, related_name="+")
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    confirmed_at = models.DateTimeField("когда", auto_now_add=True)
+    reason = models.CharField("причина", max_length=1000)
+    errors = models.JSONField("ошибки проверки")
+
+    class Meta:
+        verbose_name = "подтверждение выгрузки для аттестатов"
+        verbose_name_plural = "подтверждения выгрузки для аттестатов"
+        ordering = ["-confirmed_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(reason=""), name="certificate_confirmation_has_reason"
+            )
+        ]
+        triggers = append_only_triggers("certconfirm")
+
+    def __str__(self) -> str:
+        return f"подтверждение выгрузки №{self.pk}"
+
+
+class ParentPrintout(JournalModel):
+    """One class's printout for the parents who declined electronic access (DIA-3): one
+    PDF per class × period of days (`parent_printout_days`), made by the per-school task.
+    The unique key makes a redelivered task a no-op."""
+
+    class_group = models.ForeignKey("structure.ClassGroup", models.PROTECT, related_name="+")
+    starts_on = models.DateField("с")
+    ends_on = models.DateField("по")
+    pupil_ids = models.JSONField("обучающиеся")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    content = models.BinaryField("файл")
+    created_at = models.DateTimeField("создан", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "распечатка для родителей"
+        verbose_name_plural = "распечатки для родителей"
+        ordering = ["-ends_on", "class_group_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["class_group", "starts_on", "ends_on"], name="parent_printout_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"распечатка {self.class_group_id} {self.starts_on}–{self.ends_on}"

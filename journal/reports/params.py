@@ -17,6 +17,7 @@ from django import forms
 from django.http import Http404
 from django.utils import timezone
 
+from core.russian import month_title
 from journal.reports.layout import FormDef
 from journal.structure.models import (
     AcademicYear,
@@ -26,20 +27,6 @@ from journal.structure.models import (
     Subject,
 )
 
-MONTHS = (
-    "январь",
-    "февраль",
-    "март",
-    "апрель",
-    "май",
-    "июнь",
-    "июль",
-    "август",
-    "сентябрь",
-    "октябрь",
-    "ноябрь",
-    "декабрь",
-)
 OBJECT_TYPES = {
     "academic_year": AcademicYear,
     "period": ReportingPeriod,
@@ -73,7 +60,7 @@ class Params:
             "class_group": self.class_group.title if self.class_group else "",
             "subject": self.subject.title if self.subject else "",
             "teacher": str(self.teacher) if self.teacher else "",
-            "month": f"{MONTHS[self.month.month - 1]} {self.month.year}" if self.month else "",
+            "month": month_title(self.month) if self.month else "",
             "date": f"{self.date:%d.%m.%Y}" if self.date else "",
         }
         return [(p["title"], shown[p["type"]]) for p in form.parameters if shown.get(p["type"])]

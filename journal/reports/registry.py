@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from journal.access import Scope
-from journal.reports import attendance, marks
+from journal.reports import attendance, journal_analysis, marks
 from journal.reports.layout import FormDef, Result
 from journal.reports.params import Params
 
@@ -39,6 +39,10 @@ REGISTRY: dict[str, ReportSpec] = {
         ReportSpec("summary-attendance-sheet", attendance.summary_attendance_sheet, CLASS_LEAD),
         ReportSpec("class-sizes", attendance.class_sizes, SCHOOL),
         ReportSpec("pupil-movement", attendance.pupil_movement, SCHOOL),
+        # REP-2 (reports3): journal-keeping control and analysis, participation
+        ReportSpec("journal-keeping-control", journal_analysis.journal_keeping_control, CLASS),
+        ReportSpec("journal-keeping-analysis", journal_analysis.journal_keeping_analysis, CLASS),
+        ReportSpec("participation", journal_analysis.participation, CLASS_LEAD),
     )
 }
 

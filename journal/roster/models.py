@@ -45,6 +45,11 @@ class Guardian(TimeStampedModel):
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, models.PROTECT, related_name="guardian")
     phone = models.CharField("телефон", max_length=32, blank=True)
+    # DIA-3: a parent who declined electronic access gets the journal's printout weekly or
+    # every two weeks (the regulation's `parent_printout_days`) from the class teacher.
+    declined_electronic_access = models.BooleanField(
+        "отказался от электронного доступа (получает распечатку)", default=False
+    )
 
     class Meta:
         verbose_name = "родитель (законный представитель)"

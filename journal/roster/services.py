@@ -160,9 +160,11 @@ def guardian_create(
     phone: str = "",
     email: str = "",
     username: str = "",
+    declined_electronic_access: bool = False,
     by: Any,
 ) -> Guardian:
-    """A parent or legal guardian with an account in the school (SET-4)."""
+    """A parent or legal guardian with an account in the school (SET-4); one who declined
+    electronic access gets printouts instead (DIA-3)."""
     scope = scope_for(by)
     if not (scope.roles & ROSTER_MANAGERS or scope.class_ids):
         raise deny()
@@ -180,7 +182,9 @@ def guardian_create(
         username_prefix="p",
         role_names=[roles.PARENT],
     )
-    return Guardian.objects.create(user=user, phone=phone)
+    return Guardian.objects.create(
+        user=user, phone=phone, declined_electronic_access=declined_electronic_access
+    )
 
 
 @transaction.atomic

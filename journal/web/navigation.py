@@ -6,7 +6,11 @@ Each item's roles are the page's own roles or a part of them (a menu item never 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from accounts.navigation import NavItem
+from journal.access import scope_for
 from journal.web.pages import (
     CLASS_READERS,
     LEARNERS,
@@ -18,15 +22,26 @@ from journal.web.pages import (
 )
 
 
-def school(label: str, url_name: str, roles: frozenset[str], order: int) -> NavItem:
-    return NavItem(label, url_name, tuple(sorted(roles)), "school", order=order)
+def school(
+    label: str,
+    url_name: str,
+    roles: frozenset[str],
+    order: int,
+    visible_to: Callable[[Any], bool] | None = None,
+) -> NavItem:
+    return NavItem(label, url_name, tuple(sorted(roles)), "school", order, visible_to)
+
+
+def leads_a_class(user: Any) -> bool:
+    """A class teacher: a teacher who leads a class (the menu's class items are theirs)."""
+    return bool(scope_for(user).class_ids)
 
 
 SCHOOL_NAVIGATION = [
     school("Мои уроки", "web:teacher-today", TEACHERS, 10),
     school("Дневник", "diary:index", LEARNERS, 10),
     # The heads open the class pages of any class; the menu item is the class teacher's.
-    school("Классное руководство", "web:class-day", TEACHERS, 20),
+    school("Классное руководство", "web:class-day", TEACHERS, 20, leads_a_class),
     school("Ученики и родители", "web:class-pupils", CLASS_READERS, 25),
     school("Контроль ведения", "web:control", WHOLE_SCHOOL, 30),
     # the deputy's pages of issue #10 (teachers read and mend their part)
@@ -46,7 +61,7 @@ SCHOOL_NAVIGATION = [
     school("Каникулы, карантин", "web:manage-breaks", ROSTER_MANAGERS, 58),
     school("Движение, согласия", "web:manage-movement", ROSTER_MANAGERS, 59),
     # The whole school year (issue #10): the class teacher's duties, closing the year.
-    school("Сводка, сверка данных", "web:class-summary", TEACHERS, 26),
+    school("Сводка, сверка данных", "web:class-summary", TEACHERS, 26, leads_a_class),
     school("Закрытие учебного года", "web:yearend", WHOLE_SCHOOL, 60),
     NavItem("Положение об ЭЖ", "web:regulation", (), "school", order=90),
     # Reports and paper copies (issue #12): the heads and teachers (their classes, subjects).

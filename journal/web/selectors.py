@@ -51,8 +51,9 @@ def periods_for_grade(year_id: int, grade: int) -> list[ReportingPeriod]:
 
 
 def led_classes(*, for_user: Any) -> list[ClassGroup]:
-    """Classes whose day the user may open: their own as class teacher; all of the current
-    year for the director and deputies."""
+    """Classes whose day the user may open: their own as class teacher (the newest year's
+    first, so after a year closes the default is this year's class, not last year's); all
+    of the current year for the director and deputies."""
     scope = scope_for(for_user)
     if scope.whole_school:
         year = academic_year_current()
@@ -61,7 +62,7 @@ def led_classes(*, for_user: Any) -> list[ClassGroup]:
         qs = ClassGroup.objects.filter(id__in=scope.class_ids)
     else:
         return []
-    return list(qs.order_by("grade", "letter"))
+    return list(qs.order_by("-year__starts_on", "grade", "letter"))
 
 
 def start_url_name(user: Any) -> str | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.urls import path
 
+from journal.web.class_reports import views as class_reports
 from journal.web.class_teacher import duties as class_duties
 from journal.web.class_teacher import views as class_teacher
 from journal.web.control import views as control
@@ -98,6 +99,11 @@ urlpatterns = [
         name="class-temporary-login-issue",
     ),
     path(
+        "class/pupils/<int:pupil_id>/invitations/<int:user_id>/",
+        class_teacher.invitation_issue,
+        name="class-invitation-issue",
+    ),
+    path(
         "class/temporary-logins/<int:temporary_login_id>/revoke/",
         class_teacher.temporary_login_revoke,
         name="class-temporary-login-revoke",
@@ -112,6 +118,7 @@ urlpatterns = [
     path("manage/staff/", staff.staff, name="manage-staff"),
     path(f"{STAFF}deactivate/", staff.staff_deactivate, name="manage-staff-deactivate"),
     path(f"{STAFF}reactivate/", staff.staff_reactivate, name="manage-staff-reactivate"),
+    path(f"{STAFF}password/", staff.staff_password, name="manage-staff-password"),
     # administration: people
     path("manage/pupils/", people.pupils, name="manage-pupils"),
     path("manage/parents/", people.parents, name="manage-parents"),
@@ -151,5 +158,19 @@ urlpatterns = [
         "reports/jobs/<int:job_id>/files/<int:file_id>/",
         report_jobs.report_job_file,
         name="reports-job-file",
+    ),
+    # the class teacher's reports (issue #12, reports3): REP-4, REP-6, DIA-3, DIA-5
+    path("class/certificates/", class_reports.certificates, name="class-certificates"),
+    path(
+        "class/summary/download/",
+        class_reports.class_summary_download,
+        name="class-summary-download",
+    ),
+    path("class/parent-reports/", class_reports.class_parent_reports, name="class-parent-reports"),
+    path("class/printouts/", class_reports.class_printouts, name="class-printouts"),
+    path(
+        "class/printouts/<int:printout_id>/",
+        class_reports.class_printout_download,
+        name="class-printout-download",
     ),
 ]

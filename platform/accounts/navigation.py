@@ -4,6 +4,7 @@ In accounts, beside the roles it is filtered by (core, the shared kit, depends o
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +21,9 @@ class NavItem:
     roles: tuple[str, ...]  # any of these roles sees the item; () means any signed-in user
     site: str  # "public" or "school"
     order: int = 100
+    # Beyond the roles: whether this user has the duty the item is for (a class teacher is a
+    # teacher with a class); None: the roles decide alone.
+    visible_to: Callable[[Any], bool] | None = None
 
 
 _items: list[NavItem] = []
@@ -41,6 +45,8 @@ def items_for(request: HttpRequest) -> list[dict[str, Any]]:
     visible = []
     for item in _items:
         if item.site != site or (item.roles and not has_role(user, *item.roles)):
+            continue
+        if item.visible_to is not None and not item.visible_to(user):
             continue
         try:
             url = reverse(item.url_name)

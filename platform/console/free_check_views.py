@@ -6,14 +6,17 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_POST, require_safe
+from django_tenants.utils import schema_context
 
 from billing_free_check.engine import project_findings
 from billing_free_check.selectors import latest_school_audits
+from billing_free_check.services import school_audit_record
 from console.views import operator_required
+from tenants.selectors import school_list
 
 SESSION_KEY = "console:platform-free-check"
 
@@ -51,4 +54,20 @@ def free_check_run(request: HttpRequest) -> HttpResponse:
         messages.error(request, f"Проверка платформы: найдено нарушений — {len(findings)}.")
     else:
         messages.success(request, "Проверка платформы: платных сервисов не найдено.")
+    return redirect("console:free-check")
+
+
+@require_POST
+@operator_required
+def free_check_school_run(request: HttpRequest, school_id: int) -> HttpResponse:
+    """Audit one school now (the nightly per-school check, run on demand), recorded like it."""
+    school = get_object_or_404(school_list(), pk=school_id)
+    with schema_context(school.schema_name):
+        audit = school_audit_record()
+    if audit.ok:
+        messages.success(request, f"Школа «{school.short_name}»: платных сервисов не найдено.")
+    else:
+        messages.error(
+            request, f"Школа «{school.short_name}»: найдено нарушений — {len(audit.findings)}."
+        )
     return redirect("console:free-check")

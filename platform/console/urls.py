@@ -20,5 +20,10 @@ urlpatterns = [
     path("templates/adopt/", templates_views.adopt, name="adopt"),
     path("free-check/", free_check_views.free_check, name="free-check"),
     path("free-check/run/", free_check_views.free_check_run, name="free-check-run"),
+    path(
+        "free-check/schools/<int:school_id>/run/",
+        free_check_views.free_check_school_run,
+        name="free-check-school",
+    ),
     path("schools/<int:school_id>/<str:action>/", views.school_status, name="school-status"),
 ]

@@ -9,9 +9,9 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.roles import OPERATOR, has_role
 from catalog.selectors import school_adoption_list
@@ -76,10 +76,47 @@ STATUS_ACTIONS: dict[str, tuple[Callable[..., Any], str]] = {
 }
 
 
-@require_POST
+# Suspending and archiving stop a whole school's journal: the operator confirms on a page
+# that names the school by typing its address (slug); resuming needs no confirmation.
+CONFIRMED_ACTIONS = {
+    "suspend": (
+        "Приостановить работу школы",
+        "Журнал школы перестанет открываться для всех её пользователей: учителей, учеников и "
+        "родителей. Данные сохранятся; работу можно возобновить.",
+    ),
+    "archive": (
+        "Отправить школу в архив",
+        "Работа журнала школы будет завершена, данные перейдут в архив. Возобновить работу "
+        "школы после этого нельзя.",
+    ),
+}
+
+
+@require_http_methods(["GET", "POST"])
 @operator_required
 def school_status(request: HttpRequest, school_id: int, action: str) -> HttpResponse:
     school = get_object_or_404(school_list(), pk=school_id)
+    if action not in STATUS_ACTIONS:
+        raise Http404
+    if action in CONFIRMED_ACTIONS:
+        typed = request.POST.get("confirm", "").strip()
+        if request.method == "GET" or typed != school.slug:
+            error = "" if request.method == "GET" else f"Введите адрес школы: {school.slug}."
+            title, warning = CONFIRMED_ACTIONS[action]
+            return render(
+                request,
+                "console/school_confirm.html",
+                {
+                    "school": school,
+                    "action": action,
+                    "title": title,
+                    "warning": warning,
+                    "error": error,
+                },
+                status=400 if error else 200,
+            )
+    elif request.method == "GET":
+        return HttpResponseNotAllowed(["POST"])
     operation, message = STATUS_ACTIONS[action]
     try:
         operation(school=school)

@@ -46,6 +46,8 @@ def test_department_user_gets_403_everywhere(department_user: Any, school1: Any)
     assert client.get("/console/schools/new/").status_code == 403
     assert client.post("/console/schools/new/", VALID).status_code == 403
     assert client.post(f"/console/schools/{school1.pk}/suspend/").status_code == 403
+    assert client.get(f"/console/schools/{school1.pk}/suspend/").status_code == 403
+    assert client.post(f"/console/free-check/schools/{school1.pk}/run/").status_code == 403
     school1.refresh_from_db()
     assert school1.status == "active"
     assert not School.objects.filter(slug="school7").exists()
@@ -91,8 +93,16 @@ def test_operator_suspends_and_resumes_from_the_list(
     operator: Any, school2: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     client = signed_in(operator)
+    # Suspending asks first, naming the school; a wrong confirmation changes nothing.
+    ask = client.get(f"/console/schools/{school2.pk}/suspend/").content.decode()
+    assert "Приостановить работу школы «" in ask and 'name="confirm"' in ask
+    wrong = client.post(f"/console/schools/{school2.pk}/suspend/", {"confirm": "school1"})
+    assert wrong.status_code == 400 and "Введите адрес школы: school2." in wrong.content.decode()
+    assert Client(HTTP_HOST="school2.localhost").get("/").status_code == 200
     with django_capture_on_commit_callbacks(execute=True):
-        done = client.post(f"/console/schools/{school2.pk}/suspend/", follow=True)
+        done = client.post(
+            f"/console/schools/{school2.pk}/suspend/", {"confirm": "school2"}, follow=True
+        )
     assert "приостановлена" in done.content.decode()
     assert Client(HTTP_HOST="school2.localhost").get("/").status_code == 503
     with django_capture_on_commit_callbacks(execute=True):
@@ -104,7 +114,38 @@ def test_operator_suspends_and_resumes_from_the_list(
 
 
 def test_status_change_requires_post(operator: Any, school2: Any) -> None:
-    assert signed_in(operator).get(f"/console/schools/{school2.pk}/suspend/").status_code == 405
+    client = signed_in(operator)
+    assert client.get(f"/console/schools/{school2.pk}/resume/").status_code == 405
+    assert client.get(f"/console/schools/{school2.pk}/suspend/").status_code == 200  # the question
+    assert client.post(f"/console/schools/{school2.pk}/delete/").status_code == 404
+
+
+def test_archiving_a_school_is_confirmed_by_its_address(
+    operator: Any, school2: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    client = signed_in(operator)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/console/schools/{school2.pk}/suspend/", {"confirm": "school2"})
+    listing = client.get("/console/schools/").content.decode()
+    assert f"/console/schools/{school2.pk}/archive/" in listing
+    assert client.post(f"/console/schools/{school2.pk}/archive/").status_code == 400
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(
+            f"/console/schools/{school2.pk}/archive/", {"confirm": "school2"}, follow=True
+        )
+    assert "отправлена в архив" in done.content.decode()
+    assert "передан" in Client(HTTP_HOST="school2.localhost").get("/").content.decode()
+
+
+def test_operator_audits_one_school_now(operator: Any, school2: Any) -> None:
+    from billing_free_check.models import SchoolAudit
+
+    client = signed_in(operator)
+    before = SchoolAudit.objects.filter(school=school2).count()
+    done = client.post(f"/console/free-check/schools/{school2.pk}/run/", follow=True)
+    assert "платных сервисов не найдено" in done.content.decode()
+    assert SchoolAudit.objects.filter(school=school2).count() == before + 1
+    assert client.get(f"/console/free-check/schools/{school2.pk}/run/").status_code == 405
 
 
 def test_console_list_query_count_does_not_grow_with_schools(

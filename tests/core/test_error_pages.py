@@ -88,3 +88,14 @@ def test_every_page_has_the_favicon(school1: Any) -> None:
     html = Client(HTTP_HOST="school1.localhost").get("/accounts/login/").content.decode()
     assert "/static/core/favicon.svg" in html
     assert Client(HTTP_HOST="school1.localhost").get("/static/core/favicon.svg").status_code == 200
+
+
+def test_the_api_answers_json_to_a_browser_never_the_english_browsable_page(
+    world: World,
+) -> None:
+    client = signed_in(world.users["teacher"])
+    browser_accept = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    response = client.get("/api/v1/me/", HTTP_ACCEPT=browser_accept)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json()["username"] == "teacher"

@@ -64,6 +64,8 @@ PAGES: dict[str, Args] = {
     "web:class-pupil-card": lambda w: {"pupil_id": w.pupils[0].pk},
     "web:class-temporary-login-issue": lambda w: {"pupil_id": NONE},
     "web:class-temporary-login-revoke": lambda w: {"temporary_login_id": NONE},
+    "web:class-invitation-issue": lambda w: {"pupil_id": NONE, "user_id": NONE},
+    "web:manage-staff-password": lambda w: {"staff_id": NONE},
     "web:plan-import": no_args,
     "web:manage-classes": no_args,
     "web:manage-class-teacher": lambda w: {"class_group_id": w.class5a.pk},
@@ -92,6 +94,12 @@ PAGES: dict[str, Args] = {
     "web:reports-job-start": no_args,
     "web:reports-job": lambda w: {"job_id": NONE},
     "web:reports-job-file": lambda w: {"job_id": NONE, "file_id": NONE},
+    # the class teacher's reports (issue #12, reports3): REP-4, REP-6, DIA-3, DIA-5
+    "web:class-certificates": no_args,
+    "web:class-summary-download": no_args,
+    "web:class-parent-reports": no_args,
+    "web:class-printouts": no_args,
+    "web:class-printout-download": lambda w: {"printout_id": NONE},
     "diary:index": no_args,
     "diary:homework-file": lambda w: {"lesson_id": NONE, "attachment_id": NONE},
     # The whole school year (issue #10): closing the year, the class teacher's duties, the
@@ -226,3 +234,14 @@ def test_the_menu_links_only_to_pages_its_readers_may_open() -> None:
         if item.url_name not in PAGES:
             continue
         assert set(item.roles) <= access_of(item.url_name).roles, item.url_name
+
+
+def test_class_teacher_items_are_for_teachers_who_lead_a_class(world: World) -> None:
+    """«Классное руководство» is in the menu of a teacher with a class, not of every teacher."""
+    menu = {
+        persona: signed_in(world.users[persona]).get("/teacher/today/").content.decode()
+        for persona in ("class_teacher", "teacher")
+    }
+    assert 'href="/class/day/"' in menu["class_teacher"]
+    assert 'href="/class/day/"' not in menu["teacher"]
+    assert 'href="/teacher/today/"' in menu["teacher"]  # the menu itself is there

@@ -177,3 +177,68 @@ def test_anonymous_is_sent_to_login(world: Any) -> None:
 
     response = Client(HTTP_HOST="school1.localhost").get(f"/journals/{world.math5a.pk}/")
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+# The seeded regulation's written works (001 §2.4, 004 §8.5: a week for their marks).
+WRITTEN = sorted(["dictation", "essay", "independent", "lab", "practical", "test"])
+
+
+def open_columns(html: str) -> set[int]:
+    """Lesson ids of the grid's columns that take entries now."""
+    import re
+
+    return {int(n) for n in re.findall(r'class="g-col g-open" data-l="(\d+)"', html)}
+
+
+def kinds_offered(html: str, lesson_id: int) -> list[str]:
+    import re
+
+    select = re.search(rf'<select class="g-kind" data-l="{lesson_id}"[^>]*>(.*?)</select>', html)
+    return re.findall(r'<option value="([^"]+)"', select.group(1)) if select else []
+
+
+@pytest.mark.usefixtures("school_day")
+def test_grid_columns_follow_the_deadline_from_the_end_of_lessons_les2(
+    world: Any, page_client: Any
+) -> None:
+    """000 §3.9 as the school adopted it: entries until 3 hours after the class's last
+    lesson (№5 ends 12:45 in the world's bell schedule): the grid opens today's column until
+    15:45 and closes it after, as `marks_save` does."""
+    import datetime as dt
+
+    from tests import clock
+    from tests.catalog.adopt import adopt_rules
+
+    adopt_rules("school1", mark_entry_deadline_from="lessons_end", mark_entry_deadline_hours=3)
+    url = f"/journals/{world.math5a.pk}/"
+    with clock.on(world.today, dt.time(15, 40)):
+        html = page_client("teacher").get(url).content.decode()
+        assert "oral" in kinds_offered(html, world.lesson_today.pk)
+    with clock.on(world.today, dt.time(15, 50)):
+        html = page_client("teacher").get(url).content.decode()
+        # Oral answers and homework are closed; written works keep their week (001 §2.4).
+        assert sorted(kinds_offered(html, world.lesson_today.pk)) == WRITTEN
+
+
+@pytest.mark.usefixtures("school_day")
+def test_a_written_work_column_stays_open_for_written_kinds_only_mrk2(
+    world: Any, page_client: Any
+) -> None:
+    """001 §2.4: a written work's marks are due within a week; an oral mark five days later
+    is late. The grid keeps the five-day-old column open, offering only written kinds."""
+    import datetime as dt
+
+    from journal.register.models import Lesson
+
+    with schema_context("school1"):
+        old = Lesson.objects.create(
+            assignment=world.math5a, date=world.today - dt.timedelta(days=5), slot=3
+        )
+        too_old = Lesson.objects.create(
+            assignment=world.math5a, date=world.today - dt.timedelta(days=8), slot=3
+        )
+    html = page_client("teacher").get(f"/journals/{world.math5a.pk}/").content.decode()
+    assert f'data-l="{too_old.pk}"' in html  # in the grid, as a closed column
+    assert old.pk in open_columns(html) and too_old.pk not in open_columns(html)
+    assert sorted(kinds_offered(html, old.pk)) == WRITTEN
+    assert "oral" in kinds_offered(html, world.lesson_today.pk)

@@ -278,3 +278,25 @@ def test_another_schools_director_gets_404_for_this_schools_year_ten1(
         assert client.get(year.url).status_code == 404
         assert client.post(year.url, close_form(year)).status_code == 404
     assert counts() == before
+
+
+def test_a_closed_years_grid_and_lesson_page_offer_no_entry_year1(
+    year: Year, page_client: Any
+) -> None:
+    """After closing, the teacher's grid and lesson page of that year show the records
+    read-only: no open column, no input, no form (writes are refused anyway)."""
+    w = year.world
+    grid_url = f"/journals/{w.math5a.pk}/?period={w.period.pk}"
+    lesson_url = f"/lessons/{w.lesson_today.pk}/"
+    with clock.on(w.lesson_today.date):
+        assert 'class="g-in"' in page_client("teacher").get(lesson_url).content.decode()
+    with clock.on(year.closes_from):  # sessions last hours: sign in on the day
+        assert page_client("director").post(year.url, close_form(year)).status_code == 302
+        teacher = page_client("teacher")
+        grid_page, lesson_page = teacher.get(grid_url), teacher.get(lesson_url)
+    assert grid_page.status_code == lesson_page.status_code == 200
+    grid, lesson = grid_page.content.decode(), lesson_page.content.decode()
+    assert w.pupils[0].user.last_name in grid and w.pupils[0].user.last_name in lesson
+    assert "g-open" not in grid and 'class="g-in"' not in grid
+    assert 'class="g-in"' not in lesson and "Сохранить урок" not in lesson
+    assert "Учебный год закрыт" in lesson

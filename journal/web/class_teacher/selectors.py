@@ -169,3 +169,17 @@ def temporary_login_for_revoke(*, temporary_login_id: int, for_user: Any) -> Tem
     if not may_act(scope, record.pupil.class_group_id):
         raise deny(ACT_REFUSAL)
     return record
+
+
+def card_person(*, pupil: Pupil, user_id: int) -> Any:
+    """The pupil's own account or a linked parent's, by user id (else 404)."""
+    if pupil.user_id == user_id:
+        return pupil.user
+    link = (
+        pupil.guardian_links.select_related("guardian__user")
+        .filter(guardian__user_id=user_id)
+        .first()
+    )
+    if link is None:
+        raise Http404
+    return link.guardian.user

@@ -15,7 +15,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from core.forms import form_error_text
+from core.forms import SERVICE_ERRORS, error_text, form_error_text
+from core.hosts import portal_url
 from journal.identity import services as identity_services
 from journal.register import selectors as reg_selectors
 from journal.register import services as reg_services
@@ -161,3 +162,29 @@ def temporary_login_revoke(request: HttpRequest, temporary_login_id: int) -> Htt
     identity_services.temporary_login_revoke(temporary_login=record, by=request.user)
     messages.success(request, f"Временный логин {record.pupil.user.full_name} отозван.")
     return redirect("web:class-pupil-card", pupil_id=record.pupil_id)
+
+
+@school_page(roles=STAFF_ROLES, methods=("POST",))
+def invitation_issue(request: HttpRequest, pupil_id: int, user_id: int) -> HttpResponse:
+    """A one-time code linking a parent (or the pupil) to Госуслуги, shown once with the
+    instructions to print and hand over (SEC-1)."""
+    pupil = selectors.pupil_for_card(pupil_id=pupil_id, for_user=request.user, to_act=True)
+    person = selectors.card_person(pupil=pupil, user_id=user_id)  # 404: not on this card
+    try:
+        invitation, code = identity_services.invitation_issue(person=person, by=request.user)
+    except SERVICE_ERRORS as exc:
+        messages.error(request, error_text(exc))
+        return redirect("web:class-pupil-card", pupil_id=pupil.pk)
+    response = render(
+        request,
+        "web/class_teacher/invitation_issued.html",
+        {
+            "pupil": pupil,
+            "person": person,
+            "invitation": invitation,
+            "code": code,
+            "portal_url": portal_url(request, "/sso/"),
+        },
+    )
+    response["Cache-Control"] = "no-store"
+    return response

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -108,6 +108,7 @@ class Column:
     editable: bool  # new marks / attendance may be entered now by this user
     marks_allowed: bool  # not a grade taught without marks
     window: str
+    kinds: list[str] = field(default_factory=list)  # work kinds whose marks it takes now
 
 
 @dataclass
@@ -199,16 +200,24 @@ def grid_page(*, assignment_id: int, period_id: int | None, for_user: Any) -> Gr
     rules = current_rules()
     now = timezone.now()
     marks_allowed = assignment.class_group.grade not in rules.grades_without_marks
+    year_open = assignment.year_id not in scope.closed_year_ids
+    kinds = reg_services.work_kinds_ensure()
+    ends = reg_services.lessons_ends(
+        assignment.class_group_id, assignment.year_id, (lesson.date for lesson in grid.lessons)
+    )
     columns = []
     for lesson in grid.lessons:
         lesson.assignment = assignment  # the lesson's own assignment: no query per column
-        window = reg_services.entry_window(rules, lesson.date, now)
-        editable = (
-            not scope.is_pupil
-            and reg_services.may_enter_lesson(scope, lesson)
-            and window in ("on_time", "late")
+        end = ends.get(lesson.date, reg_services.day_end(lesson.date))
+        window = reg_services.lesson_entry_window(rules, lesson, now, lessons_end_at=end)
+        writer = year_open and not scope.is_pupil and reg_services.may_enter_lesson(scope, lesson)
+        open_kinds = (
+            reg_services.open_work_kinds(rules, lesson, kinds, now, lessons_end_at=end)
+            if writer and marks_allowed
+            else []
         )
-        columns.append(Column(lesson, editable, marks_allowed, window))
+        editable = writer and (window in reg_services.OPEN_WINDOWS or bool(open_kinds))
+        columns.append(Column(lesson, editable, marks_allowed, window, open_kinds))
     locked, history = mark_details(
         lesson_kwargs={
             "lesson__assignment_id": assignment.pk,
@@ -218,7 +227,6 @@ def grid_page(*, assignment_id: int, period_id: int | None, for_user: Any) -> Gr
         correction_window_days=rules.correction.window_days,
         correction_allowed=rules.correction.allowed,
     )
-    kinds = reg_services.work_kinds_ensure()
     titles = {k.pk: k.title for k in kinds.values()}
     rows = []
     empty = reg_selectors.GridCell()
@@ -272,6 +280,7 @@ class LessonPage:
     may_write: bool
     may_correct: bool
     work_kinds: list[tuple[str, str, int]]
+    year_closed: bool = False  # the year is closed: its records are read-only (YEAR-1)
 
 
 def lesson_page(*, lesson_id: int, for_user: Any, to_write: bool = False) -> LessonPage:
@@ -329,7 +338,12 @@ def lesson_page(*, lesson_id: int, for_user: Any, to_write: bool = False) -> Les
             }
         )
     attendance = dict(Attendance.objects.filter(lesson=lesson).values_list("pupil_id", "code"))
-    window = reg_services.entry_window(rules, lesson.date, timezone.now())
+    now = timezone.now()
+    window = reg_services.lesson_entry_window(rules, lesson, now)
+    year_closed = lesson.assignment.year_id in scope.closed_year_ids
+    marks_allowed = lesson.assignment.class_group.grade not in rules.grades_without_marks
+    enters = may_write and not year_closed and marks_allowed
+    open_kinds = reg_services.open_work_kinds(rules, lesson, kinds, now) if enters else []
     access_log(
         user=for_user,
         action="read",
@@ -340,12 +354,17 @@ def lesson_page(*, lesson_id: int, for_user: Any, to_write: bool = False) -> Les
     return LessonPage(
         lesson=lesson,
         pupils=[LessonPupil(p, by_pupil.get(p.pk, []), attendance.get(p.pk)) for p in pupils],
-        editable=may_write and window in ("on_time", "late"),
-        marks_allowed=lesson.assignment.class_group.grade not in rules.grades_without_marks,
+        editable=(
+            may_write
+            and not year_closed
+            and (window in reg_services.OPEN_WINDOWS or bool(open_kinds))
+        ),
+        marks_allowed=marks_allowed,
         window=window,
-        may_write=may_write,
+        may_write=may_write and not year_closed,
+        year_closed=year_closed,
         may_correct=bool(scope.roles.intersection(rules.correction.roles)),
-        work_kinds=[(k.code, k.title, k.weight) for k in kinds.values()],
+        work_kinds=[(k.code, k.title, k.weight) for k in kinds.values() if k.code in open_kinds],
     )
 
 

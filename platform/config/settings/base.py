@@ -304,6 +304,9 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
+    # JSON only: the browsable API is an English developer page, not for the school's users
+    # (issue #15); the OpenAPI schema and its Swagger page document the API.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "core.parsers.BodyCheckingNegotiation",
     "DEFAULT_SCHEMA_CLASS": "core.openapi.QualifiedNameAutoSchema",
     "DEFAULT_PAGINATION_CLASS": "core.api.Pagination",
@@ -411,7 +414,17 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": crontab(hour=4, minute=15),
         "options": {"headers": {"_schema_name": "public"}},
     },
+    # DIA-3 (issue #12, reports3): printouts for parents without electronic access, made
+    # daily for the last whole span of the regulation's days (a made span is skipped).
+    "parent-printouts-daily": {
+        "task": "tenants.for_each_school",
+        "schedule": crontab(hour=5, minute=20),
+        "args": ["reports.parent_printouts"],
+        "options": {"headers": {"_schema_name": "public"}},
+    },
 }
+# Task modules outside an app's tasks.py (autodiscovery finds only those).
+CELERY_IMPORTS = ["journal.reports.printout_tasks"]
 
 SENTRY_DSN = env("SENTRY_DSN")
 SENTRY_ENVIRONMENT = env("SENTRY_ENVIRONMENT", "production")

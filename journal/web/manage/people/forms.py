@@ -42,6 +42,9 @@ class GuardianCreateForm(forms.Form):
     email = forms.EmailField(
         label="Эл. почта", required=False, error_messages={"invalid": "Неверный адрес эл. почты."}
     )
+    declined_electronic_access = forms.BooleanField(
+        label="Отказался от электронного доступа: получает распечатку (DIA-3)", required=False
+    )
 
 
 class GuardianLinkForm(forms.Form):

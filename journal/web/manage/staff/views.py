@@ -7,11 +7,16 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from accounts import roles
+from accounts.roles import has_role
 from core.forms import SERVICE_ERRORS, error_messages
+from journal.identity import services as identity_services
 from journal.structure import services as structure
 from journal.web.manage.staff import selectors
 from journal.web.manage.staff.forms import StaffCreateForm
 from journal.web.pages import ROSTER_MANAGERS, may_write, school_page, submit
+
+PASSWORD_ISSUERS = frozenset({roles.JOURNAL_ADMIN})  # SEC-3: the journal administrator
 
 
 def staff_response(
@@ -30,6 +35,7 @@ def staff_response(
             "can_write": may_write(request),
             "action_errors": action_errors or [],
             "me": request.user.pk,
+            "can_issue_passwords": has_role(request.user, roles.JOURNAL_ADMIN),
         },
         status=status,
     )
@@ -83,3 +89,26 @@ def staff_deactivate(request: HttpRequest, staff_id: int) -> HttpResponse:
 def staff_reactivate(request: HttpRequest, staff_id: int) -> HttpResponse:
     """Return a member of staff to work (SET-3)."""
     return staff_switch(request, staff_id, active=True)
+
+
+@school_page(roles=ROSTER_MANAGERS, methods=("POST",), write_roles=PASSWORD_ISSUERS)
+def staff_password(request: HttpRequest, staff_id: int) -> HttpResponse:
+    """The journal administrator gives a staff member a password: the first one of a new
+    member or a reset; shown once, to be changed at the first sign-in (SEC-3)."""
+    member = selectors.staff_member_get(staff_id=staff_id, for_user=request.user)
+    first = not member.user.has_usable_password()
+    try:
+        password = identity_services.staff_password_reset(
+            user=member.user, by=request.user, reason="первый пароль" if first else "сброс"
+        )
+    except SERVICE_ERRORS as exc:
+        return staff_response(
+            request, StaffCreateForm(), status=400, action_errors=error_messages(exc)
+        )
+    response = render(
+        request,
+        "web/manage/staff/password_issued.html",
+        {"member": member, "password": password, "first": first},
+    )
+    response["Cache-Control"] = "no-store"
+    return response

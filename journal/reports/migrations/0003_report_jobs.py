@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reports", "0001_initial"),
+        ("reports", "0002_certificates_printouts"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
