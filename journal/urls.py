@@ -9,6 +9,7 @@ from journal.audit.api import AccessLogListApi
 from journal.control import api as ctl
 from journal.planning.api import CurriculumLineSaveApi, PlanImportApi
 from journal.register import api as reg
+from journal.reports import api as rep
 from journal.roster import api as ros
 from journal.structure import api as st
 from journal.transfer.api import TransferExportApi, TransferImportApi, TransferRecordsApi
@@ -249,6 +250,19 @@ urlpatterns = [
         "attestation/pupils/<int:pupil_id>/results/",
         att.PupilAttestationResultsApi.as_view(),
         name="pupil-attestation-results",
+    ),
+    # reports (REP-1, REP-3, REP-5; issue #12): forms, JSON rows, files, long reports
+    path("reports/forms/", rep.ReportFormListApi.as_view(), name="report-form-list"),
+    path("reports/run/", rep.ReportRunApi.as_view(), name="report-run"),
+    path("reports/pdf/", rep.ReportPdfApi.as_view(), name="report-pdf"),
+    path("reports/xlsx/", rep.ReportXlsxApi.as_view(), name="report-xlsx"),
+    path("reports/jobs/", rep.ReportJobListApi.as_view(), name="report-job-list"),
+    path("reports/jobs/create/", rep.ReportJobCreateApi.as_view(), name="report-job-create"),
+    path("reports/jobs/<int:job_id>/", rep.ReportJobDetailApi.as_view(), name="report-job-detail"),
+    path(
+        "reports/jobs/<int:job_id>/files/<int:file_id>/",
+        rep.ReportJobFileApi.as_view(),
+        name="report-job-file",
     ),
     # audit (ROLE-4) and transfer (TEN-4)
     path("audit/log/", AccessLogListApi.as_view(), name="access-log"),

@@ -44,6 +44,93 @@ class GeneratedReport(JournalModel):
         return f"{self.form_code} v{self.form_version} {self.format} {self.sha256[:12]}"
 
 
+# ---------------------------------------------------------------- long reports (reports2)
+
+
+class ReportJob(JournalModel):
+    """A long report made by a per-school task (a whole school's paper copies, the summary
+    sheets of a large school): its state, progress and the files it made.
+
+    `signature` is the job's natural key (kind + parameters): while a job with a signature
+    is queued or running, asking again returns it (a partial unique index), so a double
+    click or a repeated request never makes the work twice. Progress rows are written as
+    the task goes (one short transaction per unit), so the page can show them.
+    """
+
+    class Kind(models.TextChoices):
+        PAPER_COPIES = "paper_copies", "Бумажные копии журналов"
+        SUMMARY_SHEETS = "summary_sheets", "Сводные ведомости успеваемости"
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "в очереди"
+        RUNNING = "running", "формируется"
+        DONE = "done", "готово"
+        FAILED = "failed", "ошибка"
+
+    class Reason(models.TextChoices):
+        REQUEST = "request", "по запросу"
+        CADENCE = "cadence", "по окончании периода (положение)"
+
+    kind = models.CharField("вид", max_length=32, choices=Kind.choices)
+    signature = models.CharField("натуральный ключ", max_length=255)
+    parameters = models.JSONField("параметры")
+    # The units of work (class ids), fixed when the job is made: `total` never moves.
+    units = models.JSONField("единицы работы")
+    format = models.CharField("формат", max_length=8, default="pdf")
+    reason = models.CharField("основание", max_length=16, choices=Reason.choices)
+    title = models.CharField("название", max_length=255)
+    state = models.CharField("состояние", max_length=16, choices=State.choices)
+    done = models.PositiveIntegerField("готово единиц", default=0)
+    total = models.PositiveIntegerField("всего единиц")
+    error = models.CharField("ошибка", max_length=500, blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("создано", auto_now_add=True)
+    started_at = models.DateTimeField("начато", null=True, blank=True)
+    finished_at = models.DateTimeField("завершено", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "фоновое формирование отчётов"
+        verbose_name_plural = "фоновые формирования отчётов"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["signature"],
+                condition=models.Q(state__in=["queued", "running"]),
+                name="reportjob_one_active_per_signature",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(done__lte=models.F("total")), name="reportjob_done_le_total"
+            ),
+        ]
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.total else int(self.done * 100 / self.total)
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.FAILED)
+
+
+class ReportJobFile(JournalModel):
+    """One file a job made: its unit (a class) and the recorded file (REP-5)."""
+
+    job = models.ForeignKey(ReportJob, models.CASCADE, related_name="files")
+    unit = models.BigIntegerField("единица (класс)")
+    title = models.CharField("название", max_length=255)
+    report = models.ForeignKey(GeneratedReport, models.PROTECT, related_name="+")
+    # Whose data the file shows: a later download is logged against them (ROLE-4).
+    pupil_ids = models.JSONField("обучающиеся", default=list)
+
+    class Meta:
+        verbose_name = "файл фонового отчёта"
+        verbose_name_plural = "файлы фоновых отчётов"
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "unit"], name="reportjobfile_one_per_unit")
+        ]
+
+
 # --- REP-4 certificates and DIA-3 parent printouts (branch reports3) ---
 
 

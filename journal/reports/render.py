@@ -18,6 +18,8 @@ from typing import Any
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from journal.reports.layout import ReportTable, display
 
@@ -54,12 +56,28 @@ def cells(table: ReportTable) -> dict[str, Any]:
             for v, t in zip(values, table.types, strict=True)
         ]
 
+    rows = [line(r) for r in table.rows]
     return {
         "header": table.header,
-        "rows": [line(r) for r in table.rows],
+        "rows": rows,
+        "body_html": body_html(rows),
         "totals": [line(r) for r in table.totals],
         "summary": [(label, display(v, t)) for label, v, t in table.summary],
     }
+
+
+def body_html(rows: list[list[dict[str, Any]]]) -> SafeString:
+    """The table's body rows as HTML, built here rather than by a template loop: a whole
+    school's summary sheet has some 100,000 cells, and the template engine spends ~25 µs
+    on each (bench/reports.py). The same markup as a `{% for %}` with autoescaping."""
+    out = []
+    for row in rows:
+        out.append("<tr>")
+        for c in row:
+            text = escape(c["text"])
+            out.append(f'<td class="num">{text}</td>' if c["num"] else f"<td>{text}</td>")
+        out.append("</tr>")
+    return mark_safe("".join(out))  # noqa: S308 - every text is escaped above
 
 
 def html_table(table: ReportTable) -> str:

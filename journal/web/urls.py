@@ -28,6 +28,7 @@ from journal.web.marks import views as marks
 from journal.web.plan_import import views as plan_import
 from journal.web.regulation import views as regulation
 from journal.web.remarks import views as remarks
+from journal.web.reports import jobs as report_jobs
 from journal.web.reports import views as reports
 from journal.web.substitutions import views as substitutions
 from journal.web.teacher import views as teacher
@@ -152,6 +153,13 @@ urlpatterns = [
     path("reports/", reports.reports, name="reports"),
     path("reports/view/", reports.report, name="reports-view"),
     path("reports/download/", reports.report_download, name="reports-download"),
+    path("reports/jobs/start/", report_jobs.report_job_start, name="reports-job-start"),
+    path("reports/jobs/<int:job_id>/", report_jobs.report_job, name="reports-job"),
+    path(
+        "reports/jobs/<int:job_id>/files/<int:file_id>/",
+        report_jobs.report_job_file,
+        name="reports-job-file",
+    ),
     # the class teacher's reports (issue #12, reports3): REP-4, REP-6, DIA-3, DIA-5
     path("class/certificates/", class_reports.certificates, name="class-certificates"),
     path(

@@ -262,6 +262,41 @@ def homework_upload(world: World) -> dict[str, Any]:
     return {"file": f}
 
 
+WHOLE_SCHOOL_HEADS = {"director", "deputy"}
+
+
+def _report_query(world: World, code: str) -> str:
+    return (
+        f"form={code}&class_group_id={world.class5a.pk}&period_id={world.period.pk}"
+        f"&academic_year_id={world.year.pk}"
+    )
+
+
+def add_report_job(world: World) -> None:
+    """A whole-school job of the deputy's with one (small, hand-made) file."""
+    import hashlib
+
+    from journal.reports.jobs import report_job_start
+    from journal.reports.models import GeneratedReport, ReportJobFile
+
+    job, _ = report_job_start(kind="paper_copies", by=world.users["deputy"], period=world.period)
+    content = b"%PDF-1.4\n% a paper copy\n"
+    report = GeneratedReport.objects.create(
+        form_code="journal-paper-copy",
+        form_version=0,
+        parameters={"class_group": world.class5a.pk, "period": world.period.pk},
+        format="pdf",
+        sha256=hashlib.sha256(content).hexdigest(),
+        size=len(content),
+        content=content,
+        created_by=world.users["deputy"],
+    )
+    world.extra["report_job"] = job
+    world.extra["report_job_file"] = ReportJobFile.objects.create(
+        job=job, unit=world.class5a.pk, title="5А.pdf", report=report, pupil_ids=[1]
+    )
+
+
 B = "/api/v1/"
 ENDPOINTS = [
     Endpoint(
@@ -990,6 +1025,64 @@ ENDPOINTS += [
         setup=add_attestation,
         list_result=True,
     ),
+    # reports (issue #12; REP-1, REP-3, REP-5): the heads every report, the class teacher
+    # their class, a teacher their subject; the whole-school jobs the heads only.
+    Endpoint(
+        "report-form-list",
+        "get",
+        lambda w: B + "reports/forms/",
+        READS_MATH_5A | {"other_teacher"},
+        list_result=True,
+    ),
+    Endpoint(
+        "report-run",
+        "get",
+        lambda w: B + "reports/run/?" + _report_query(w, "class-period-results"),
+        READS_MATH_5A,
+    ),
+    Endpoint(
+        "report-pdf",
+        "get",
+        lambda w: B + "reports/pdf/?" + _report_query(w, "journal-paper-copy"),
+        READS_MATH_5A,
+    ),
+    Endpoint(
+        "report-xlsx",
+        "get",
+        lambda w: B + "reports/xlsx/?" + _report_query(w, "summary-progress-sheet"),
+        READS_MATH_5A,
+    ),
+    Endpoint(
+        "report-job-list",
+        "get",
+        lambda w: B + "reports/jobs/",
+        WHOLE_SCHOOL_HEADS,
+        setup=add_report_job,
+        list_result=True,
+    ),
+    Endpoint(
+        "report-job-create",
+        "post",
+        lambda w: B + "reports/jobs/create/",
+        WHOLE_SCHOOL_HEADS,
+        payload=lambda w: {"kind": "paper_copies", "period_id": w.period.pk},
+    ),
+    Endpoint(
+        "report-job-detail",
+        "get",
+        lambda w: B + f"reports/jobs/{w.extra['report_job'].pk}/",
+        WHOLE_SCHOOL_HEADS,
+        setup=add_report_job,
+    ),
+    Endpoint(
+        "report-job-file",
+        "get",
+        lambda w: (
+            B + f"reports/jobs/{w.extra['report_job'].pk}/files/{w.extra['report_job_file'].pk}/"
+        ),
+        WHOLE_SCHOOL_HEADS,
+        setup=add_report_job,
+    ),
 ]
 
 
@@ -1059,6 +1152,8 @@ OWN_SCHOOL_ONLY = {
     "order-list",
     "regulation-order-create",
     "schedule-order-create",
+    "report-form-list",
+    "report-job-list",
 }
 
 
@@ -1132,6 +1227,9 @@ def test_other_school_director_acts_only_on_own_school_ten3(
 
     endpoint = next(e for e in ENDPOINTS if e.name == name)
     own_class_id = _school2_class(school2_director)
+    if name == "report-job-list":
+        with schema_context("school1"):
+            add_report_job(world)
     with schema_context("school2"):
         access_log(user=school2_director, action="read", what="school2.own", pupil_ids=[1])
     with schema_context("school1"):
@@ -1190,6 +1288,11 @@ def test_other_school_director_acts_only_on_own_school_ten3(
             assert WorkKind.objects.filter(code="project").exists()
         with schema_context("school1"):
             assert not WorkKind.objects.filter(code="project").exists()
+    elif name == "report-job-list":
+        assert items == []  # school2 has asked for no job; school1's is not shown
+    elif name == "report-form-list":
+        # The catalogue is central (TPL-3): school2's director gets school2's own list.
+        assert {"class-period-results", "journal-paper-copy"} <= {f["code"] for f in items}
     elif name == "staff-create":
         from accounts.models import User
 

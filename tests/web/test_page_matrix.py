@@ -91,6 +91,9 @@ PAGES: dict[str, Args] = {
     "web:reports": no_args,
     "web:reports-view": no_args,
     "web:reports-download": no_args,
+    "web:reports-job-start": no_args,
+    "web:reports-job": lambda w: {"job_id": NONE},
+    "web:reports-job-file": lambda w: {"job_id": NONE, "file_id": NONE},
     # the class teacher's reports (issue #12, reports3): REP-4, REP-6, DIA-3, DIA-5
     "web:class-certificates": no_args,
     "web:class-summary-download": no_args,

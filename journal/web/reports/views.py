@@ -18,6 +18,7 @@ from journal.reports.registry import PAPER_COPY
 from journal.reports.render import cells
 from journal.reports.services import CONTENT_TYPES, report_file_create
 from journal.web.pages import TEACHERS, WHOLE_SCHOOL, school_page
+from journal.web.reports.jobs import jobs_context
 
 REPORT_READERS = WHOLE_SCHOOL | TEACHERS
 
@@ -28,7 +29,7 @@ def reports(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "web/reports/index.html",
-        {"entries": entries, "paper_copy": PAPER_COPY},
+        {"entries": entries, "paper_copy": PAPER_COPY, **jobs_context(request)},
     )
 
 

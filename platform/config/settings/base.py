@@ -408,6 +408,13 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": 60.0,
         "options": {"headers": {"_schema_name": "public"}},
     },
+    # REP-3 (issue #12): paper copies of the classes whose cadence period ended yesterday.
+    "reports-paper-copies-at-period-close": {
+        "task": "tenants.for_each_school",
+        "schedule": crontab(hour=5, minute=0),
+        "args": ["reports.paper_copies_at_period_close"],
+        "options": {"headers": {"_schema_name": "public"}},
+    },
     "idempotency-purge-public-daily": {
         "task": "idempotency.purge_public",
         "schedule": crontab(hour=4, minute=15),
