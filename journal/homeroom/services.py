@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts import roles
-from core.russian import month_title
+from core.russian import accusative, month_title
 from journal.access import deny, scope_for
 from journal.audit.services import access_log
 from journal.homeroom.models import DataCheck, MarksAcknowledgement
@@ -104,7 +104,7 @@ def marks_acknowledge(
     if not PeriodMark.objects.filter(
         pupil=pupil, period=period, kind=PeriodMark.Kind.PERIOD
     ).exists():
-        raise ValidationError({"period": [f"Отметок за {period.title} ещё нет."]})
+        raise ValidationError({"period": [f"Отметок за {accusative(period.title)} ещё нет."]})
     try:
         with transaction.atomic():
             record = MarksAcknowledgement.objects.create(

@@ -12,6 +12,7 @@ from typing import Any
 
 from django_tenants.utils import schema_context
 
+from core.russian import accusative
 from journal.register.models import Lesson, PeriodMark
 from journal.register.services import MarkInput, marks_save
 from tests import clock
@@ -53,7 +54,7 @@ def test_teacher_gives_quarter_marks_with_the_keyboard_parent_sees_them_deadline
     with clock.on(period.ends_on - dt.timedelta(days=3)):
         sign_in(page, HOST, world.users["teacher"])
         page.goto(url(HOST, f"/journals/{world.math5a.pk}/"))
-        page.get_by_role("link", name=f"Отметки за {period.title}").click()
+        page.get_by_role("link", name=f"Отметки за {accusative(period.title)}").click()
         page.locator("table[data-marks]").wait_for()
         assert page.url.endswith(marks_url)
         assert "Приём отметок открыт" in page.locator("[data-state]").inner_text()

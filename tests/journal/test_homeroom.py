@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django_tenants.utils import schema_context
 
 from core.errors import PermissionDeniedError
+from core.russian import accusative
 from journal.homeroom import selectors, services
 from journal.homeroom.models import DataCheck, MarksAcknowledgement
 from journal.register.models import PeriodMark
@@ -153,7 +154,7 @@ def test_only_a_linked_parent_acknowledges_and_only_given_marks_dia5(world: Worl
                 pupil=world.pupils[0], period=world.period, by=world.users["parent"]
             )
         assert none_yet.value.message_dict["period"] == [
-            f"Отметок за {world.period.title} ещё нет."
+            f"Отметок за {accusative(world.period.title)} ещё нет."
         ]
         _period_mark(world)
         for persona in ("other_parent", "pupil", "class_teacher", "director"):

@@ -12,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context
 
+from core.russian import accusative
 from journal.homeroom.models import DataCheck, MarksAcknowledgement
 from journal.register.models import Attendance, Lesson, Mark, PeriodMark, WorkKind
 from journal.roster import services as roster
@@ -286,7 +287,7 @@ def test_parent_acknowledges_period_marks_once_and_the_class_teacher_sees_it_dia
     assert "Ознакомлен(а)</button>" in diary
     form = {"child": w.pupils[0].pk, "period": w.period.pk}
     first = parent.post(ACKNOWLEDGE, form, follow=True)
-    assert f"Вы ознакомились с отметками за {w.period.title}." in first.content.decode()
+    assert f"Вы ознакомились с отметками за {accusative(w.period.title)}." in first.content.decode()
     again = parent.post(ACKNOWLEDGE, form, follow=True)
     assert "уже отмечено" in again.content.decode()
     with schema_context("school1"):
@@ -309,7 +310,7 @@ def test_acknowledgement_is_the_parents_own_and_needs_marks_dia5(
     w = world
     form = {"child": w.pupils[0].pk, "period": w.period.pk}
     none_yet = page_client("parent").post(ACKNOWLEDGE, form, follow=True)
-    assert f"Отметок за {w.period.title} ещё нет." in none_yet.content.decode()
+    assert f"Отметок за {accusative(w.period.title)} ещё нет." in none_yet.content.decode()
     with schema_context("school1"):
         _period_mark(w, w.pupils[0])
         _period_mark(w, w.other_pupil)

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts import roles
 from core.forms import SERVICE_ERRORS, error_text
+from core.russian import accusative
 from journal.homeroom import selectors as homeroom_selectors
 from journal.homeroom import services as homeroom
 from journal.register import selectors as reg_selectors
@@ -83,9 +84,9 @@ def marks_acknowledge(request: HttpRequest) -> HttpResponse:
     else:
         messages.success(
             request,
-            f"Вы ознакомились с отметками за {period.title}."
+            f"Вы ознакомились с отметками за {accusative(period.title)}."
             if created
-            else f"Ознакомление с отметками за {period.title} уже отмечено.",
+            else f"Ознакомление с отметками за {accusative(period.title)} уже отмечено.",
         )
     return redirect(f"{reverse('diary:index')}?child={child.pk}&period={period.pk}")
 
