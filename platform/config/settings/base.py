@@ -88,6 +88,8 @@ TENANT_APPS += ["journal.yearend", "journal.attestation", "journal.control"]
 TENANT_APPS += ["axes", "django_otp", "django_otp.plugins.otp_totp", "journal.identity"]
 # Reliability (issue #11): per-school Idempotency-Key records and outbox (also in SHARED_APPS).
 TENANT_APPS += ["idempotency", "outbox"]
+# Messages, announcements and notifications (issue #16, COM-1, COM-2).
+TENANT_APPS += ["journal.messaging"]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
 TENANT_MODEL = "tenants.School"
@@ -391,6 +393,13 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "outbox-relay-public": {
         "task": "outbox.relay_public",
         "schedule": 60.0,
+        "options": {"headers": {"_schema_name": "public"}},
+    },
+    # Notification digests to parents (issue #16, COM-2): one e-mail per parent per day.
+    "messaging-digests-daily": {
+        "task": "tenants.for_each_school",
+        "schedule": crontab(hour=18, minute=0),
+        "args": ["messaging.digests_send"],
         "options": {"headers": {"_schema_name": "public"}},
     },
     "idempotency-purge-public-daily": {

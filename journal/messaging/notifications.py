@@ -1,0 +1,271 @@
+"""Notifications to parents (COM-2, DIA-2): events from the register, one digest a day.
+
+- The register's signals (`journal.register.signals`) become `NotificationEvent` rows in
+  the same transaction as the marks: a «2», an unexcused absence «Н» (dropped again while
+  undelivered if the class teacher later gives a reason), a period/year/exam/final mark.
+- Once a day `messaging.digests_send` asks, through the outbox, for one
+  `messaging.digest_deliver` task per parent; each sends that parent ONE e-mail with every
+  event not yet delivered to them (Django's SMTP backend).
+- Idempotent per event × recipient × channel: a `Delivery` row (unique) is written in the
+  transaction that sends, and a parent's `Digest` of the day (unique per recipient × day ×
+  channel) is sent once; a rerun or a redelivered task finds nothing to send.
+- Only to a parent with e-mail consent recorded and e-mail not turned off, and only about
+  children whose written consent (SET-5) is in force.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone
+
+from journal.messaging.models import (
+    Channel,
+    Delivery,
+    Digest,
+    NotificationEvent,
+    NotificationPreference,
+)
+from journal.roster.models import Consent, GuardianLink
+
+logger = logging.getLogger(__name__)
+# Events wait at most this long for a digest (a parent who gave consent late, a failure).
+LOOKBACK_DAYS = 7
+KIND_TITLES = dict(NotificationEvent.Kind.choices)
+PERIOD_KIND_TITLES = {
+    "period": "за период",
+    "year": "годовая",
+    "exam": "экзаменационная",
+    "final": "итоговая",
+}
+
+
+# ---------------------------------------------------------------- events (from the register)
+
+
+def _event(kind: str, pupil_id: int, day: dt.date, text: str, source: str) -> NotificationEvent:
+    return NotificationEvent(
+        kind=kind, pupil_id=pupil_id, occurred_on=day, text=text, source=source
+    )
+
+
+def events_from_marks(*, lesson: Any, marks: Iterable[Any]) -> int:
+    """A «2» is news for the parents (COM-2)."""
+    subject = lesson.assignment.subject.title
+    rows = [
+        _event(
+            NotificationEvent.Kind.BAD_MARK,
+            m.pupil_id,
+            lesson.date,
+            f"Отметка «2» по предмету «{subject}» за урок {lesson.date:%d.%m.%Y}.",
+            f"mark:{m.pk}",
+        )
+        for m in marks
+        if m.value == 2
+    ]
+    return len(NotificationEvent.objects.bulk_create(rows, ignore_conflicts=True))
+
+
+def events_from_attendance(
+    *, lesson: Any, attendance: Iterable[Any], present: Iterable[int] = ()
+) -> int:
+    """An unexcused absence «Н» is news the same day (000 §3.8); a reason given later, or
+    the pupil marked present after all, withdraws the news while it is undelivered."""
+    subject = lesson.assignment.subject.title
+    rows, withdrawn = [], []
+    for a in attendance:
+        if a.code == "Н":
+            rows.append(
+                _event(
+                    NotificationEvent.Kind.UNEXCUSED_ABSENCE,
+                    a.pupil_id,
+                    lesson.date,
+                    f"Пропуск без уважительной причины («Н»): «{subject}», "
+                    f"{lesson.date:%d.%m.%Y}, {lesson.slot}-й урок.",
+                    f"attendance:{lesson.pk}:{a.pupil_id}",
+                )
+            )
+        else:
+            withdrawn.append(f"attendance:{lesson.pk}:{a.pupil_id}")
+    withdrawn += [f"attendance:{lesson.pk}:{pid}" for pid in present]
+    if withdrawn:
+        NotificationEvent.objects.filter(source__in=withdrawn).exclude(
+            Exists(Delivery.objects.filter(event_id=OuterRef("pk")))
+        ).delete()
+    return len(NotificationEvent.objects.bulk_create(rows, ignore_conflicts=True))
+
+
+def events_from_period_mark(*, period_mark: Any) -> int:
+    """Period, year, exam and final marks reach the parents within a day (DIA-2)."""
+    assignment = period_mark.assignment
+    what = PERIOD_KIND_TITLES.get(period_mark.kind, "итоговая")
+    if period_mark.kind == "period" and period_mark.period_id:
+        what = f"за {period_mark.period.title.lower()}"
+    row = _event(
+        NotificationEvent.Kind.FINAL_MARK,
+        period_mark.pupil_id,
+        timezone.localdate(),
+        f"Отметка {what} по предмету «{assignment.subject.title}»: {period_mark.value}.",
+        f"period_mark:{period_mark.pk}",
+    )
+    return len(NotificationEvent.objects.bulk_create([row], ignore_conflicts=True))
+
+
+# ---------------------------------------------------------------- who gets what
+
+
+def _email_parents() -> QuerySet[Any]:
+    """Parents who may get e-mail: consent recorded, e-mail on, an address, active."""
+    prefs = NotificationPreference.objects.filter(
+        user_id=OuterRef("pk"), email_consent_at__isnull=False, email_enabled=True
+    )
+    return get_user_model().objects.filter(Exists(prefs), is_active=True).exclude(email="")
+
+
+def pending_events(*, recipient_id: int, day: dt.date, channel: str) -> QuerySet[NotificationEvent]:
+    """Events of the recipient's children (consent in force) up to `day`, not yet delivered
+    to them on `channel`."""
+    children = GuardianLink.objects.filter(guardian__user_id=recipient_id).values("pupil_id")
+    consented = Consent.objects.filter(revoked_on__isnull=True).values("pupil_id")
+    return (
+        NotificationEvent.objects.filter(
+            pupil_id__in=children,
+            occurred_on__lte=day,
+            occurred_on__gte=day - dt.timedelta(days=LOOKBACK_DAYS),
+        )
+        .filter(pupil_id__in=consented)
+        .exclude(
+            Exists(
+                Delivery.objects.filter(
+                    event_id=OuterRef("pk"), recipient_id=recipient_id, channel=channel
+                )
+            )
+        )
+        .select_related("pupil__user")
+        .order_by("pupil_id", "occurred_on", "id")
+    )
+
+
+def digest_recipients(*, day: dt.date) -> list[int]:
+    """Parents with something to be told by e-mail on `day` (three queries, any school size)."""
+    links = GuardianLink.objects.filter(guardian__user__in=_email_parents()).values_list(
+        "guardian__user_id", "pupil_id"
+    )
+    children: dict[int, set[int]] = {}
+    for user_id, pupil_id in links:
+        children.setdefault(pupil_id, set()).add(user_id)
+    sent_today = set(
+        Digest.objects.filter(day=day, channel=Channel.EMAIL, state=Digest.State.SENT).values_list(
+            "recipient_id", flat=True
+        )
+    )
+    window = (day - dt.timedelta(days=LOOKBACK_DAYS), day)
+    consented = Consent.objects.filter(revoked_on__isnull=True, pupil_id__in=list(children))
+    events = NotificationEvent.objects.filter(
+        pupil_id__in=consented.values("pupil_id"), occurred_on__range=window
+    )
+    delivered: dict[int, set[int]] = {}
+    for event_id, user_id in Delivery.objects.filter(
+        channel=Channel.EMAIL, event__occurred_on__range=window
+    ).values_list("event_id", "recipient_id"):
+        delivered.setdefault(event_id, set()).add(user_id)
+    wanted: set[int] = set()
+    for event_id, pupil_id in events.values_list("id", "pupil_id"):
+        wanted |= children[pupil_id] - delivered.get(event_id, set())
+    return sorted(wanted - sent_today)
+
+
+def digest_text(events: list[NotificationEvent]) -> str:
+    lines = ["Здравствуйте!", "", "Новости электронного дневника:"]
+    current = None
+    for event in events:
+        if event.pupil_id != current:
+            current = event.pupil_id
+            lines += ["", f"{event.pupil.user.full_name}:"]
+        lines.append(f"— {event.text}")
+    lines += [
+        "",
+        "Подробности — в электронном дневнике. Отказаться от писем можно в настройках "
+        "уведомлений дневника.",
+    ]
+    return "\n".join(lines)
+
+
+class DeliveryFailed(OSError):
+    """The channel refused or failed; the task retries with backoff."""
+
+
+def digest_deliver(*, recipient_id: int, day: dt.date, channel: str = Channel.EMAIL) -> int:
+    """Send the recipient's digest of `day` once; returns how many events it carried.
+
+    The Delivery rows and the digest's state commit only if the SMTP server accepted the
+    message; a failure records the attempt and raises `DeliveryFailed` (the task retries).
+    """
+    if channel != Channel.EMAIL:
+        raise ValueError(f"no sender for channel {channel}")
+    try:
+        with transaction.atomic():
+            digest, _ = Digest.objects.select_for_update().get_or_create(
+                recipient_id=recipient_id,
+                day=day,
+                channel=channel,
+                defaults={"state": Digest.State.FAILED},
+            )
+            if digest.state == Digest.State.SENT:
+                return 0
+            recipient = _email_parents().filter(pk=recipient_id).first()
+            if recipient is None:  # consent withdrawn or e-mail turned off meanwhile
+                return 0
+            events = list(pending_events(recipient_id=recipient_id, day=day, channel=channel))
+            if not events:
+                return 0
+            now = timezone.now()
+            Delivery.objects.bulk_create(
+                [
+                    Delivery(
+                        event=e,
+                        recipient_id=recipient_id,
+                        channel=channel,
+                        digest=digest,
+                        delivered_at=now,
+                    )
+                    for e in events
+                ]
+            )
+            mail = EmailMessage(
+                subject=f"Электронный дневник: новости за {day:%d.%m.%Y}",
+                body=digest_text(events),
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                to=[recipient.email],
+            )
+            mail.send(fail_silently=False)
+            digest.state, digest.sent_at = Digest.State.SENT, now
+            digest.attempts += 1
+            digest.last_error = ""
+            digest.save(update_fields=["state", "sent_at", "attempts", "last_error"])
+            return len(events)
+    except OSError as exc:  # smtplib's errors are OSErrors too
+        _record_failure(recipient_id, day, channel, exc)
+        raise DeliveryFailed(type(exc).__name__) from exc
+
+
+def _record_failure(recipient_id: int, day: dt.date, channel: str, exc: BaseException) -> None:
+    logger.warning("notification digest not delivered (%s)", type(exc).__name__)
+    with transaction.atomic():
+        digest, _ = Digest.objects.select_for_update().get_or_create(
+            recipient_id=recipient_id,
+            day=day,
+            channel=channel,
+            defaults={"state": Digest.State.FAILED},
+        )
+        digest.attempts += 1
+        digest.last_error = type(exc).__name__[:300]
+        digest.save(update_fields=["attempts", "last_error"])
