@@ -57,21 +57,37 @@ def _event(kind: str, pupil_id: int, day: dt.date, text: str, source: str) -> No
     )
 
 
+def _bad_mark(lesson: Any, pupil_id: int, mark_id: int) -> NotificationEvent:
+    subject = lesson.assignment.subject.title
+    return _event(
+        NotificationEvent.Kind.BAD_MARK,
+        pupil_id,
+        lesson.date,
+        f"Отметка «2» по предмету «{subject}» за урок {lesson.date:%d.%m.%Y}.",
+        f"mark:{mark_id}",
+    )
+
+
 def events_from_marks(*, lesson: Any, marks: Iterable[Any]) -> int:
     """A «2» is news for the parents (COM-2)."""
-    subject = lesson.assignment.subject.title
-    rows = [
-        _event(
-            NotificationEvent.Kind.BAD_MARK,
-            m.pupil_id,
-            lesson.date,
-            f"Отметка «2» по предмету «{subject}» за урок {lesson.date:%d.%m.%Y}.",
-            f"mark:{m.pk}",
-        )
-        for m in marks
-        if m.value == 2
-    ]
+    rows = [_bad_mark(lesson, m.pupil_id, m.pk) for m in marks if m.value == 2]
     return len(NotificationEvent.objects.bulk_create(rows, ignore_conflicts=True))
+
+
+def events_from_correction(*, mark: Any, new_value: int | None) -> int:
+    """A corrected mark: a «2» no longer there is withdrawn while undelivered; a mark
+    corrected to «2» is news like a new one."""
+    if new_value == 2:
+        row = _bad_mark(mark.lesson, mark.pupil_id, mark.pk)
+        return len(NotificationEvent.objects.bulk_create([row], ignore_conflicts=True))
+    _withdraw([f"mark:{mark.pk}"])
+    return 0
+
+
+def _withdraw(sources: list[str]) -> None:
+    NotificationEvent.objects.filter(source__in=sources).exclude(
+        Exists(Delivery.objects.filter(event_id=OuterRef("pk")))
+    ).delete()
 
 
 def events_from_attendance(
@@ -97,9 +113,7 @@ def events_from_attendance(
             withdrawn.append(f"attendance:{lesson.pk}:{a.pupil_id}")
     withdrawn += [f"attendance:{lesson.pk}:{pid}" for pid in present]
     if withdrawn:
-        NotificationEvent.objects.filter(source__in=withdrawn).exclude(
-            Exists(Delivery.objects.filter(event_id=OuterRef("pk")))
-        ).delete()
+        _withdraw(withdrawn)
     return len(NotificationEvent.objects.bulk_create(rows, ignore_conflicts=True))
 
 

@@ -608,6 +608,7 @@ def mark_correct(*, mark: Mark, new_value: int | None, reason: str, by: Any) -> 
     correction = MarkCorrection.objects.create(
         mark=mark, old_value=old, new_value=new_value, reason=reason.strip(), corrected_by=by
     )
+    signals.mark_corrected.send(sender=MarkCorrection, mark=mark, correction=correction)
     access_log(
         user=by,
         action="change",

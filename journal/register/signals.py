@@ -13,5 +13,7 @@ from django.dispatch import Signal
 marks_saved = Signal()
 # `attendance_save` / `attendance_reason_set`: `lesson` and `attendance` (rows now stored).
 attendance_saved = Signal()
+# `mark_correct`: `mark` and `correction` (its new value; None: the mark is annulled).
+mark_corrected = Signal()
 # `period_mark_create`: `period_mark` (period, year, exam or final) once it is saved.
 period_mark_saved = Signal()

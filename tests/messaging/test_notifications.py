@@ -1,0 +1,214 @@
+"""COM-2, DIA-2: a «2» and an «Н» for one pupil reach each parent with e-mail consent as ONE
+digest, received by a real SMTP server started by the test; none for a parent who opted out,
+none before consent; running the task again sends nothing twice (per event × recipient ×
+channel). The register announces; messaging records and delivers (no import the other way).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.utils import timezone
+from django_tenants.utils import schema_context
+
+from journal.messaging import services
+from journal.messaging.models import Delivery, Digest, NotificationEvent
+from journal.messaging.notifications import digest_recipients
+from journal.messaging.tasks import digest_deliver, digest_key, digests_send
+from journal.register import services as reg
+from journal.register.models import Attendance
+from journal.roster import services as roster
+from outbox.models import OutboxMessage
+from tests.messaging.smtp_peer import SmtpPeer, smtp_peer
+from tests.world import World
+
+SCHOOL1 = {"_schema_name": "school1"}
+
+
+@pytest.fixture
+def smtp(settings: Any) -> Iterator[SmtpPeer]:
+    with smtp_peer() as peer:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = peer.host, peer.port
+        settings.EMAIL_TIMEOUT = 5
+        yield peer
+
+
+def _family(world: World) -> dict[str, Any]:
+    """The 5А pupil's mother (consent to e-mail), father (consent, then opted out) and a
+    grandmother (no consent yet); all with addresses."""
+    boss = world.users["director"]
+    pupil = world.pupils[0]
+    mother = world.users["parent"]
+    mother.email = "mother@example.test"
+    mother.save(update_fields=["email"])
+    father = roster.guardian_create(
+        last_name="Родителев", first_name="Пётр", email="father@example.test", by=boss
+    )
+    roster.guardian_link_create(guardian=father, pupil=pupil, relation="father", by=boss)
+    granny = roster.guardian_create(
+        last_name="Бабушкина", first_name="Вера", email="granny@example.test", by=boss
+    )
+    roster.guardian_link_create(guardian=granny, pupil=pupil, relation="guardian", by=boss)
+    services.notification_preferences_set(
+        email_consent=True, email_enabled=True, app_enabled=True, by=mother
+    )
+    services.notification_preferences_set(
+        email_consent=True, email_enabled=False, app_enabled=True, by=father.user
+    )
+    return {"mother": mother, "father": father.user, "granny": granny.user, "pupil": pupil}
+
+
+def _bad_day(world: World) -> None:
+    """A «2» and an unexcused absence for the 5А pupil today; a «5» that is no news."""
+    teacher, pupil = world.users["teacher"], world.pupils[0]
+    reg.marks_save(
+        lesson=world.lesson_today,
+        marks=[reg.MarkInput(pupil.pk, 2, "test"), reg.MarkInput(world.pupils[1].pk, 5, "oral")],
+        by=teacher,
+    )
+    reg.attendance_save(
+        lesson=world.lesson_today, entries=[reg.AttendanceInput(pupil.pk, "Н")], by=teacher
+    )
+
+
+def test_one_digest_per_consenting_parent_none_for_opted_out_nothing_twice_com2(
+    world: World, smtp: SmtpPeer
+) -> None:
+    with schema_context("school1"):
+        family = _family(world)
+        _bad_day(world)
+        kinds = sorted(NotificationEvent.objects.values_list("kind", flat=True))
+        assert kinds == ["bad_mark", "unexcused_absence"]
+        today = timezone.localdate()
+        assert digest_recipients(day=today) == [family["mother"].pk]
+        for rid in (family["mother"].pk, family["father"].pk, family["granny"].pk):
+            digest_deliver.apply(
+                kwargs={"recipient_id": rid, "day": today.isoformat()}, headers=SCHOOL1
+            ).get()
+    assert [m.rcpt_to for m in smtp.received] == [["mother@example.test"]]
+    text = smtp.received[0].text
+    assert "Отметка «2» по предмету «Математика»" in text
+    assert "Пропуск без уважительной причины («Н»)" in text
+    assert "Ученик00" in text  # the child's name, and only to the child's own parent
+    assert "новости за" in str(smtp.received[0].message["Subject"])
+    with schema_context("school1"):
+        # Again, by the daily task and by a redelivered copy: nothing more is sent.
+        assert digests_send.apply(kwargs={"day": today.isoformat()}, headers=SCHOOL1).get() == 0
+        result = digest_deliver.apply(
+            kwargs={"recipient_id": family["mother"].pk, "day": today.isoformat()},
+            headers=SCHOOL1,
+        )
+        assert result.get() == 0
+        assert Delivery.objects.filter(recipient=family["mother"]).count() == 2
+        assert Digest.objects.get(recipient=family["mother"]).state == "sent"
+    assert len(smtp.received) == 1
+
+
+def test_no_digest_before_consent_then_the_waiting_events_go_com2(
+    world: World, smtp: SmtpPeer
+) -> None:
+    with schema_context("school1"):
+        family = _family(world)
+        _bad_day(world)
+        granny = family["granny"]
+        today = timezone.localdate()
+        assert granny.pk not in digest_recipients(day=today)
+        digest_deliver.apply(
+            kwargs={"recipient_id": granny.pk, "day": today.isoformat()}, headers=SCHOOL1
+        ).get()
+        assert smtp.received == []
+        services.notification_preferences_set(
+            email_consent=True, email_enabled=True, app_enabled=True, by=granny
+        )
+        # The day's digest of the one already told is done; the new consenter gets hers.
+        Digest.objects.filter(recipient=granny).delete()
+        assert granny.pk in digest_recipients(day=today)
+        digest_deliver.apply(
+            kwargs={"recipient_id": granny.pk, "day": today.isoformat()}, headers=SCHOOL1
+        ).get()
+    assert [m.rcpt_to for m in smtp.received] == [["granny@example.test"]]
+
+
+def test_a_reason_given_later_withdraws_the_absence_before_the_digest(
+    world: World, smtp: SmtpPeer
+) -> None:
+    with schema_context("school1"):
+        family = _family(world)
+        _bad_day(world)
+        reg.attendance_reason_set(
+            attendance=Attendance.objects.get(lesson=world.lesson_today, pupil=family["pupil"]),
+            code="Б",
+            note="справка",
+            by=world.users["class_teacher"],
+        )
+        assert list(NotificationEvent.objects.values_list("kind", flat=True)) == ["bad_mark"]
+        today = timezone.localdate()
+        digest_deliver.apply(
+            kwargs={"recipient_id": family["mother"].pk, "day": today.isoformat()},
+            headers=SCHOOL1,
+        ).get()
+    assert "Пропуск" not in smtp.received[0].text
+
+
+def test_the_daily_task_asks_for_one_digest_per_parent_through_the_outbox(
+    world: World, smtp: SmtpPeer
+) -> None:
+    with schema_context("school1"):
+        family = _family(world)
+        _bad_day(world)
+        today = timezone.localdate()
+        assert digests_send.apply(kwargs={"day": today.isoformat()}, headers=SCHOOL1).get() == 1
+        key = digest_key(day=today, recipient_id=family["mother"].pk, channel="email")
+        message = OutboxMessage.objects.get(key=key)
+        assert message.task == "messaging.digest_deliver"
+        assert message.kwargs == {
+            "recipient_id": family["mother"].pk,
+            "day": today.isoformat(),
+            "channel": "email",
+        }
+        # Asked twice the same day: still one request (the natural key).
+        digests_send.apply(kwargs={"day": today.isoformat()}, headers=SCHOOL1).get()
+        assert OutboxMessage.objects.filter(task="messaging.digest_deliver").count() == 1
+
+
+def test_a_failing_smtp_server_is_retried_and_nothing_is_marked_delivered(
+    world: World, smtp: SmtpPeer
+) -> None:
+    from journal.messaging.notifications import DeliveryFailed
+    from journal.messaging.notifications import digest_deliver as deliver
+
+    with schema_context("school1"):
+        family = _family(world)
+        _bad_day(world)
+        today = timezone.localdate()
+        smtp.fail_data = True
+        with pytest.raises(DeliveryFailed):
+            deliver(recipient_id=family["mother"].pk, day=today)
+        assert Delivery.objects.count() == 0
+        digest = Digest.objects.get(recipient=family["mother"])
+        assert (digest.state, digest.attempts) == ("failed", 1)
+        assert digest.last_error
+        smtp.fail_data = False
+        assert deliver(recipient_id=family["mother"].pk, day=today) == 2
+    assert len(smtp.received) == 1
+
+
+def test_final_and_corrected_marks_become_events_dia2(world: World) -> None:
+    from tests.catalog.adopt import adopt_rules
+
+    adopt_rules("school1", correction={"allowed": True})
+    with schema_context("school1"):
+        teacher, pupil = world.users["teacher"], world.pupils[0]
+        saved = reg.marks_save(
+            lesson=world.lesson_today,
+            marks=[reg.MarkInput(pupil.pk, 2, "test"), reg.MarkInput(pupil.pk, 4, "oral")],
+            by=teacher,
+        )
+        assert NotificationEvent.objects.filter(kind="bad_mark").count() == 1
+        reg.mark_correct(mark=saved[0], new_value=3, reason="Ошибка", by=world.users["deputy"])
+        assert NotificationEvent.objects.filter(kind="bad_mark").count() == 0
+        reg.mark_correct(mark=saved[1], new_value=2, reason="Ошибка", by=world.users["deputy"])
+        assert NotificationEvent.objects.filter(kind="bad_mark").count() == 1
