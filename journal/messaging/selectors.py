@@ -223,7 +223,20 @@ def announcement_for_withdrawal(*, announcement_id: int, for_user: Any) -> Annou
     return found
 
 
+def recipients_or_404(*, user_ids: list[int]) -> list[int]:
+    """The ids, if every one is a user of this school: an id of nothing here (another
+    school's user included) is 404, never a hint about who exists elsewhere."""
+    wanted = {int(i) for i in user_ids}
+    here = set(get_user_model().objects.filter(id__in=wanted).values_list("id", flat=True))
+    if wanted - here:
+        raise Http404
+    return [int(i) for i in user_ids]
+
+
 def notification_preferences(*, for_user: Any) -> NotificationPreference:
+    """A parent's own settings; nobody else has any (404)."""
+    if not scope_for(for_user).child_ids:
+        raise Http404
     found = NotificationPreference.objects.filter(user_id=for_user.pk).first()
     return found or NotificationPreference(user_id=for_user.pk, email_consent_at=None)
 

@@ -92,7 +92,9 @@ def thread_start(
 ) -> tuple[Thread, Message]:
     """Start a conversation with one person (their existing one-to-one thread is reused) or
     a small group; each recipient must be one the table lets the sender reach (COM-1)."""
-    ids = list(dict.fromkeys(int(r) for r in recipient_ids if int(r) != by.pk))
+    if by.pk in {int(r) for r in recipient_ids}:
+        raise deny("Написать самому себе нельзя.")
+    ids = list(dict.fromkeys(int(r) for r in recipient_ids))
     if not ids:
         raise ValidationError({"recipient_ids": ["Выберите, кому написать."]})
     if len(ids) > MAX_RECIPIENTS:
@@ -189,7 +191,7 @@ def message_report(*, message: Message, reason: str, by: Any) -> MessageReport:
     """A participant reports someone else's message to the administration."""
     _require_participant(message.thread, by)
     if message.author_id == by.pk:
-        raise ValidationError({"message_id": ["Нельзя пожаловаться на своё сообщение."]})
+        raise deny("Нельзя пожаловаться на своё сообщение.")
     text = (reason or "").strip()
     if not text:
         raise ValidationError({"reason": ["Укажите причину жалобы."]})

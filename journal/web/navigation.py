@@ -6,9 +6,12 @@ Each item's roles are the page's own roles or a part of them (a menu item never 
 
 from __future__ import annotations
 
+from accounts import roles
 from accounts.navigation import NavItem
+from journal.messaging.selectors import unread_total
 from journal.web.pages import (
     CLASS_READERS,
+    EVERY_SCHOOL_ROLE,
     LEARNERS,
     ROSTER_MANAGERS,
     STRUCTURE_MANAGERS,
@@ -40,4 +43,16 @@ SCHOOL_NAVIGATION = [
     school("Каникулы, карантин", "web:manage-breaks", ROSTER_MANAGERS, 58),
     school("Движение, согласия", "web:manage-movement", ROSTER_MANAGERS, 59),
     NavItem("Положение об ЭЖ", "regulation", (), "school", order=90),
+    # messages, announcements, notifications (issue #16, COM-1, COM-2)
+    NavItem(
+        "Сообщения",
+        "web:messages",
+        tuple(sorted(EVERY_SCHOOL_ROLE)),
+        "school",
+        order=15,
+        badge=lambda user: unread_total(for_user=user),
+    ),
+    school("Объявления", "web:messages-announcements", WHOLE_SCHOOL, 31),
+    school("Жалобы на сообщения", "web:messages-reports", WHOLE_SCHOOL, 32),
+    school("Уведомления", "web:messages-notifications", frozenset({roles.PARENT}), 16),
 ]

@@ -19,6 +19,8 @@ from journal.web.manage.people import movement
 from journal.web.manage.people import views as people
 from journal.web.manage.staff import views as staff
 from journal.web.manage.teaching import views as teaching
+from journal.web.messaging import admin as messaging_admin
+from journal.web.messaging import views as messaging
 from journal.web.plan_import import views as plan_import
 from journal.web.teacher import views as teacher
 
@@ -99,4 +101,37 @@ urlpatterns = [
     # administration: teaching
     path("manage/assignments/", teaching.assignments, name="manage-assignments"),
     path("manage/timetable/", teaching.timetable, name="manage-timetable"),
+    # messages, announcements, notifications (issue #16, COM-1, COM-2); the learners'
+    # names among them are listed in settings.LEARNER_READ_URL_NAMES / _WRITE_URL_NAMES
+    path("messages/", messaging.inbox, name="messages"),
+    path("messages/new/", messaging.compose, name="messages-new"),
+    path("messages/<int:thread_id>/", messaging.thread, name="messages-thread"),
+    path("messages/<int:thread_id>/reply/", messaging.thread_reply, name="messages-thread-reply"),
+    path(
+        "messages/message/<int:message_id>/report/",
+        messaging.message_report,
+        name="messages-report",
+    ),
+    path("messages/reports/", messaging_admin.reports, name="messages-reports"),
+    path(
+        "messages/reports/<int:report_id>/resolve/",
+        messaging_admin.report_resolve,
+        name="messages-report-resolve",
+    ),
+    path(
+        "messages/announcements/",
+        messaging_admin.announcements,
+        name="messages-announcements",
+    ),
+    path(
+        "messages/announcements/<int:announcement_id>/withdraw/",
+        messaging_admin.announcement_withdraw,
+        name="messages-announcement-withdraw",
+    ),
+    path("messages/settings/", messaging_admin.messaging_settings, name="messages-settings"),
+    path(
+        "messages/notifications/",
+        messaging_admin.notification_settings,
+        name="messages-notifications",
+    ),
 ]

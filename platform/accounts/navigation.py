@@ -4,6 +4,7 @@ In accounts, beside the roles it is filtered by (core, the shared kit, depends o
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +21,8 @@ class NavItem:
     roles: tuple[str, ...]  # any of these roles sees the item; () means any signed-in user
     site: str  # "public" or "school"
     order: int = 100
+    # A count shown beside the label (unread messages): the app gives the function.
+    badge: Callable[[Any], int] | None = None
 
 
 _items: list[NavItem] = []
@@ -47,7 +50,12 @@ def items_for(request: HttpRequest) -> list[dict[str, Any]]:
         except NoReverseMatch:
             continue
         visible.append(
-            {"label": item.label, "url": url, "active": request.path.startswith(url) and url != "/"}
+            {
+                "label": item.label,
+                "url": url,
+                "active": request.path.startswith(url) and url != "/",
+                "badge": item.badge(user) if item.badge else 0,
+            }
         )
     return visible
 

@@ -256,7 +256,7 @@ def test_report_a_message_and_the_administration_decides(world: World) -> None:
         parent, teacher = world.users["parent"], world.users["teacher"]
         thread, _ = services.thread_start(recipient_ids=[parent.pk], body="Грубость", by=teacher)
         message = Message.objects.get(thread=thread)
-        with pytest.raises(ValidationError):  # one's own message
+        with pytest.raises(PermissionDeniedError):  # one's own message
             services.message_report(message=message, reason="?", by=teacher)
         with pytest.raises(PermissionDeniedError):  # not a participant
             services.message_report(message=message, reason="?", by=world.users["deputy"])

@@ -71,6 +71,18 @@ PAGES: dict[str, Args] = {
     "web:manage-breaks": no_args,
     "web:manage-assignments": no_args,
     "web:manage-timetable": no_args,
+    # messages, announcements, notifications (issue #16)
+    "web:messages": no_args,
+    "web:messages-new": no_args,
+    "web:messages-thread": lambda w: {"thread_id": NONE},
+    "web:messages-thread-reply": lambda w: {"thread_id": NONE},
+    "web:messages-report": lambda w: {"message_id": NONE},
+    "web:messages-reports": no_args,
+    "web:messages-report-resolve": lambda w: {"report_id": NONE},
+    "web:messages-announcements": no_args,
+    "web:messages-announcement-withdraw": lambda w: {"announcement_id": NONE},
+    "web:messages-settings": no_args,
+    "web:messages-notifications": no_args,
     "diary:index": no_args,
     "diary:homework-file": lambda w: {"lesson_id": NONE, "attachment_id": NONE},
 }

@@ -10,6 +10,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from journal.messaging import selectors as messaging_selectors
 from journal.register import selectors as reg_selectors
 from journal.web.diary import selectors
 from journal.web.pages import (
@@ -50,6 +51,8 @@ def diary(request: HttpRequest) -> HttpResponse:
             "today": timezone.localdate(),
             "days": selectors.diary_week(pupil=child, week_start=week),
             "progress": progress,
+            # School and class announcements in force for this parent or pupil (COM-1, DIA-1).
+            "announcements": messaging_selectors.announcements_for(for_user=request.user),
         },
     )
 

@@ -550,3 +550,29 @@ LEARNER_READ_URL_NAMES = [
     "journal:pupil-attestation-results",
 ]
 LEARNER_READ_NAMESPACES = ["diary"]
+# Messages (issue #16, COM-1): parents and pupils read and write their own conversations
+# (the services apply who may write to whom); a parent keeps their notification settings.
+# These names and no others: tests/messaging/test_learner_pages.py holds the list.
+LEARNER_READ_URL_NAMES += [
+    "web:messages",
+    "web:messages-new",
+    "web:messages-thread",
+    "web:messages-notifications",
+    "journal:messages-thread-list",
+    "journal:messages-thread-detail",
+    "journal:messages-contacts",
+    "journal:messages-unread",
+    "journal:announcement-list",
+    "journal:notification-preferences",
+]
+LEARNER_WRITE_URL_NAMES = [
+    "web:messages-new",
+    "web:messages-thread-reply",
+    "web:messages-report",
+    "web:messages-notifications",
+    "journal:messages-thread-start",
+    "journal:messages-thread-reply",
+    "journal:messages-thread-read",
+    "journal:messages-report",
+    "journal:notification-preferences-set",
+]
