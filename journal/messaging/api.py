@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -25,6 +25,19 @@ class ThreadRowOutput(serializers.Serializer):
     last_message_at = serializers.DateTimeField(source="thread.last_message_at")
 
 
+class AttachmentOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField(source="original_name")
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+    url = serializers.SerializerMethodField(help_text="Скачать (только участникам)")
+
+    def get_url(self, obj: Any) -> str:
+        from django.urls import reverse
+
+        return reverse("web:messages-file", args=[obj.message_id, obj.pk])
+
+
 class MessageOutput(serializers.Serializer):
     id = serializers.IntegerField()
     author_id = serializers.IntegerField()
@@ -32,9 +45,14 @@ class MessageOutput(serializers.Serializer):
     body = serializers.SerializerMethodField(help_text="Пусто, если сообщение скрыто")
     sent_at = serializers.DateTimeField()
     hidden = serializers.SerializerMethodField()
+    files = serializers.SerializerMethodField()
 
     def get_body(self, obj: Message) -> str:
         return "" if obj.hidden_at else obj.body
+
+    @extend_schema_field(AttachmentOutput(many=True))
+    def get_files(self, obj: Message) -> Any:
+        return [] if obj.hidden_at else AttachmentOutput(obj.attachments.all(), many=True).data
 
     def get_hidden(self, obj: Message) -> bool:
         return obj.hidden_at is not None

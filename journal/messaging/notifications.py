@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -283,3 +284,61 @@ def _record_failure(recipient_id: int, day: dt.date, channel: str, exc: BaseExce
         digest.attempts += 1
         digest.last_error = type(exc).__name__[:300]
         digest.save(update_fields=["attempts", "last_error"])
+
+
+# ---------------------------------------------------------------- what the class teacher sees
+
+
+@dataclass
+class ParentDelivery:
+    """One parent of a class: may they get e-mail, and how did their last digest go (DIA-4)."""
+
+    pupil: Any
+    parent: Any
+    consent: bool
+    email_enabled: bool
+    has_address: bool
+    last_digest: Digest | None
+
+
+def class_delivery_states(*, class_group: Any) -> list[ParentDelivery]:
+    """The parents of the class's pupils with their e-mail state and their latest digest:
+    three queries, whatever the class's size."""
+    links = list(
+        GuardianLink.objects.filter(pupil__class_group=class_group)
+        .select_related("pupil__user", "guardian__user")
+        .order_by("pupil__user__last_name", "pupil__user__first_name", "guardian__user__last_name")
+    )
+    users = {link.guardian.user_id for link in links}
+    prefs = {p.user_id: p for p in NotificationPreference.objects.filter(user_id__in=users)}
+    latest: dict[int, Digest] = {}
+    for digest in Digest.objects.filter(recipient_id__in=users).order_by("recipient_id", "-day"):
+        latest.setdefault(digest.recipient_id, digest)
+    rows = []
+    for link in links:
+        pref = prefs.get(link.guardian.user_id)
+        rows.append(
+            ParentDelivery(
+                pupil=link.pupil,
+                parent=link.guardian.user,
+                consent=bool(pref and pref.email_consent_at),
+                email_enabled=bool(pref and pref.email_enabled),
+                has_address=bool(link.guardian.user.email),
+                last_digest=latest.get(link.guardian.user_id),
+            )
+        )
+    return rows
+
+
+def recent_events_for(*, user: Any, child_ids: Iterable[int], days: int = 14) -> list[Any]:
+    """The in-app channel: the news of the user's children of the last `days` days, newest
+    first, unless the parent turned the application's notices off."""
+    pref = NotificationPreference.objects.filter(user_id=user.pk).first()
+    if pref is not None and not pref.app_enabled:
+        return []
+    since = timezone.localdate() - dt.timedelta(days=days)
+    return list(
+        NotificationEvent.objects.filter(pupil_id__in=list(child_ids), occurred_on__gte=since)
+        .select_related("pupil__user")
+        .order_by("-occurred_on", "-id")[:100]
+    )

@@ -21,6 +21,7 @@ from journal.messaging import policy
 from journal.messaging.models import (
     Announcement,
     Message,
+    MessageAttachment,
     MessageReport,
     NotificationPreference,
     Participant,
@@ -142,6 +143,25 @@ def message_for_participant(*, message_id: int, for_user: Any) -> Message:
     return message
 
 
+def message_attachment_for_reading(
+    *, message_id: int, attachment_id: int, for_user: Any
+) -> MessageAttachment:
+    """A file of a message the user may read (a participant; not hidden); 404 otherwise."""
+    found = (
+        MessageAttachment.objects.filter(
+            pk=attachment_id,
+            message_id=message_id,
+            message__hidden_at__isnull=True,
+            message__thread__participants__user_id=for_user.pk,
+        )
+        .select_related("message")
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
 @dataclass(frozen=True)
 class Contact:
     user_id: int
@@ -243,3 +263,24 @@ def notification_preferences(*, for_user: Any) -> NotificationPreference:
 
 def class_chats_enabled() -> bool:
     return messaging_settings().class_chats
+
+
+def class_deliveries(*, class_group_id: int, for_user: Any) -> tuple[Any, list[Any]]:
+    """The class and its parents' notification state (DIA-4): the class teacher of the
+    class and the heads only; any other class id is 404."""
+    from journal.messaging.notifications import class_delivery_states
+    from journal.structure.models import ClassGroup
+
+    scope = scope_for(for_user)
+    group = ClassGroup.objects.filter(pk=class_group_id).first()
+    if group is None or not (scope.whole_school or group.pk in scope.class_ids):
+        raise Http404
+    return group, class_delivery_states(class_group=group)
+
+
+def notifications_for(*, for_user: Any) -> list[Any]:
+    """The in-app notices of a parent's children (consent in force: the scope's children)."""
+    from journal.messaging.notifications import recent_events_for
+
+    scope = scope_for(for_user)
+    return recent_events_for(user=for_user, child_ids=scope.child_ids)

@@ -12,11 +12,13 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
 from journal.access import WHOLE_SCHOOL, deny, require_roles, scope_for
 from journal.messaging import policy
+from journal.messaging.files import attachments_store
 from journal.messaging.models import (
     Announcement,
     Message,
@@ -66,8 +68,16 @@ def _clean_body(body: str) -> str:
     return text
 
 
-def _post(thread: Thread, author: Any, body: str, now: dt.datetime) -> Message:
+def _post(
+    thread: Thread,
+    author: Any,
+    body: str,
+    now: dt.datetime,
+    files: Sequence[UploadedFile] = (),
+) -> Message:
     message = Message.objects.create(thread=thread, author=author, body=body, sent_at=now)
+    if files:
+        attachments_store(message, files)
     Thread.objects.filter(pk=thread.pk).update(last_message_at=now, last_message_id=message.pk)
     thread.last_message_at, thread.last_message_id = now, message.pk
     # The author has read their own message.
@@ -88,7 +98,12 @@ def _direct_thread(a: int, b: int) -> Thread | None:
 
 @transaction.atomic
 def thread_start(
-    *, recipient_ids: Sequence[int], subject: str = "", body: str, by: Any
+    *,
+    recipient_ids: Sequence[int],
+    subject: str = "",
+    body: str,
+    files: Sequence[UploadedFile] = (),
+    by: Any,
 ) -> tuple[Thread, Message]:
     """Start a conversation with one person (their existing one-to-one thread is reused) or
     a small group; each recipient must be one the table lets the sender reach (COM-1)."""
@@ -118,7 +133,7 @@ def thread_start(
         Participant.objects.bulk_create(
             [Participant(thread=thread, user_id=uid, joined_at=now) for uid in [by.pk, *ids]]
         )
-    return thread, _post(thread, by, text, now)
+    return thread, _post(thread, by, text, now, files)
 
 
 def _require_participant(thread: Thread, by: Any) -> Participant:
@@ -129,13 +144,15 @@ def _require_participant(thread: Thread, by: Any) -> Participant:
 
 
 @transaction.atomic
-def message_send(*, thread: Thread, body: str, by: Any) -> Message:
-    """Answer in a conversation one takes part in."""
+def message_send(
+    *, thread: Thread, body: str, files: Sequence[UploadedFile] = (), by: Any
+) -> Message:
+    """Answer in a conversation one takes part in (with files, stored per school)."""
     _require_participant(thread, by)
     if thread.kind == Thread.Kind.CLASS and not messaging_settings().class_chats:
         raise deny("Чаты классов в школе выключены.")
     locked = Thread.objects.select_for_update().get(pk=thread.pk)
-    return _post(locked, by, _clean_body(body), timezone.now())
+    return _post(locked, by, _clean_body(body), timezone.now(), files)
 
 
 @transaction.atomic

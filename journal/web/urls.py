@@ -112,6 +112,11 @@ urlpatterns = [
         messaging.message_report,
         name="messages-report",
     ),
+    path(
+        "messages/message/<int:message_id>/files/<int:attachment_id>/",
+        messaging.message_file,
+        name="messages-file",
+    ),
     path("messages/reports/", messaging_admin.reports, name="messages-reports"),
     path(
         "messages/reports/<int:report_id>/resolve/",
@@ -129,6 +134,7 @@ urlpatterns = [
         name="messages-announcement-withdraw",
     ),
     path("messages/settings/", messaging_admin.messaging_settings, name="messages-settings"),
+    path("messages/deliveries/", messaging_admin.deliveries, name="messages-deliveries"),
     path(
         "messages/notifications/",
         messaging_admin.notification_settings,

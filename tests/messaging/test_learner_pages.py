@@ -17,6 +17,7 @@ MESSAGING_READ = {
     "web:messages",
     "web:messages-new",
     "web:messages-thread",
+    "web:messages-file",
     "web:messages-notifications",
     "journal:messages-thread-list",
     "journal:messages-thread-detail",

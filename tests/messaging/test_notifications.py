@@ -212,3 +212,79 @@ def test_final_and_corrected_marks_become_events_dia2(world: World) -> None:
         assert NotificationEvent.objects.filter(kind="bad_mark").count() == 0
         reg.mark_correct(mark=saved[1], new_value=2, reason="Ошибка", by=world.users["deputy"])
         assert NotificationEvent.objects.filter(kind="bad_mark").count() == 1
+
+
+def test_class_teacher_sees_the_delivery_state_per_parent_dia4(
+    world: World, smtp: SmtpPeer
+) -> None:
+    from django.test import Client
+
+    from tests.web.conftest import signed_in
+
+    with schema_context("school1"):
+        family = _family(world)
+        _bad_day(world)
+        digest_deliver.apply(
+            kwargs={"recipient_id": family["mother"].pk, "day": timezone.localdate().isoformat()},
+            headers=SCHOOL1,
+        ).get()
+    lead: Client = signed_in(world.users["class_teacher"])
+    page = lead.get("/messages/deliveries/").content.decode()
+    mother_row = page.split(f'data-parent="{family["mother"].pk}"')[1].split("</tr>")[0]
+    assert "да" in mother_row and "Доставлено" in mother_row
+    father_row = page.split(f'data-parent="{family["father"].pk}"')[1].split("</tr>")[0]
+    assert "не отправляются" in father_row
+    other = signed_in(world.users["other_teacher"]).get("/messages/deliveries/").content.decode()
+    assert "Нет класса" in other
+    # The parent sees the same news in the application.
+    notices = signed_in(world.users["parent"]).get("/messages/notifications/").content.decode()
+    assert "Отметка «2» по предмету «Математика»" in notices
+
+
+@pytest.mark.parametrize("extra_events", [0, 20])
+def test_one_digest_costs_the_same_queries_with_more_events(
+    world: World, smtp: SmtpPeer, extra_events: int, django_assert_max_num_queries: Any
+) -> None:
+    from journal.messaging.notifications import digest_deliver as deliver
+
+    with schema_context("school1"):
+        family = _family(world)
+        _bad_day(world)
+        for i in range(extra_events):
+            NotificationEvent.objects.create(
+                kind="bad_mark",
+                pupil=family["pupil"],
+                occurred_on=timezone.localdate(),
+                text=f"Отметка «2» №{i}",
+                source=f"test:{i}",
+            )
+        with django_assert_max_num_queries(12):
+            assert deliver(recipient_id=family["mother"].pk, day=timezone.localdate()) == (
+                2 + extra_events
+            )
+
+
+def test_period_marks_reach_the_parents_dia2(world: World, smtp: SmtpPeer) -> None:
+    import datetime as dt
+
+    from tests import clock
+
+    day = world.period.ends_on - dt.timedelta(days=3)
+    with schema_context("school1"), clock.on(day):
+        family = _family(world)
+        reg.period_mark_create(
+            pupil=family["pupil"],
+            assignment=world.math5a,
+            kind="period",
+            value="4",
+            period=world.period,
+            by=world.users["teacher"],
+        )
+        event = NotificationEvent.objects.get()
+        assert (event.kind, event.occurred_on) == ("final_mark", day)
+        digest_deliver.apply(
+            kwargs={"recipient_id": family["mother"].pk, "day": day.isoformat()}, headers=SCHOOL1
+        ).get()
+    assert f"Отметка за {world.period.title.lower()} по предмету «Математика»: 4" in (
+        smtp.received[0].text
+    )

@@ -21,7 +21,15 @@ from journal.web.messaging.forms import (
     NotificationPreferencesForm,
     ResolveForm,
 )
-from journal.web.pages import TEACHERS, WHOLE_SCHOOL, choose, school_page, submit
+from journal.web.pages import (
+    CLASS_READERS,
+    TEACHERS,
+    WHOLE_SCHOOL,
+    choose,
+    int_param,
+    school_page,
+    submit,
+)
 from journal.web.selectors import led_classes
 
 ANNOUNCERS = WHOLE_SCHOOL | TEACHERS
@@ -123,10 +131,28 @@ def notification_settings(request: HttpRequest) -> HttpResponse:
         "app_enabled": pref.app_enabled,
     }
     form = NotificationPreferencesForm(request.POST or None, initial=initial)
-    context = {"form": form, "pref": pref, "email": getattr(request.user, "email", "")}
+    context = {
+        "form": form,
+        "pref": pref,
+        "email": getattr(request.user, "email", ""),
+        "events": selectors.notifications_for(for_user=request.user),
+    }
     if request.method == "POST":
         if submit(form, lambda v: services.notification_preferences_set(by=request.user, **v)):
             messages.success(request, "Настройки уведомлений сохранены.")
             return redirect("web:messages-notifications")
         return render(request, "web/messaging/notifications.html", context, status=400)
     return render(request, "web/messaging/notifications.html", context)
+
+
+@school_page(roles=CLASS_READERS)
+def deliveries(request: HttpRequest) -> HttpResponse:
+    """The class teacher sees, per parent, whether e-mail notices reach them and how the
+    last digest went (DIA-4); the heads choose any class."""
+    classes = led_classes(for_user=request.user)
+    chosen = choose(classes, int_param(request.GET, "class"))
+    rows: list[Any] = []
+    if chosen is not None:
+        chosen, rows = selectors.class_deliveries(class_group_id=chosen.pk, for_user=request.user)
+    context = {"classes": classes, "chosen": chosen, "rows": rows}
+    return render(request, "web/messaging/deliveries.html", context)

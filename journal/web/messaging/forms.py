@@ -9,6 +9,15 @@ from django import forms
 from journal.web.fields import CHOICE, date_field, time_field
 
 
+def file_field() -> forms.FileField:
+    return forms.FileField(
+        label="Файл",
+        required=False,
+        help_text="PDF, изображение, офисный документ или текст",
+        error_messages={"invalid": "Не удалось прочитать файл."},
+    )
+
+
 class ComposeForm(forms.Form):
     recipients = forms.TypedMultipleChoiceField(
         label="Кому",
@@ -23,6 +32,7 @@ class ComposeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"required": "Напишите текст сообщения."},
     )
+    file = file_field()
 
     def __init__(self, *args: Any, contacts: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -38,6 +48,7 @@ class ReplyForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Напишите текст сообщения."},
     )
+    file = file_field()
 
 
 class ReportForm(forms.Form):

@@ -7,8 +7,10 @@ Parents and pupils use these pages too: their sessions reach exactly these names
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from core.forms import SERVICE_ERRORS, error_text
@@ -41,11 +43,15 @@ def compose(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         form = ComposeForm(contacts=contacts, initial={"recipients": [initial] if initial else []})
         return render(request, "web/messaging/compose.html", {"form": form, "contacts": contacts})
-    form = ComposeForm(request.POST, contacts=contacts)
+    form = ComposeForm(request.POST, request.FILES, contacts=contacts)
     started = submit(
         form,
         lambda v: services.thread_start(
-            recipient_ids=v["recipients"], subject=v["subject"], body=v["body"], by=request.user
+            recipient_ids=v["recipients"],
+            subject=v["subject"],
+            body=v["body"],
+            files=files_of(v),
+            by=request.user,
         ),
     )
     if started:
@@ -53,6 +59,10 @@ def compose(request: HttpRequest) -> HttpResponse:
         return redirect("web:messages-thread", thread_id=started[0].pk)
     context = {"form": form, "contacts": contacts}
     return render(request, "web/messaging/compose.html", context, status=400)
+
+
+def files_of(values: dict[str, Any]) -> list[Any]:
+    return [values["file"]] if values.get("file") else []
 
 
 def thread_response(
@@ -84,8 +94,14 @@ def thread(request: HttpRequest, thread_id: int) -> HttpResponse:
 @school_page(roles=EVERY_SCHOOL_ROLE, methods=("POST",), deny=404)
 def thread_reply(request: HttpRequest, thread_id: int) -> HttpResponse:
     found = selectors.thread_get(thread_id=thread_id, for_user=request.user)
-    form = ReplyForm(request.POST)
-    if submit(form, lambda v: services.message_send(thread=found, body=v["body"], by=request.user)):
+    form = ReplyForm(request.POST, request.FILES)
+    sent = submit(
+        form,
+        lambda v: services.message_send(
+            thread=found, body=v["body"], files=files_of(v), by=request.user
+        ),
+    )
+    if sent:
         return redirect("web:messages-thread", thread_id=found.pk)
     return thread_response(request, found, form, status=400)
 
@@ -106,3 +122,26 @@ def message_report(request: HttpRequest, message_id: int) -> HttpResponse:
         except SERVICE_ERRORS as exc:
             messages.error(request, error_text(exc))
     return redirect("web:messages-thread", thread_id=message.thread_id)
+
+
+@school_page(roles=EVERY_SCHOOL_ROLE, deny=404)
+def message_file(request: HttpRequest, message_id: int, attachment_id: int) -> HttpResponse:
+    """A file of a message, for the thread's participants only (404 otherwise), always as
+    a download: never rendered by the browser in the school's origin."""
+    attachment = selectors.message_attachment_for_reading(
+        message_id=message_id, attachment_id=attachment_id, for_user=request.user
+    )
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return cast(HttpResponse, response)

@@ -557,6 +557,7 @@ LEARNER_READ_URL_NAMES += [
     "web:messages",
     "web:messages-new",
     "web:messages-thread",
+    "web:messages-file",
     "web:messages-notifications",
     "journal:messages-thread-list",
     "journal:messages-thread-detail",
