@@ -177,3 +177,19 @@ def test_parent_gives_and_withdraws_email_consent(
     assert ok.status_code == 302
     assert "Согласие дано" in parent.get("/messages/notifications/").content.decode()
     assert page_client("pupil").get("/messages/notifications/").status_code == 403
+
+
+@pytest.mark.usefixtures("school_day")
+def test_staff_announcements_on_the_staff_start_pages_com1(
+    world: World, page_client: Callable[[str], Client]
+) -> None:
+    boss = page_client("director")
+    published = boss.post(
+        "/messages/announcements/",
+        {"title": "Педсовет в пятницу", "body": "В 15:00, актовый зал", "for_staff": "on"},
+    )
+    assert published.status_code == 302, published.content.decode()[:3000]
+    assert "Педсовет в пятницу" in page_client("teacher").get("/teacher/today/").content.decode()
+    assert "Педсовет в пятницу" in page_client("deputy").get("/control/").content.decode()
+    assert "Педсовет в пятницу" in page_client("secretary").get("/messages/").content.decode()
+    assert "Педсовет в пятницу" not in page_client("parent").get("/diary/").content.decode()
