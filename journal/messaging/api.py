@@ -287,6 +287,8 @@ class PreferencesOutput(serializers.Serializer):
     email_consent_at = serializers.DateTimeField(allow_null=True)
     email_enabled = serializers.BooleanField()
     app_enabled = serializers.BooleanField()
+    quiet_from = serializers.TimeField(allow_null=True)
+    quiet_to = serializers.TimeField(allow_null=True)
 
 
 def _preferences(pref: Any) -> dict[str, Any]:
@@ -295,6 +297,8 @@ def _preferences(pref: Any) -> dict[str, Any]:
         "email_consent_at": pref.email_consent_at,
         "email_enabled": pref.email_enabled,
         "app_enabled": pref.app_enabled,
+        "quiet_from": pref.quiet_from,
+        "quiet_to": pref.quiet_to,
     }
 
 
@@ -310,6 +314,8 @@ class NotificationPreferencesSetApi(JournalApiView):
         email_consent = serializers.BooleanField()
         email_enabled = serializers.BooleanField(default=True)
         app_enabled = serializers.BooleanField(default=True)
+        quiet_from = serializers.TimeField(required=False, allow_null=True, default=None)
+        quiet_to = serializers.TimeField(required=False, allow_null=True, default=None)
 
     @extend_schema(
         request=Input,

@@ -25,6 +25,8 @@ class MessagingSettings(JournalModel):
 
     parent_to_parent = models.BooleanField("переписка родителей между собой", default=False)
     class_chats = models.BooleanField("чаты классов", default=False)
+    # Kinds of notification sent at once instead of in the evening's digest (COM-2).
+    urgent_kinds = models.JSONField("срочные уведомления", default=list, blank=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -215,6 +217,9 @@ class NotificationPreference(JournalModel):
     email_consent_at = models.DateTimeField("согласие на уведомления по e-mail", null=True)
     email_enabled = models.BooleanField("уведомления по e-mail", default=True)
     app_enabled = models.BooleanField("уведомления в приложении", default=True)
+    # Quiet hours: nothing is sent between these local times (may wrap past midnight).
+    quiet_from = models.TimeField("не беспокоить с", null=True, blank=True)
+    quiet_to = models.TimeField("не беспокоить до", null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -229,7 +234,8 @@ class Channel(models.TextChoices):
 
 
 class Digest(JournalModel):
-    """One message per recipient × day × channel that carries that day's events."""
+    """One message per recipient × day × channel × batch: the day's digest (`batch` "day")
+    or one urgent event sent at once (`batch` "event:<id>")."""
 
     class State(models.TextChoices):
         SENT = "sent", "Доставлено"
@@ -238,6 +244,7 @@ class Digest(JournalModel):
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="+")
     day = models.DateField("день")
     channel = models.CharField("канал", max_length=8, choices=Channel.choices)
+    batch = models.CharField("выпуск", max_length=40, default="day")
     state = models.CharField("состояние", max_length=8, choices=State.choices)
     sent_at = models.DateTimeField("отправлено", null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -248,7 +255,7 @@ class Digest(JournalModel):
         verbose_name_plural = "сводки уведомлений"
         constraints = [
             models.UniqueConstraint(
-                fields=["recipient", "day", "channel"], name="one_digest_per_day"
+                fields=["recipient", "day", "channel", "batch"], name="one_digest_per_day"
             )
         ]
 

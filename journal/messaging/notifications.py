@@ -40,6 +40,8 @@ from journal.roster.models import Consent, GuardianLink
 logger = logging.getLogger(__name__)
 # Events wait at most this long for a digest (a parent who gave consent late, a failure).
 LOOKBACK_DAYS = 7
+URGENT_TASK = "messaging.urgent_send"
+DAY_BATCH = "day"
 KIND_TITLES = dict(NotificationEvent.Kind.choices)
 PERIOD_KIND_TITLES = {
     "period": "за период",
@@ -58,6 +60,30 @@ def _event(kind: str, pupil_id: int, day: dt.date, text: str, source: str) -> No
     )
 
 
+def _record(rows: list[NotificationEvent]) -> int:
+    """Store new events (a source seen before is skipped); the kinds the school marked
+    urgent are asked for at once, through the outbox, in the register's transaction."""
+    if not rows:
+        return 0
+    NotificationEvent.objects.bulk_create(rows, ignore_conflicts=True)
+    from journal.messaging.services import messaging_settings
+
+    urgent = set(messaging_settings().urgent_kinds or [])
+    if urgent & {r.kind for r in rows}:
+        from outbox.services import outbox_enqueue
+
+        fresh = NotificationEvent.objects.filter(
+            source__in=[r.source for r in rows], kind__in=urgent
+        ).exclude(Exists(Delivery.objects.filter(event_id=OuterRef("pk"))))
+        for event_id in fresh.values_list("id", flat=True):
+            outbox_enqueue(
+                task=URGENT_TASK,
+                kwargs={"event_id": event_id},
+                key=f"{URGENT_TASK}:{event_id}",
+            )
+    return len(rows)
+
+
 def _bad_mark(lesson: Any, pupil_id: int, mark_id: int) -> NotificationEvent:
     subject = lesson.assignment.subject.title
     return _event(
@@ -71,16 +97,14 @@ def _bad_mark(lesson: Any, pupil_id: int, mark_id: int) -> NotificationEvent:
 
 def events_from_marks(*, lesson: Any, marks: Iterable[Any]) -> int:
     """A «2» is news for the parents (COM-2)."""
-    rows = [_bad_mark(lesson, m.pupil_id, m.pk) for m in marks if m.value == 2]
-    return len(NotificationEvent.objects.bulk_create(rows, ignore_conflicts=True))
+    return _record([_bad_mark(lesson, m.pupil_id, m.pk) for m in marks if m.value == 2])
 
 
 def events_from_correction(*, mark: Any, new_value: int | None) -> int:
     """A corrected mark: a «2» no longer there is withdrawn while undelivered; a mark
     corrected to «2» is news like a new one."""
     if new_value == 2:
-        row = _bad_mark(mark.lesson, mark.pupil_id, mark.pk)
-        return len(NotificationEvent.objects.bulk_create([row], ignore_conflicts=True))
+        return _record([_bad_mark(mark.lesson, mark.pupil_id, mark.pk)])
     _withdraw([f"mark:{mark.pk}"])
     return 0
 
@@ -115,7 +139,7 @@ def events_from_attendance(
     withdrawn += [f"attendance:{lesson.pk}:{pid}" for pid in present]
     if withdrawn:
         _withdraw(withdrawn)
-    return len(NotificationEvent.objects.bulk_create(rows, ignore_conflicts=True))
+    return _record(rows)
 
 
 def events_from_period_mark(*, period_mark: Any) -> int:
@@ -131,7 +155,7 @@ def events_from_period_mark(*, period_mark: Any) -> int:
         f"Отметка {what} по предмету «{assignment.subject.title}»: {period_mark.value}.",
         f"period_mark:{period_mark.pk}",
     )
-    return len(NotificationEvent.objects.bulk_create([row], ignore_conflicts=True))
+    return _record([row])
 
 
 # ---------------------------------------------------------------- who gets what
@@ -178,9 +202,9 @@ def digest_recipients(*, day: dt.date) -> list[int]:
     for user_id, pupil_id in links:
         children.setdefault(pupil_id, set()).add(user_id)
     sent_today = set(
-        Digest.objects.filter(day=day, channel=Channel.EMAIL, state=Digest.State.SENT).values_list(
-            "recipient_id", flat=True
-        )
+        Digest.objects.filter(
+            day=day, channel=Channel.EMAIL, batch=DAY_BATCH, state=Digest.State.SENT
+        ).values_list("recipient_id", flat=True)
     )
     window = (day - dt.timedelta(days=LOOKBACK_DAYS), day)
     consented = Consent.objects.filter(revoked_on__isnull=True, pupil_id__in=list(children))
@@ -218,20 +242,58 @@ class DeliveryFailed(OSError):
     """The channel refused or failed; the task retries with backoff."""
 
 
-def digest_deliver(*, recipient_id: int, day: dt.date, channel: str = Channel.EMAIL) -> int:
-    """Send the recipient's digest of `day` once; returns how many events it carried.
+class QuietHours(Exception):
+    """The recipient asked not to be disturbed now; try again at `until`."""
+
+    def __init__(self, until: dt.datetime) -> None:
+        super().__init__(until.isoformat())
+        self.until = until
+
+
+def quiet_until(pref: NotificationPreference | None, now: dt.datetime) -> dt.datetime | None:
+    """The end of the recipient's quiet hours if `now` falls in them (local time), else None.
+    A window may wrap past midnight (22:00–07:00)."""
+    if pref is None or pref.quiet_from is None or pref.quiet_to is None:
+        return None
+    local = timezone.localtime(now)
+    start, end, t = pref.quiet_from, pref.quiet_to, local.time()
+    if start == end:
+        return None
+    day = local.date()
+    if start < end:
+        inside, end_day = start <= t < end, day
+    else:
+        inside = t >= start or t < end
+        end_day = day + dt.timedelta(days=1) if t >= start else day
+    if not inside:
+        return None
+    return timezone.make_aware(dt.datetime.combine(end_day, end))
+
+
+def digest_deliver(
+    *,
+    recipient_id: int,
+    day: dt.date,
+    channel: str = Channel.EMAIL,
+    event_id: int | None = None,
+) -> int:
+    """Send the recipient's digest of `day` (or, with `event_id`, that one urgent event)
+    once; returns how many events it carried.
 
     The Delivery rows and the digest's state commit only if the SMTP server accepted the
-    message; a failure records the attempt and raises `DeliveryFailed` (the task retries).
+    message; a failure records the attempt and raises `DeliveryFailed` (the task retries);
+    in the recipient's quiet hours nothing is sent and `QuietHours` says until when.
     """
     if channel != Channel.EMAIL:
         raise ValueError(f"no sender for channel {channel}")
+    batch = DAY_BATCH if event_id is None else f"event:{event_id}"
     try:
         with transaction.atomic():
             digest, _ = Digest.objects.select_for_update().get_or_create(
                 recipient_id=recipient_id,
                 day=day,
                 channel=channel,
+                batch=batch,
                 defaults={"state": Digest.State.FAILED},
             )
             if digest.state == Digest.State.SENT:
@@ -239,10 +301,17 @@ def digest_deliver(*, recipient_id: int, day: dt.date, channel: str = Channel.EM
             recipient = _email_parents().filter(pk=recipient_id).first()
             if recipient is None:  # consent withdrawn or e-mail turned off meanwhile
                 return 0
-            events = list(pending_events(recipient_id=recipient_id, day=day, channel=channel))
+            now = timezone.now()
+            pref = NotificationPreference.objects.filter(user_id=recipient_id).first()
+            until = quiet_until(pref, now)
+            if until is not None:
+                raise QuietHours(until)
+            pending = pending_events(recipient_id=recipient_id, day=day, channel=channel)
+            if event_id is not None:
+                pending = pending.filter(pk=event_id)
+            events = list(pending)
             if not events:
                 return 0
-            now = timezone.now()
             Delivery.objects.bulk_create(
                 [
                     Delivery(
@@ -255,8 +324,13 @@ def digest_deliver(*, recipient_id: int, day: dt.date, channel: str = Channel.EM
                     for e in events
                 ]
             )
+            subject = (
+                f"Электронный дневник: новости за {day:%d.%m.%Y}"
+                if event_id is None
+                else "Электронный дневник: срочное уведомление"
+            )
             mail = EmailMessage(
-                subject=f"Электронный дневник: новости за {day:%d.%m.%Y}",
+                subject=subject,
                 body=digest_text(events),
                 from_email=settings.DEFAULT_FROM_EMAIL,
                 to=[recipient.email],
@@ -268,17 +342,33 @@ def digest_deliver(*, recipient_id: int, day: dt.date, channel: str = Channel.EM
             digest.save(update_fields=["state", "sent_at", "attempts", "last_error"])
             return len(events)
     except OSError as exc:  # smtplib's errors are OSErrors too
-        _record_failure(recipient_id, day, channel, exc)
+        _record_failure(recipient_id, day, channel, batch, exc)
         raise DeliveryFailed(type(exc).__name__) from exc
 
 
-def _record_failure(recipient_id: int, day: dt.date, channel: str, exc: BaseException) -> None:
+def urgent_recipients(*, event_id: int) -> list[int]:
+    """The parents to tell about one urgent event now (e-mail consent, consented child)."""
+    event = NotificationEvent.objects.filter(pk=event_id).first()
+    if event is None:
+        return []
+    if not Consent.objects.filter(pupil_id=event.pupil_id, revoked_on__isnull=True).exists():
+        return []
+    links = GuardianLink.objects.filter(
+        pupil_id=event.pupil_id, guardian__user__in=_email_parents()
+    )
+    return sorted(links.values_list("guardian__user_id", flat=True))
+
+
+def _record_failure(
+    recipient_id: int, day: dt.date, channel: str, batch: str, exc: BaseException
+) -> None:
     logger.warning("notification digest not delivered (%s)", type(exc).__name__)
     with transaction.atomic():
         digest, _ = Digest.objects.select_for_update().get_or_create(
             recipient_id=recipient_id,
             day=day,
             channel=channel,
+            batch=batch,
             defaults={"state": Digest.State.FAILED},
         )
         digest.attempts += 1

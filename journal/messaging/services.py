@@ -24,6 +24,7 @@ from journal.messaging.models import (
     Message,
     MessageReport,
     MessagingSettings,
+    NotificationEvent,
     NotificationPreference,
     Participant,
     Thread,
@@ -48,13 +49,22 @@ def policy_options() -> policy.Options:
 
 @transaction.atomic
 def messaging_settings_update(
-    *, parent_to_parent: bool, class_chats: bool, by: Any
+    *,
+    parent_to_parent: bool,
+    class_chats: bool,
+    urgent_kinds: Sequence[str] = (),
+    by: Any,
 ) -> MessagingSettings:
-    """The director or a deputy turns parent-to-parent messages and class chats on or off."""
+    """The director or a deputy turns parent-to-parent messages and class chats on or off,
+    and marks kinds of notification urgent (sent at once, not in the evening's digest)."""
     require_roles(scope_for(by), WHOLE_SCHOOL, "Настройки сообщений меняет администрация школы.")
+    unknown = set(urgent_kinds) - set(NotificationEvent.Kind.values)
+    if unknown:
+        raise ValidationError({"urgent_kinds": ["Неизвестный вид уведомления."]})
     row = MessagingSettings.objects.select_for_update().order_by("id").first()
     row = row or MessagingSettings()
     row.parent_to_parent, row.class_chats, row.updated_by = parent_to_parent, class_chats, by
+    row.urgent_kinds = sorted(set(urgent_kinds))
     row.save()
     return row
 
@@ -307,7 +317,13 @@ def announcement_withdraw(*, announcement: Announcement, by: Any) -> Announcemen
 
 @transaction.atomic
 def notification_preferences_set(
-    *, email_consent: bool, email_enabled: bool, app_enabled: bool, by: Any
+    *,
+    email_consent: bool,
+    email_enabled: bool,
+    app_enabled: bool,
+    quiet_from: dt.time | None = None,
+    quiet_to: dt.time | None = None,
+    by: Any,
 ) -> NotificationPreference:
     """A parent's consent to e-mail notices and their opt-outs (COM-2, SEC-4)."""
     scope = scope_for(by)
@@ -320,6 +336,9 @@ def notification_preferences_set(
         pref.email_consent_at = timezone.now()
     elif not email_consent:
         pref.email_consent_at = None
+    if (quiet_from is None) != (quiet_to is None):
+        raise ValidationError({"quiet_to": ["Укажите начало и конец тихих часов."]})
     pref.email_enabled, pref.app_enabled = email_enabled, app_enabled
+    pref.quiet_from, pref.quiet_to = quiet_from, quiet_to
     pref.save()
     return pref

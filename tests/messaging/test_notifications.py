@@ -288,3 +288,131 @@ def test_period_marks_reach_the_parents_dia2(world: World, smtp: SmtpPeer) -> No
     assert f"Отметка за {world.period.title.lower()} по предмету «Математика»: 4" in (
         smtp.received[0].text
     )
+
+
+def test_an_urgent_kind_goes_at_once_and_not_again_in_the_digest_com2(
+    world: World, smtp: SmtpPeer
+) -> None:
+    from journal.messaging.tasks import urgent_send
+
+    with schema_context("school1"):
+        family = _family(world)
+        services.messaging_settings_update(
+            parent_to_parent=False,
+            class_chats=False,
+            urgent_kinds=["unexcused_absence"],
+            by=world.users["director"],
+        )
+        _bad_day(world)
+        absence = NotificationEvent.objects.get(kind="unexcused_absence")
+        asked = OutboxMessage.objects.get(key=f"messaging.urgent_send:{absence.pk}")
+        assert asked.kwargs == {"event_id": absence.pk}
+        assert not OutboxMessage.objects.filter(key__contains=":mark").exists()
+        assert urgent_send.apply(kwargs={"event_id": absence.pk}, headers=SCHOOL1).get() == 1
+        assert urgent_send.apply(kwargs={"event_id": absence.pk}, headers=SCHOOL1).get() == 0
+        today = timezone.localdate().isoformat()
+        digest_deliver.apply(
+            kwargs={"recipient_id": family["mother"].pk, "day": today}, headers=SCHOOL1
+        ).get()
+    urgent, daily = smtp.received
+    assert "срочное" in str(urgent.message["Subject"])
+    assert "Пропуск" in urgent.text and "«2»" not in urgent.text
+    assert "«2»" in daily.text and "Пропуск" not in daily.text
+    assert [m.rcpt_to for m in smtp.received] == [["mother@example.test"]] * 2
+
+
+def test_quiet_hours_hold_the_mail_until_they_end_com2(world: World, smtp: SmtpPeer) -> None:
+    import datetime as dt
+
+    from celery.exceptions import Retry
+
+    from journal.messaging.notifications import QuietHours
+    from journal.messaging.notifications import digest_deliver as deliver
+    from journal.messaging.tasks import urgent_send
+    from tests import clock
+
+    with schema_context("school1"):
+        family = _family(world)
+        mother = family["mother"]
+        services.notification_preferences_set(
+            email_consent=True,
+            email_enabled=True,
+            app_enabled=True,
+            quiet_from=dt.time(22, 0),
+            quiet_to=dt.time(11, 0),  # the clock is at 10:00
+            by=mother,
+        )
+        services.messaging_settings_update(
+            parent_to_parent=False,
+            class_chats=False,
+            urgent_kinds=["bad_mark"],
+            by=world.users["director"],
+        )
+        _bad_day(world)
+        today = timezone.localdate()
+        with pytest.raises(QuietHours) as quiet:
+            deliver(recipient_id=mother.pk, day=today)
+        assert timezone.localtime(quiet.value.until).time() == dt.time(11, 0)
+        event = NotificationEvent.objects.get(kind="bad_mark")
+        with pytest.raises(Retry):
+            urgent_send.run(event_id=event.pk)
+        assert smtp.received == []
+        with clock.on(today, dt.time(11, 5)):
+            assert urgent_send.run(event_id=event.pk) == 1
+    assert len(smtp.received) == 1
+
+
+def test_a_class_teacher_reason_withdraws_an_urgent_absence_before_it_goes(
+    world: World, smtp: SmtpPeer
+) -> None:
+    from journal.messaging.tasks import urgent_send
+
+    with schema_context("school1"):
+        family = _family(world)
+        services.messaging_settings_update(
+            parent_to_parent=False,
+            class_chats=False,
+            urgent_kinds=["unexcused_absence"],
+            by=world.users["director"],
+        )
+        _bad_day(world)
+        absence_id = NotificationEvent.objects.get(kind="unexcused_absence").pk
+        reg.attendance_reason_set(
+            attendance=Attendance.objects.get(lesson=world.lesson_today, pupil=family["pupil"]),
+            code="Б",
+            by=world.users["class_teacher"],
+        )
+        assert urgent_send.apply(kwargs={"event_id": absence_id}, headers=SCHOOL1).get() == 0
+    assert smtp.received == []
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "now", "until"),
+    [
+        ("22:00", "07:00", "23:30", ("next", "07:00")),
+        ("22:00", "07:00", "06:00", ("same", "07:00")),
+        ("22:00", "07:00", "12:00", None),
+        ("13:00", "15:00", "14:00", ("same", "15:00")),
+        ("13:00", "15:00", "15:00", None),
+        ("13:00", "13:00", "13:00", None),
+    ],
+)
+def test_quiet_hours_window(start: str, end: str, now: str, until: Any) -> None:
+    import datetime as dt
+
+    from journal.messaging.models import NotificationPreference
+    from journal.messaging.notifications import quiet_until
+
+    def t(raw: str) -> dt.time:
+        return dt.time.fromisoformat(raw)
+
+    pref = NotificationPreference(quiet_from=t(start), quiet_to=t(end))
+    day = dt.date(2026, 11, 18)
+    moment = timezone.make_aware(dt.datetime.combine(day, t(now)))
+    got = quiet_until(pref, moment)
+    if until is None:
+        assert got is None
+    else:
+        which, at = until
+        expected_day = day + dt.timedelta(days=1) if which == "next" else day
+        assert got == timezone.make_aware(dt.datetime.combine(expected_day, t(at)))

@@ -111,7 +111,11 @@ def announcement_withdraw(request: HttpRequest, announcement_id: int) -> HttpRes
 def messaging_settings(request: HttpRequest) -> HttpResponse:
     """Parent-to-parent messages and class chats: off until the school turns them on."""
     current = services.messaging_settings()
-    initial = {"parent_to_parent": current.parent_to_parent, "class_chats": current.class_chats}
+    initial = {
+        "parent_to_parent": current.parent_to_parent,
+        "class_chats": current.class_chats,
+        "urgent_kinds": current.urgent_kinds,
+    }
     form = MessagingSettingsForm(request.POST or None, initial=initial)
     if request.method == "POST":
         if submit(form, lambda v: services.messaging_settings_update(by=request.user, **v)):
@@ -129,6 +133,8 @@ def notification_settings(request: HttpRequest) -> HttpResponse:
         "email_consent": pref.email_consent_at is not None,
         "email_enabled": pref.email_enabled,
         "app_enabled": pref.app_enabled,
+        "quiet_from": pref.quiet_from,
+        "quiet_to": pref.quiet_to,
     }
     form = NotificationPreferencesForm(request.POST or None, initial=initial)
     context = {

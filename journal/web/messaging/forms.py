@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from journal.messaging.models import NotificationEvent
 from journal.web.fields import CHOICE, date_field, time_field
 
 
@@ -98,6 +99,13 @@ class MessagingSettingsForm(forms.Form):
         label="Родители могут писать родителям одноклассников", required=False
     )
     class_chats = forms.BooleanField(label="Чаты классов", required=False)
+    urgent_kinds = forms.MultipleChoiceField(
+        label="Отправлять сразу, не дожидаясь вечерней сводки",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=NotificationEvent.Kind.choices,
+        error_messages={"invalid_choice": CHOICE},
+    )
 
 
 class NotificationPreferencesForm(forms.Form):
@@ -106,3 +114,5 @@ class NotificationPreferencesForm(forms.Form):
     )
     email_enabled = forms.BooleanField(label="Письма со сводкой за день", required=False)
     app_enabled = forms.BooleanField(label="Уведомления в дневнике", required=False)
+    quiet_from = time_field("Не беспокоить с")
+    quiet_to = time_field("Не беспокоить до")
