@@ -195,6 +195,7 @@ class NotificationEvent(JournalModel):
         BAD_MARK = "bad_mark", "Отметка «2»"
         UNEXCUSED_ABSENCE = "unexcused_absence", "Пропуск без уважительной причины («Н»)"
         FINAL_MARK = "final_mark", "Итоговая отметка"
+        FAILING_FORECAST = "failing_forecast", "Прогноз «2» за период"
 
     kind = models.CharField("вид", max_length=20, choices=Kind.choices)
     pupil = models.ForeignKey("roster.Pupil", models.CASCADE, related_name="+")

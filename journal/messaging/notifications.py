@@ -25,7 +25,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from journal.messaging.models import (
@@ -156,6 +156,58 @@ def events_from_period_mark(*, period_mark: Any) -> int:
         f"period_mark:{period_mark.pk}",
     )
     return _record([row])
+
+
+def events_from_forecasts(*, day: dt.date) -> int:
+    """A pupil whose forecast for a running period is the lowest mark of the scale (a «2»)
+    is news for the parents (COM-2, 000 §3.8), once per pupil × subject × period. The
+    forecast is the register's own (`journal.register.grading`), over effective marks (the
+    latest correction of each; an annulled mark counts for nothing)."""
+    from catalog.selectors import current_rules
+    from journal.register.grading import forecast, shown_average
+    from journal.register.models import Mark, MarkCorrection
+    from journal.structure.models import ReportingPeriod
+
+    scale = tuple(current_rules().mark_scale)
+    lowest = min(scale)
+    created = 0
+    latest = MarkCorrection.objects.filter(mark_id=OuterRef("pk")).order_by("-corrected_at", "-id")
+    for period in ReportingPeriod.objects.filter(starts_on__lte=day, ends_on__gte=day):
+        marks = (
+            Mark.objects.filter(
+                lesson__date__range=(period.starts_on, day),
+                lesson__assignment__year_id=period.year_id,
+                lesson__assignment__class_group__grade__range=(period.grade_from, period.grade_to),
+            )
+            .annotate(corrected=Exists(latest), last_value=Subquery(latest.values("new_value")[:1]))
+            .values_list(
+                "pupil_id",
+                "lesson__assignment_id",
+                "lesson__assignment__subject__title",
+                "value",
+                "weight",
+                "corrected",
+                "last_value",
+            )
+        )
+        cells: dict[tuple[int, int, str], list[tuple[int, int]]] = {}
+        for pupil_id, assignment_id, subject, value, weight, corrected, last in marks:
+            effective = last if corrected else value
+            if effective is not None:
+                cells.setdefault((pupil_id, assignment_id, subject), []).append((effective, weight))
+        rows = [
+            _event(
+                NotificationEvent.Kind.FAILING_FORECAST,
+                pupil_id,
+                day,
+                f"Прогноз отметки за {period.title.lower()} по предмету «{subject}»: «{lowest}».",
+                f"forecast:{period.pk}:{pupil_id}:{assignment_id}",
+            )
+            for (pupil_id, assignment_id, subject), values in cells.items()
+            if forecast(shown_average(values), scale) == lowest
+        ]
+        created += _record(rows)
+    return created
 
 
 # ---------------------------------------------------------------- who gets what

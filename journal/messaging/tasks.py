@@ -24,10 +24,12 @@ def digest_key(*, day: dt.date, recipient_id: int, channel: str) -> str:
 def digests_send(day: str | None = None) -> int:
     """Ask for one digest task per parent with news (every evening, in each school)."""
     from journal.messaging.models import Channel
-    from journal.messaging.notifications import digest_recipients
+    from journal.messaging.notifications import digest_recipients, events_from_forecasts
     from outbox.services import outbox_enqueue
 
     on = dt.date.fromisoformat(day) if day else timezone.localdate()
+    with transaction.atomic():
+        events_from_forecasts(day=on)  # failing forecasts join the day's news first
     recipients = digest_recipients(day=on)
     with transaction.atomic():
         for rid in recipients:

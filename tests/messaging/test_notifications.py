@@ -416,3 +416,30 @@ def test_quiet_hours_window(start: str, end: str, now: str, until: Any) -> None:
         which, at = until
         expected_day = day + dt.timedelta(days=1) if which == "next" else day
         assert got == timezone.make_aware(dt.datetime.combine(expected_day, t(at)))
+
+
+@pytest.mark.usefixtures("school_day")
+def test_a_failing_forecast_is_news_once_per_period_com2(world: World, smtp: SmtpPeer) -> None:
+    with schema_context("school1"):
+        family = _family(world)
+        teacher = world.users["teacher"]
+        reg.marks_save(
+            lesson=world.lesson_today,
+            marks=[
+                reg.MarkInput(world.pupils[0].pk, 2, "test"),
+                reg.MarkInput(world.pupils[1].pk, 2, "oral"),
+                reg.MarkInput(world.pupils[1].pk, 5, "test"),
+            ],
+            by=teacher,
+        )
+        today = timezone.localdate()
+        assert digests_send.apply(kwargs={"day": today.isoformat()}, headers=SCHOOL1).get() == 1
+        digests_send.apply(kwargs={"day": today.isoformat()}, headers=SCHOOL1).get()
+        failing = NotificationEvent.objects.filter(kind="failing_forecast")
+        assert [e.pupil_id for e in failing] == [family["pupil"].pk]  # once; not the other
+        digest_deliver.apply(
+            kwargs={"recipient_id": family["mother"].pk, "day": today.isoformat()},
+            headers=SCHOOL1,
+        ).get()
+    assert "Прогноз отметки за" in smtp.received[0].text
+    assert "«Математика»: «2»" in smtp.received[0].text
