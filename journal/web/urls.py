@@ -136,6 +136,11 @@ urlpatterns = [
     path("messages/settings/", messaging_admin.messaging_settings, name="messages-settings"),
     path("messages/deliveries/", messaging_admin.deliveries, name="messages-deliveries"),
     path(
+        "messages/class-chat/<int:class_group_id>/",
+        messaging_admin.class_chat,
+        name="messages-class-chat",
+    ),
+    path(
         "messages/notifications/",
         messaging_admin.notification_settings,
         name="messages-notifications",

@@ -193,3 +193,24 @@ def test_staff_announcements_on_the_staff_start_pages_com1(
     assert "Педсовет в пятницу" in page_client("deputy").get("/control/").content.decode()
     assert "Педсовет в пятницу" in page_client("secretary").get("/messages/").content.decode()
     assert "Педсовет в пятницу" not in page_client("parent").get("/diary/").content.decode()
+
+
+def test_the_class_teacher_opens_the_class_chat_when_the_school_allows(
+    world: World, page_client: Callable[[str], Client]
+) -> None:
+    lead = page_client("class_teacher")
+    url = f"/messages/class-chat/{world.class5a.pk}/"
+    assert "Чат 5А" not in lead.get("/messages/").content.decode()
+    refused = lead.post(url)
+    assert refused.status_code == 302 and refused["Location"] == "/messages/"
+    with schema_context("school1"):
+        services.messaging_settings_update(
+            parent_to_parent=False, class_chats=True, by=world.users["director"]
+        )
+    assert "Чат 5А" in lead.get("/messages/").content.decode()
+    opened = lead.post(url)
+    assert opened.status_code == 302 and opened["Location"].startswith("/messages/")
+    assert lead.post(url)["Location"] == opened["Location"]  # the same chat
+    assert page_client("teacher").post(url).status_code == 404  # not their class
+    parent_page = page_client("parent").get(opened["Location"])
+    assert parent_page.status_code == 200

@@ -84,6 +84,7 @@ PAGES: dict[str, Args] = {
     "web:messages-announcement-withdraw": lambda w: {"announcement_id": NONE},
     "web:messages-settings": no_args,
     "web:messages-deliveries": no_args,
+    "web:messages-class-chat": lambda w: {"class_group_id": NONE},
     "web:messages-notifications": no_args,
     "diary:index": no_args,
     "diary:homework-file": lambda w: {"lesson_id": NONE, "attachment_id": NONE},

@@ -162,3 +162,16 @@ def deliveries(request: HttpRequest) -> HttpResponse:
         chosen, rows = selectors.class_deliveries(class_group_id=chosen.pk, for_user=request.user)
     context = {"classes": classes, "chosen": chosen, "rows": rows}
     return render(request, "web/messaging/deliveries.html", context)
+
+
+@school_page(roles=CLASS_READERS, methods=("POST",), deny=404)
+def class_chat(request: HttpRequest, class_group_id: int) -> HttpResponse:
+    """Open (or return to) a class's chat, if the school turned class chats on."""
+    group = choose(led_classes(for_user=request.user), class_group_id)
+    assert group is not None
+    try:
+        thread = services.class_chat_open(class_group=group, by=request.user)
+    except SERVICE_ERRORS as exc:
+        messages.error(request, error_text(exc))
+        return redirect("web:messages")
+    return redirect("web:messages-thread", thread_id=thread.pk)

@@ -18,6 +18,7 @@ from journal.messaging import selectors, services
 from journal.messaging.models import Thread
 from journal.web.messaging.forms import ComposeForm, ReplyForm, ReportForm
 from journal.web.pages import EVERY_SCHOOL_ROLE, int_param, school_page, submit
+from journal.web.selectors import led_classes
 
 
 @school_page(roles=EVERY_SCHOOL_ROLE)
@@ -31,6 +32,10 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "rows": selectors.inbox(for_user=request.user, search=search),
             "q": search,
             "announcements": selectors.announcements_for(for_user=request.user),
+            # A class teacher's classes, when the school turned class chats on.
+            "chat_classes": led_classes(for_user=request.user)
+            if selectors.class_chats_enabled()
+            else [],
         },
     )
 
