@@ -22,6 +22,7 @@ from journal.messaging.files import attachments_store
 from journal.messaging.models import (
     Announcement,
     Message,
+    MessageAttachment,
     MessageReport,
     MessagingSettings,
     NotificationEvent,
@@ -342,3 +343,46 @@ def notification_preferences_set(
     pref.quiet_from, pref.quiet_to = quiet_from, quiet_to
     pref.save()
     return pref
+
+
+# ---------------------------------------------------------------- retention
+
+
+def retention_years() -> int:
+    """How long conversations are kept: the adopted regulation's `messages_retention_years`,
+    else its journals' retention (000 §4.1: 5 years)."""
+    from catalog.selectors import current_rules
+
+    rules = current_rules()
+    years = getattr(rules, "messages_retention_years", None) or rules.retention_journal_years
+    return max(1, int(years))
+
+
+@transaction.atomic
+def messages_purge(*, now: dt.datetime | None = None) -> int:
+    """Forget conversations silent for longer than the retention, with their files (removed
+    once the transaction commits), and notification events as old. Returns threads removed."""
+    moment = now or timezone.now()
+    years = retention_years()
+    try:
+        cutoff = moment.replace(year=moment.year - years)
+    except ValueError:  # 29 February
+        cutoff = moment.replace(year=moment.year - years, day=28)
+    old = Thread.objects.filter(last_message_at__lt=cutoff)
+    files = list(
+        MessageAttachment.objects.filter(message__thread__in=old).values_list("file", flat=True)
+    )
+    removed = old.count()
+    # Reports and participants go with the thread (CASCADE); events with their deliveries.
+    old.delete()
+    NotificationEvent.objects.filter(occurred_on__lt=cutoff.date()).delete()
+    if files:
+        transaction.on_commit(lambda: _delete_files(files))
+    return removed
+
+
+def _delete_files(names: list[str]) -> None:
+    from django.core.files.storage import default_storage
+
+    for name in names:
+        default_storage.delete(name)

@@ -113,3 +113,12 @@ def urgent_send(self: Any, event_id: int) -> int:
     if later:
         raise self.retry(countdown=min(later))
     return sent
+
+
+@shared_task(base=SchoolTask, name="messaging.purge")
+def purge() -> int:
+    """Conversations past the adopted retention (daily, in each school). Naturally
+    idempotent: a second run finds nothing older."""
+    from journal.messaging.services import messages_purge
+
+    return messages_purge()

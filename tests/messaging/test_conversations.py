@@ -387,3 +387,37 @@ def test_announcements_audience_publish_time_and_end_com1_dia1(world: World) -> 
         assert seen("pupil") == []
         with pytest.raises(PermissionDeniedError):
             services.announcement_withdraw(announcement=meeting, by=world.users["teacher"])
+
+
+def test_conversations_past_the_retention_are_forgotten(
+    world: World, settings: Any, tmp_path: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from journal.messaging.models import MessageAttachment
+    from journal.messaging.tasks import purge
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    with schema_context("school1"):
+        old, _ = services.thread_start(
+            recipient_ids=[world.users["parent"].pk],
+            body="Давно",
+            files=[SimpleUploadedFile("a.pdf", b"%PDF-1.4\n%%EOF\n")],
+            by=world.users["teacher"],
+        )
+        fresh, _ = services.thread_start(
+            recipient_ids=[world.users["parent"].pk], body="Недавно", by=world.users["deputy"]
+        )
+        stored = MessageAttachment.objects.get().file.name
+        assert services.retention_years() == 5  # the journals' retention (000 §4.1)
+        Thread.objects.filter(pk=old.pk).update(
+            last_message_at=timezone.now() - dt.timedelta(days=5 * 366)
+        )
+        assert (tmp_path / stored).exists()
+        with django_capture_on_commit_callbacks(execute=True):  # files go after the commit
+            assert purge.apply(headers={"_schema_name": "school1"}).get() == 1
+        assert list(Thread.objects.values_list("pk", flat=True)) == [fresh.pk]
+        assert not MessageAttachment.objects.exists()
+        assert purge.apply(headers={"_schema_name": "school1"}).get() == 0
+    assert not (tmp_path / stored).exists()

@@ -402,6 +402,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "args": ["messaging.digests_send"],
         "options": {"headers": {"_schema_name": "public"}},
     },
+    "messaging-purge-daily": {
+        "task": "tenants.for_each_school",
+        "schedule": crontab(hour=4, minute=30),
+        "args": ["messaging.purge"],
+        "options": {"headers": {"_schema_name": "public"}},
+    },
     "idempotency-purge-public-daily": {
         "task": "idempotency.purge_public",
         "schedule": crontab(hour=4, minute=15),
