@@ -16,7 +16,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
-from journal.access import scope_for
+from journal.access import deny, scope_for
 from journal.messaging import policy
 from journal.messaging.models import (
     Announcement,
@@ -178,8 +178,6 @@ def contact_list(*, for_user: Any) -> list[Contact]:
 
 def _require_heads(for_user: Any) -> None:
     if not scope_for(for_user).whole_school:
-        from journal.access import deny
-
         raise deny("Жалобы на сообщения рассматривает администрация школы.")
 
 
