@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from core.openapi import ApiError
 from journal.access import CreatedOutput, JournalApiView, query_filters
 from journal.messaging import selectors, services
 from journal.messaging.models import Announcement, Message
@@ -303,7 +304,13 @@ def _preferences(pref: Any) -> dict[str, Any]:
 
 
 class NotificationPreferencesApi(JournalApiView):
-    @extend_schema(responses=PreferencesOutput, summary="Мои настройки уведомлений (родитель)")
+    @extend_schema(
+        responses={
+            200: PreferencesOutput,
+            404: OpenApiResponse(ApiError, description="Не родитель: настроек нет"),
+        },
+        summary="Мои настройки уведомлений (родитель)",
+    )
     def get(self, request: Request) -> Response:
         pref = selectors.notification_preferences(for_user=request.user)
         return Response(PreferencesOutput(_preferences(pref)).data)
