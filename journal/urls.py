@@ -311,4 +311,9 @@ urlpatterns = [
         msg.NotificationPreferencesSetApi.as_view(),
         name="notification-preferences-set",
     ),
+    path(
+        "notifications/push/subscribe/",
+        msg.PushSubscribeApi.as_view(),
+        name="notification-push-subscribe",
+    ),
 ]

@@ -290,6 +290,17 @@ class PreferencesOutput(serializers.Serializer):
     app_enabled = serializers.BooleanField()
     quiet_from = serializers.TimeField(allow_null=True)
     quiet_to = serializers.TimeField(allow_null=True)
+    push_public_key = serializers.CharField(
+        help_text="Ключ VAPID для подписки браузера (пусто: push не настроен)"
+    )
+
+
+def _push_public_key() -> str:
+    from django.conf import settings
+
+    from journal.messaging.webpush import vapid_public_key
+
+    return vapid_public_key() if settings.WEBPUSH_VAPID_PRIVATE_KEY else ""
 
 
 def _preferences(pref: Any) -> dict[str, Any]:
@@ -300,6 +311,7 @@ def _preferences(pref: Any) -> dict[str, Any]:
         "app_enabled": pref.app_enabled,
         "quiet_from": pref.quiet_from,
         "quiet_to": pref.quiet_to,
+        "push_public_key": _push_public_key(),
     }
 
 
@@ -335,3 +347,22 @@ class NotificationPreferencesSetApi(JournalApiView):
         data.is_valid(raise_exception=True)
         pref = services.notification_preferences_set(by=request.user, **data.validated_data)
         return Response(PreferencesOutput(_preferences(pref)).data)
+
+
+class PushSubscribeApi(JournalApiView):
+    class Input(serializers.Serializer):
+        endpoint = serializers.URLField(max_length=1000)
+        p256dh = serializers.CharField(max_length=200, help_text="keys.p256dh подписки")
+        auth = serializers.CharField(max_length=100, help_text="keys.auth подписки")
+
+    @extend_schema(
+        request=Input,
+        responses={201: CreatedOutput},
+        summary="Подписать браузер на push-уведомления (родитель; Web Push, VAPID)",
+    )
+    def post(self, request: Request) -> Response:
+        selectors.notification_preferences(for_user=request.user)  # a parent's only (404)
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        row = services.push_subscription_save(by=request.user, **data.validated_data)
+        return Response({"id": row.pk}, status=status.HTTP_201_CREATED)

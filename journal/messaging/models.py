@@ -276,3 +276,20 @@ class Delivery(JournalModel):
         constraints = [
             models.UniqueConstraint(fields=["event", "recipient", "channel"], name="delivery_once")
         ]
+
+
+class PushEndpoint(JournalModel):
+    """A browser's Web Push endpoint (RFC 8030/8291): where to POST and the keys to encrypt
+    for. Registering it in the browser is the parent's consent to the push channel. (Not
+    named after the Push API's "subscription": billing_free_check keeps that word for
+    paywalls.)"""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="+")
+    endpoint = models.URLField("адрес службы push", max_length=1000, unique=True)
+    p256dh = models.CharField("ключ браузера (P-256)", max_length=200)
+    auth = models.CharField("секрет браузера", max_length=100)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "браузер для push-уведомлений"
+        verbose_name_plural = "браузеры для push-уведомлений"

@@ -34,6 +34,7 @@ from journal.messaging.models import (
     Digest,
     NotificationEvent,
     NotificationPreference,
+    PushEndpoint,
 )
 from journal.roster.models import Consent, GuardianLink
 
@@ -213,6 +214,16 @@ def events_from_forecasts(*, day: dt.date) -> int:
 # ---------------------------------------------------------------- who gets what
 
 
+def _push_parents() -> QuerySet[Any]:
+    """Parents with a browser subscribed to push (subscribing is their consent to it)."""
+    subscribed = PushEndpoint.objects.filter(user_id=OuterRef("pk"))
+    return get_user_model().objects.filter(Exists(subscribed), is_active=True)
+
+
+def _parents_for(channel: str) -> QuerySet[Any]:
+    return _push_parents() if channel == Channel.PUSH else _email_parents()
+
+
 def _email_parents() -> QuerySet[Any]:
     """Parents who may get e-mail: consent recorded, e-mail on, an address, active."""
     prefs = NotificationPreference.objects.filter(
@@ -245,9 +256,10 @@ def pending_events(*, recipient_id: int, day: dt.date, channel: str) -> QuerySet
     )
 
 
-def digest_recipients(*, day: dt.date) -> list[int]:
-    """Parents with something to be told by e-mail on `day` (three queries, any school size)."""
-    links = GuardianLink.objects.filter(guardian__user__in=_email_parents()).values_list(
+def digest_recipients(*, day: dt.date, channel: str = Channel.EMAIL) -> list[int]:
+    """Parents with something to be told on `day` through `channel` (four queries, any
+    school size)."""
+    links = GuardianLink.objects.filter(guardian__user__in=_parents_for(channel)).values_list(
         "guardian__user_id", "pupil_id"
     )
     children: dict[int, set[int]] = {}
@@ -255,7 +267,7 @@ def digest_recipients(*, day: dt.date) -> list[int]:
         children.setdefault(pupil_id, set()).add(user_id)
     sent_today = set(
         Digest.objects.filter(
-            day=day, channel=Channel.EMAIL, batch=DAY_BATCH, state=Digest.State.SENT
+            day=day, channel=channel, batch=DAY_BATCH, state=Digest.State.SENT
         ).values_list("recipient_id", flat=True)
     )
     window = (day - dt.timedelta(days=LOOKBACK_DAYS), day)
@@ -265,7 +277,7 @@ def digest_recipients(*, day: dt.date) -> list[int]:
     )
     delivered: dict[int, set[int]] = {}
     for event_id, user_id in Delivery.objects.filter(
-        channel=Channel.EMAIL, event__occurred_on__range=window
+        channel=channel, event__occurred_on__range=window
     ).values_list("event_id", "recipient_id"):
         delivered.setdefault(event_id, set()).add(user_id)
     wanted: set[int] = set()
@@ -336,7 +348,7 @@ def digest_deliver(
     message; a failure records the attempt and raises `DeliveryFailed` (the task retries);
     in the recipient's quiet hours nothing is sent and `QuietHours` says until when.
     """
-    if channel != Channel.EMAIL:
+    if channel not in (Channel.EMAIL, Channel.PUSH):
         raise ValueError(f"no sender for channel {channel}")
     batch = DAY_BATCH if event_id is None else f"event:{event_id}"
     try:
@@ -350,8 +362,8 @@ def digest_deliver(
             )
             if digest.state == Digest.State.SENT:
                 return 0
-            recipient = _email_parents().filter(pk=recipient_id).first()
-            if recipient is None:  # consent withdrawn or e-mail turned off meanwhile
+            recipient = _parents_for(channel).filter(pk=recipient_id).first()
+            if recipient is None:  # consent withdrawn or the channel turned off meanwhile
                 return 0
             now = timezone.now()
             pref = NotificationPreference.objects.filter(user_id=recipient_id).first()
@@ -381,13 +393,16 @@ def digest_deliver(
                 if event_id is None
                 else "Электронный дневник: срочное уведомление"
             )
-            mail = EmailMessage(
-                subject=subject,
-                body=digest_text(events),
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                to=[recipient.email],
-            )
-            mail.send(fail_silently=False)
+            if channel == Channel.PUSH:
+                _push(recipient_id, subject, events)
+            else:
+                mail = EmailMessage(
+                    subject=subject,
+                    body=digest_text(events),
+                    from_email=settings.DEFAULT_FROM_EMAIL,
+                    to=[recipient.email],
+                )
+                mail.send(fail_silently=False)
             digest.state, digest.sent_at = Digest.State.SENT, now
             digest.attempts += 1
             digest.last_error = ""
@@ -396,6 +411,16 @@ def digest_deliver(
     except OSError as exc:  # smtplib's errors are OSErrors too
         _record_failure(recipient_id, day, channel, batch, exc)
         raise DeliveryFailed(type(exc).__name__) from exc
+
+
+def _push(recipient_id: int, title: str, events: list[NotificationEvent]) -> None:
+    """One push per subscribed browser of the recipient; any failure fails the digest."""
+    from journal.messaging.webpush import push_send
+
+    lines = [f"{e.pupil.user.first_name}: {e.text}" for e in events]
+    message = {"title": title, "body": "\n".join(lines)[:1500], "url": "/messages/notifications/"}
+    for sub in PushEndpoint.objects.filter(user_id=recipient_id).order_by("id"):
+        push_send(endpoint=sub.endpoint, p256dh=sub.p256dh, auth=sub.auth, message=message)
 
 
 def urgent_recipients(*, event_id: int) -> list[int]:

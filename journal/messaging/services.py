@@ -386,3 +386,32 @@ def _delete_files(names: list[str]) -> None:
 
     for name in names:
         default_storage.delete(name)
+
+
+@transaction.atomic
+def push_subscription_save(*, endpoint: str, p256dh: str, auth: str, by: Any) -> Any:
+    """A parent's browser subscribes to push notifications (COM-2): the endpoint must be a
+    push service the outbound allow-list names (FREE-1) and the keys must be the browser's
+    P-256 key and 16-byte secret. The same endpoint again replaces its keys."""
+    from journal.messaging.models import PushEndpoint
+    from journal.messaging.webpush import b64url_decode, endpoint_allowed
+
+    if not scope_for(by).child_ids:
+        raise deny("Уведомления настраивают родители (законные представители).")
+    errors: dict[str, list[str]] = {}
+    if not endpoint.startswith(("https://", "http://127.0.0.1", "http://localhost")):
+        errors["endpoint"] = ["Адрес службы push должен начинаться с https://."]
+    elif not endpoint_allowed(endpoint):
+        errors["endpoint"] = ["Эта служба push не входит в список разрешённых."]
+    try:
+        key_ok = len(b64url_decode(p256dh)) == 65 and len(b64url_decode(auth)) == 16
+    except ValueError:
+        key_ok = False
+    if not key_ok:
+        errors["p256dh"] = ["Ключи подписки браузера неверны."]
+    if errors:
+        raise ValidationError(errors)
+    row, _ = PushEndpoint.objects.update_or_create(
+        endpoint=endpoint, defaults={"user": by, "p256dh": p256dh, "auth": auth}
+    )
+    return row

@@ -30,15 +30,17 @@ def digests_send(day: str | None = None) -> int:
     on = dt.date.fromisoformat(day) if day else timezone.localdate()
     with transaction.atomic():
         events_from_forecasts(day=on)  # failing forecasts join the day's news first
-    recipients = digest_recipients(day=on)
+    asked = 0
     with transaction.atomic():
-        for rid in recipients:
-            outbox_enqueue(
-                task=DIGEST_TASK,
-                kwargs={"recipient_id": rid, "day": on.isoformat(), "channel": Channel.EMAIL},
-                key=digest_key(day=on, recipient_id=rid, channel=Channel.EMAIL),
-            )
-    return len(recipients)
+        for channel in (Channel.EMAIL, Channel.PUSH):  # each channel on its own: never blocks
+            for rid in digest_recipients(day=on, channel=channel):
+                outbox_enqueue(
+                    task=DIGEST_TASK,
+                    kwargs={"recipient_id": rid, "day": on.isoformat(), "channel": channel},
+                    key=digest_key(day=on, recipient_id=rid, channel=channel),
+                )
+                asked += 1
+    return asked
 
 
 def _seconds_until(moment: dt.datetime) -> int:

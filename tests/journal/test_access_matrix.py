@@ -1139,6 +1139,17 @@ ENDPOINTS += [
         {"parent", "other_parent"},
         payload=lambda w: {"email_consent": False, "email_enabled": True},
     ),
+    Endpoint(
+        "notification-push-subscribe",
+        "post",
+        lambda w: B + "notifications/push/subscribe/",
+        {"parent", "other_parent"},
+        payload=lambda w: {
+            "endpoint": "http://127.0.0.1:9/push/1",
+            "p256dh": "B" + "A" * 86,  # 65 bytes in base64url
+            "auth": "A" * 22,  # 16 bytes
+        },
+    ),
 ]
 
 

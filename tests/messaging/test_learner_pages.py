@@ -36,6 +36,7 @@ MESSAGING_WRITE = {
     "journal:messages-thread-read",
     "journal:messages-report",
     "journal:notification-preferences-set",
+    "journal:notification-push-subscribe",
 }
 
 

@@ -462,6 +462,19 @@ OUTBOUND_HOST_ALLOWLIST = [
     "esia.gosuslugi.ru",
     *env_list("OUTBOUND_HOST_ALLOWLIST"),
 ]
+# Web Push (issue #16, COM-2): the platform's own VAPID key (no third-party account); with
+# it, the browsers' push services (billing_free_check's "web-push": free) may be reached.
+WEBPUSH_VAPID_PRIVATE_KEY = env("WEBPUSH_VAPID_PRIVATE_KEY", "") or ""
+WEBPUSH_VAPID_SUBJECT = env("WEBPUSH_VAPID_SUBJECT", f"mailto:noreply@{PLATFORM_DOMAIN}") or ""
+WEBPUSH_SERVICES = [
+    "fcm.googleapis.com",
+    "updates.push.services.mozilla.com",
+    "*.push.apple.com",
+    "*.notify.windows.com",
+]
+if WEBPUSH_VAPID_PRIVATE_KEY:
+    OUTBOUND_HOST_ALLOWLIST += WEBPUSH_SERVICES
+    INTEGRATIONS["webpush"] = {"provider": "web-push", "url": "https://fcm.googleapis.com"}
 # Free licences (SPDX ids; "*" matches any suffix, "-only"/"-or-later" are implied).
 APPROVED_LICENSES = [
     "MIT",
@@ -582,4 +595,5 @@ LEARNER_WRITE_URL_NAMES = [
     "journal:messages-thread-read",
     "journal:messages-report",
     "journal:notification-preferences-set",
+    "journal:notification-push-subscribe",
 ]
