@@ -7,6 +7,7 @@ from django.urls import path
 from journal.attestation import api as att
 from journal.audit.api import AccessLogListApi
 from journal.control import api as ctl
+from journal.messaging import api as msg
 from journal.planning.api import CurriculumLineSaveApi, PlanImportApi
 from journal.register import api as reg
 from journal.reports import api as rep
@@ -280,5 +281,53 @@ urlpatterns = [
         "transfer/pupils/<int:pupil_id>/records/",
         TransferRecordsApi.as_view(),
         name="transfer-records",
+    ),
+    # messages, announcements, notification settings (issue #16, COM-1, COM-2)
+    path("messages/threads/", msg.ThreadListApi.as_view(), name="messages-thread-list"),
+    path("messages/threads/start/", msg.ThreadStartApi.as_view(), name="messages-thread-start"),
+    path(
+        "messages/threads/<int:thread_id>/",
+        msg.ThreadDetailApi.as_view(),
+        name="messages-thread-detail",
+    ),
+    path(
+        "messages/threads/<int:thread_id>/reply/",
+        msg.ThreadReplyApi.as_view(),
+        name="messages-thread-reply",
+    ),
+    path(
+        "messages/threads/<int:thread_id>/read/",
+        msg.ThreadReadApi.as_view(),
+        name="messages-thread-read",
+    ),
+    path("messages/unread/", msg.UnreadApi.as_view(), name="messages-unread"),
+    path("messages/contacts/", msg.ContactListApi.as_view(), name="messages-contacts"),
+    path(
+        "messages/messages/<int:message_id>/report/",
+        msg.MessageReportApi.as_view(),
+        name="messages-report",
+    ),
+    path("messages/reports/", msg.ReportListApi.as_view(), name="messages-report-list"),
+    path(
+        "messages/reports/<int:report_id>/resolve/",
+        msg.ReportResolveApi.as_view(),
+        name="messages-report-resolve",
+    ),
+    path("announcements/", msg.AnnouncementListApi.as_view(), name="announcement-list"),
+    path("announcements/create/", msg.AnnouncementCreateApi.as_view(), name="announcement-create"),
+    path(
+        "notifications/preferences/",
+        msg.NotificationPreferencesApi.as_view(),
+        name="notification-preferences",
+    ),
+    path(
+        "notifications/preferences/set/",
+        msg.NotificationPreferencesSetApi.as_view(),
+        name="notification-preferences-set",
+    ),
+    path(
+        "notifications/push/subscribe/",
+        msg.PushSubscribeApi.as_view(),
+        name="notification-push-subscribe",
     ),
 ]

@@ -29,6 +29,7 @@ from journal.access import STRUCTURE_MANAGERS, Scope, deny, require_roles, scope
 from journal.audit.services import access_log
 from journal.permissions import SUBSTITUTE_LESSON_PERM
 from journal.planning.models import ThematicPlanItem
+from journal.register import signals
 from journal.register.models import (
     Attendance,
     HomeworkAttachment,
@@ -607,6 +608,7 @@ def marks_save(*, lesson: Lesson, marks: Sequence[MarkInput], by: Any) -> list[M
     if errors:
         raise ValidationError(errors)
     created = Mark.objects.bulk_create(rows)
+    signals.marks_saved.send(sender=Mark, lesson=lesson, marks=created)
     access_log(
         user=by,
         action="create",
@@ -660,6 +662,7 @@ def mark_correct(*, mark: Mark, new_value: int | None, reason: str, by: Any) -> 
     correction = MarkCorrection.objects.create(
         mark=mark, old_value=old, new_value=new_value, reason=reason.strip(), corrected_by=by
     )
+    signals.mark_corrected.send(sender=MarkCorrection, mark=mark, correction=correction)
     access_log(
         user=by,
         action="change",
@@ -900,6 +903,7 @@ def period_mark_create(
     mark = PeriodMark.objects.create(
         pupil=pupil, assignment=assignment, period=period, kind=kind, value=value, entered_by=by
     )
+    signals.period_mark_saved.send(sender=PeriodMark, period_mark=mark)
     access_log(user=by, action="create", what="register.period_mark", pupil_ids=[pupil.pk])
     return mark
 
@@ -1199,6 +1203,9 @@ def attendance_save(
         unique_fields=["lesson", "pupil"],
         update_fields=["code", "marked_by", "updated_at"],
     )
+    signals.attendance_saved.send(
+        sender=Attendance, lesson=lesson, attendance=saved, present=present
+    )
     access_log(
         user=by,
         action="change",
@@ -1229,6 +1236,9 @@ def attendance_reason_set(
     attendance.reason_by = by
     attendance.reason_note = note.strip()
     attendance.save(update_fields=["code", "reason_by", "reason_note", "updated_at"])
+    signals.attendance_saved.send(
+        sender=Attendance, lesson=attendance.lesson, attendance=[attendance], present=[]
+    )
     access_log(user=by, action="change", what="register.attendance_reason", pupil_ids=[pupil.pk])
     return attendance
 

@@ -9,10 +9,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from accounts import roles
 from accounts.navigation import NavItem
 from journal.access import scope_for
+from journal.messaging.selectors import unread_total
 from journal.web.pages import (
     CLASS_READERS,
+    EVERY_SCHOOL_ROLE,
     LEARNERS,
     ROSTER_MANAGERS,
     STAFF_ROLES,
@@ -68,4 +71,16 @@ SCHOOL_NAVIGATION = [
     school("Отчёты", "web:reports", WHOLE_SCHOOL | TEACHERS, 35),
     # The archive (issue #14): the heads see the school's packages and their state.
     school("Архив журналов", "web:archive", WHOLE_SCHOOL, 62),
+    # messages, announcements, notifications (issue #16, COM-1, COM-2)
+    NavItem(
+        "Сообщения",
+        "web:messages",
+        tuple(sorted(EVERY_SCHOOL_ROLE)),
+        "school",
+        order=15,
+        badge=lambda user: unread_total(for_user=user),
+    ),
+    school("Объявления", "web:messages-announcements", WHOLE_SCHOOL, 31),
+    school("Жалобы на сообщения", "web:messages-reports", WHOLE_SCHOOL, 32),
+    school("Уведомления", "web:messages-notifications", frozenset({roles.PARENT}), 16),
 ]

@@ -25,6 +25,8 @@ from journal.web.manage.people import views as people
 from journal.web.manage.staff import views as staff
 from journal.web.manage.teaching import views as teaching
 from journal.web.marks import views as marks
+from journal.web.messaging import admin as messaging_admin
+from journal.web.messaging import views as messaging
 from journal.web.plan_import import views as plan_import
 from journal.web.regulation import views as regulation
 from journal.web.remarks import views as remarks
@@ -177,4 +179,48 @@ urlpatterns = [
     # the school's archive (issue #14): packages, verification, download
     path("archive/", archive.archive, name="archive"),
     path("archive/<int:package_id>/download/", archive.archive_download, name="archive-download"),
+    # messages, announcements, notifications (issue #16, COM-1, COM-2); the learners'
+    # names among them are listed in settings.LEARNER_READ_URL_NAMES / _WRITE_URL_NAMES
+    path("messages/", messaging.inbox, name="messages"),
+    path("messages/new/", messaging.compose, name="messages-new"),
+    path("messages/<int:thread_id>/", messaging.thread, name="messages-thread"),
+    path("messages/<int:thread_id>/reply/", messaging.thread_reply, name="messages-thread-reply"),
+    path(
+        "messages/message/<int:message_id>/report/",
+        messaging.message_report,
+        name="messages-report",
+    ),
+    path(
+        "messages/message/<int:message_id>/files/<int:attachment_id>/",
+        messaging.message_file,
+        name="messages-file",
+    ),
+    path("messages/reports/", messaging_admin.reports, name="messages-reports"),
+    path(
+        "messages/reports/<int:report_id>/resolve/",
+        messaging_admin.report_resolve,
+        name="messages-report-resolve",
+    ),
+    path(
+        "messages/announcements/",
+        messaging_admin.announcements,
+        name="messages-announcements",
+    ),
+    path(
+        "messages/announcements/<int:announcement_id>/withdraw/",
+        messaging_admin.announcement_withdraw,
+        name="messages-announcement-withdraw",
+    ),
+    path("messages/settings/", messaging_admin.messaging_settings, name="messages-settings"),
+    path("messages/deliveries/", messaging_admin.deliveries, name="messages-deliveries"),
+    path(
+        "messages/class-chat/<int:class_group_id>/",
+        messaging_admin.class_chat,
+        name="messages-class-chat",
+    ),
+    path(
+        "messages/notifications/",
+        messaging_admin.notification_settings,
+        name="messages-notifications",
+    ),
 ]

@@ -24,6 +24,8 @@ class NavItem:
     # Beyond the roles: whether this user has the duty the item is for (a class teacher is a
     # teacher with a class); None: the roles decide alone.
     visible_to: Callable[[Any], bool] | None = None
+    # A count shown beside the label (unread messages): the app gives the function.
+    badge: Callable[[Any], int] | None = None
 
 
 _items: list[NavItem] = []
@@ -53,7 +55,12 @@ def items_for(request: HttpRequest) -> list[dict[str, Any]]:
         except NoReverseMatch:
             continue
         visible.append(
-            {"label": item.label, "url": url, "active": request.path.startswith(url) and url != "/"}
+            {
+                "label": item.label,
+                "url": url,
+                "active": request.path.startswith(url) and url != "/",
+                "badge": item.badge(user) if item.badge else 0,
+            }
         )
     return visible
 

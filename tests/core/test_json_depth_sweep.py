@@ -29,6 +29,7 @@ from tests.journal.test_access_matrix import (
     add_attestation,
     add_mark,
     add_remark,
+    add_thread,
 )
 from tests.world import World, build_world
 
@@ -87,6 +88,14 @@ def school_ids(world: World) -> dict[str, int]:
         add_absence(world)
         add_remark(world)
         add_attestation(world)
+        add_thread(world)  # messages (issue #16): a thread, its message and a report
+        from journal.messaging.models import Message, MessageReport, Thread
+
+        messaging_ids = {
+            "thread_id": Thread.objects.get().pk,
+            "message_id": Message.objects.get().pk,
+            "report_id": MessageReport.objects.get().pk,
+        }
         temporary, _, _ = temporary_login_issue(
             pupil=world.pupils[0],
             request_reason="Заявление родителя",
@@ -106,6 +115,7 @@ def school_ids(world: World) -> dict[str, int]:
             "user_id": world.users["teacher"].pk,
             "remark_id": Remark.objects.get().pk,
             "event_id": AttestationEvent.objects.get().pk,
+            **messaging_ids,
         }
 
 

@@ -1086,6 +1086,174 @@ ENDPOINTS += [
 ]
 
 
+# Issue 16: messages, announcements, notification settings (COM-1, COM-2). The thread is
+# the teacher's with the parent; the parent reported the teacher's message.
+def add_thread(world: World) -> None:
+    from journal.messaging import services as msg
+
+    _, message = msg.thread_start(
+        recipient_ids=[world.users["parent"].pk], body="Здравствуйте", by=world.users["teacher"]
+    )
+    msg.message_report(message=message, reason="Проверка", by=world.users["parent"])
+    msg.announcement_create(
+        title="Собрание",
+        body="В четверг",
+        class_group=None,
+        for_parents=True,
+        for_pupils=True,
+        for_staff=True,
+        publish_at=None,
+        ends_at=None,
+        by=world.users["director"],
+    )
+
+
+def _thread_id() -> int:
+    from journal.messaging.models import Thread
+
+    return Thread.objects.get().pk
+
+
+def _message_id() -> int:
+    from journal.messaging.models import Message
+
+    return Message.objects.get().pk
+
+
+def _report_id() -> int:
+    from journal.messaging.models import MessageReport
+
+    return MessageReport.objects.get().pk
+
+
+IN_THREAD = {"teacher", "parent"}
+EVERYONE = set(PERSONAS)
+ENDPOINTS += [
+    Endpoint(
+        "messages-thread-list",
+        "get",
+        lambda w: B + "messages/threads/",
+        IN_THREAD,
+        setup=add_thread,
+        list_result=True,
+    ),
+    Endpoint(
+        "messages-thread-start",
+        "post",
+        lambda w: B + "messages/threads/start/",
+        # Who may write to the 5А class teacher (journal.messaging.policy).
+        (ALL_STAFF - {"class_teacher"}) | {"pupil", "parent"},
+        payload=lambda w: {"recipient_ids": [w.users["class_teacher"].pk], "body": "Вопрос"},
+    ),
+    Endpoint(
+        "messages-thread-detail",
+        "get",
+        lambda w: B + f"messages/threads/{_thread_id()}/",
+        IN_THREAD,
+        setup=add_thread,
+    ),
+    Endpoint(
+        "messages-thread-reply",
+        "post",
+        lambda w: B + f"messages/threads/{_thread_id()}/reply/",
+        IN_THREAD,
+        setup=add_thread,
+        payload=lambda w: {"body": "Ответ"},
+    ),
+    Endpoint(
+        "messages-thread-read",
+        "post",
+        lambda w: B + f"messages/threads/{_thread_id()}/read/",
+        IN_THREAD,
+        setup=add_thread,
+    ),
+    Endpoint("messages-unread", "get", lambda w: B + "messages/unread/", EVERYONE),
+    Endpoint(
+        "messages-contacts",
+        "get",
+        lambda w: B + "messages/contacts/",
+        EVERYONE,
+        list_result=True,
+    ),
+    Endpoint(
+        "messages-report",
+        "post",
+        lambda w: B + f"messages/messages/{_message_id()}/report/",
+        {"parent"},  # the teacher's own message; the parent has reported it already
+        setup=lambda w: thread_only(w),
+        payload=lambda w: {"reason": "Грубость"},
+    ),
+    Endpoint(
+        "messages-report-list",
+        "get",
+        lambda w: B + "messages/reports/",
+        {"director", "deputy"},
+        setup=add_thread,
+        list_result=True,
+    ),
+    Endpoint(
+        "messages-report-resolve",
+        "post",
+        lambda w: B + f"messages/reports/{_report_id()}/resolve/",
+        {"director", "deputy"},
+        setup=add_thread,
+        payload=lambda w: {"resolution": "Нарушений нет"},
+    ),
+    Endpoint(
+        "announcement-list",
+        "get",
+        lambda w: B + "announcements/",
+        EVERYONE,
+        setup=add_thread,
+        list_result=True,
+    ),
+    Endpoint(
+        "announcement-create",
+        "post",
+        lambda w: B + "announcements/create/",
+        {"director", "deputy", "class_teacher"},
+        payload=lambda w: {
+            "title": "Экскурсия",
+            "body": "В пятницу",
+            "class_group_id": w.class5a.pk,
+            "for_pupils": True,
+        },
+    ),
+    Endpoint(
+        "notification-preferences",
+        "get",
+        lambda w: B + "notifications/preferences/",
+        {"parent", "other_parent"},
+    ),
+    Endpoint(
+        "notification-preferences-set",
+        "post",
+        lambda w: B + "notifications/preferences/set/",
+        {"parent", "other_parent"},
+        payload=lambda w: {"email_consent": False, "email_enabled": True},
+    ),
+    Endpoint(
+        "notification-push-subscribe",
+        "post",
+        lambda w: B + "notifications/push/subscribe/",
+        {"parent", "other_parent"},
+        payload=lambda w: {
+            "endpoint": "http://127.0.0.1:9/push/1",
+            "p256dh": "B" + "A" * 86,  # 65 bytes in base64url
+            "auth": "A" * 22,  # 16 bytes
+        },
+    ),
+]
+
+
+def thread_only(world: World) -> None:
+    from journal.messaging import services as msg
+
+    msg.thread_start(
+        recipient_ids=[world.users["parent"].pk], body="Здравствуйте", by=world.users["teacher"]
+    )
+
+
 def _has_data(response: Response, endpoint: Endpoint) -> bool:
     if not endpoint.list_result:
         return True
@@ -1132,7 +1300,10 @@ def test_access_matrix_role1(world: World, endpoint: Endpoint) -> None:
             outcomes[persona] = f"expected allow, got {code}: {response.content[:300]!r}"
         elif not expected and not denied:
             outcomes[persona] = f"expected deny, got {code}: {response.content[:300]!r}"
-        if persona == "pupil" and endpoint.method == "post":
+        # ROLE-2: a pupil never succeeds at a write, but for their own messages (COM-1,
+        # the names of settings.LEARNER_WRITE_URL_NAMES).
+        own_messages = f"journal:{endpoint.name}" in settings.LEARNER_WRITE_URL_NAMES
+        if persona == "pupil" and endpoint.method == "post" and not own_messages:
             assert code >= 400, "ROLE-2: a pupil never succeeds at a write"
     assert not outcomes, outcomes
 
@@ -1154,6 +1325,12 @@ OWN_SCHOOL_ONLY = {
     "schedule-order-create",
     "report-form-list",
     "report-job-list",
+    # messages (issue #16): one's own conversations, contacts, announcements, reports
+    "messages-thread-list",
+    "messages-unread",
+    "messages-contacts",
+    "messages-report-list",
+    "announcement-list",
 }
 
 

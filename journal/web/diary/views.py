@@ -17,6 +17,7 @@ from core.forms import SERVICE_ERRORS, error_text
 from core.russian import accusative
 from journal.homeroom import selectors as homeroom_selectors
 from journal.homeroom import services as homeroom
+from journal.messaging import selectors as messaging_selectors
 from journal.register import selectors as reg_selectors
 from journal.web.diary import selectors
 from journal.web.pages import (
@@ -62,6 +63,8 @@ def diary(request: HttpRequest) -> HttpResponse:
             "acknowledgement": homeroom_selectors.diary_acknowledgement(
                 pupil=child, period=progress.period, for_user=request.user
             ),
+            # School and class announcements in force for this parent or pupil (COM-1, DIA-1).
+            "announcements": messaging_selectors.announcements_for(for_user=request.user),
         },
     )
 

@@ -96,6 +96,8 @@ TENANT_APPS += ["journal.reports"]
 # in each school by journal.rollup (no models).
 SHARED_APPS += ["department"]
 TENANT_APPS += ["journal.rollup"]
+# Messages, announcements and notifications (issue #16, COM-1, COM-2).
+TENANT_APPS += ["journal.messaging"]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
 TENANT_MODEL = "tenants.School"
@@ -415,6 +417,19 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "args": ["reports.paper_copies_at_period_close"],
         "options": {"headers": {"_schema_name": "public"}},
     },
+    # Notification digests to parents (issue #16, COM-2): one e-mail per parent per day.
+    "messaging-digests-daily": {
+        "task": "tenants.for_each_school",
+        "schedule": crontab(hour=18, minute=0),
+        "args": ["messaging.digests_send"],
+        "options": {"headers": {"_schema_name": "public"}},
+    },
+    "messaging-purge-daily": {
+        "task": "tenants.for_each_school",
+        "schedule": crontab(hour=4, minute=30),
+        "args": ["messaging.purge"],
+        "options": {"headers": {"_schema_name": "public"}},
+    },
     "idempotency-purge-public-daily": {
         "task": "idempotency.purge_public",
         "schedule": crontab(hour=4, minute=15),
@@ -492,6 +507,19 @@ OUTBOUND_HOST_ALLOWLIST = [
     "esia.gosuslugi.ru",
     *env_list("OUTBOUND_HOST_ALLOWLIST"),
 ]
+# Web Push (issue #16, COM-2): the platform's own VAPID key (no third-party account); with
+# it, the browsers' push services (billing_free_check's "web-push": free) may be reached.
+WEBPUSH_VAPID_PRIVATE_KEY = env("WEBPUSH_VAPID_PRIVATE_KEY", "") or ""
+WEBPUSH_VAPID_SUBJECT = env("WEBPUSH_VAPID_SUBJECT", f"mailto:noreply@{PLATFORM_DOMAIN}") or ""
+WEBPUSH_SERVICES = [
+    "fcm.googleapis.com",
+    "updates.push.services.mozilla.com",
+    "*.push.apple.com",
+    "*.notify.windows.com",
+]
+if WEBPUSH_VAPID_PRIVATE_KEY:
+    OUTBOUND_HOST_ALLOWLIST += WEBPUSH_SERVICES
+    INTEGRATIONS["webpush"] = {"provider": "web-push", "url": "https://fcm.googleapis.com"}
 # Free licences (SPDX ids; "*" matches any suffix, "-only"/"-or-later" are implied).
 APPROVED_LICENSES = [
     "MIT",
@@ -656,3 +684,31 @@ CELERY_BEAT_SCHEDULE |= {
         "options": {"headers": {"_schema_name": "public"}},
     },
 }
+# Messages (issue #16, COM-1): parents and pupils read and write their own conversations
+# (the services apply who may write to whom); a parent keeps their notification settings.
+# These names and no others: tests/messaging/test_learner_pages.py holds the list.
+LEARNER_READ_URL_NAMES += [
+    "web:messages",
+    "web:messages-new",
+    "web:messages-thread",
+    "web:messages-file",
+    "web:messages-notifications",
+    "journal:messages-thread-list",
+    "journal:messages-thread-detail",
+    "journal:messages-contacts",
+    "journal:messages-unread",
+    "journal:announcement-list",
+    "journal:notification-preferences",
+]
+LEARNER_WRITE_URL_NAMES = [
+    "web:messages-new",
+    "web:messages-thread-reply",
+    "web:messages-report",
+    "web:messages-notifications",
+    "journal:messages-thread-start",
+    "journal:messages-thread-reply",
+    "journal:messages-thread-read",
+    "journal:messages-report",
+    "journal:notification-preferences-set",
+    "journal:notification-push-subscribe",
+]

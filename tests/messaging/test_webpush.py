@@ -1,0 +1,108 @@
+"""COM-2 Web Push with VAPID (free, no third-party account): a parent's browser subscription
+is stored; the day's digest is encrypted for it (RFC 8291) and POSTed, signed with the
+platform's VAPID key (RFC 8292), to a push-service peer started by the test, which checks
+the signature and decrypts the payload; a rerun sends nothing twice; a push service off
+the outbound allow-list is refused (FREE-1)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django_tenants.utils import schema_context
+
+from journal.messaging import services
+from journal.messaging.models import Delivery, PushEndpoint
+from journal.messaging.tasks import digest_deliver, digests_send
+from journal.register import services as reg
+from outbox.models import OutboxMessage
+from tests.messaging.push_peer import PushPeer, push_peer, verify_vapid
+from tests.world import World
+
+SCHOOL1 = {"_schema_name": "school1"}
+
+
+@pytest.fixture
+def peer(settings: Any) -> Iterator[PushPeer]:
+    key = ec.generate_private_key(ec.SECP256R1())
+    settings.WEBPUSH_VAPID_PRIVATE_KEY = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode()
+    settings.WEBPUSH_VAPID_SUBJECT = "mailto:admin@school1.example"
+    with push_peer() as running:
+        yield running
+
+
+def test_a_subscribed_browser_gets_the_digest_encrypted_and_signed_com2(
+    world: World, peer: PushPeer
+) -> None:
+    with schema_context("school1"):
+        parent = world.users["parent"]
+        services.push_subscription_save(
+            endpoint=peer.endpoint, p256dh=peer.browser.p256dh, auth=peer.browser.auth, by=parent
+        )
+        assert PushEndpoint.objects.get().user == parent
+        reg.marks_save(
+            lesson=world.lesson_today,
+            marks=[reg.MarkInput(world.pupils[0].pk, 2, "test")],
+            by=world.users["teacher"],
+        )
+        today = timezone.localdate().isoformat()
+        assert digests_send.apply(kwargs={"day": today}, headers=SCHOOL1).get() == 1
+        asked = OutboxMessage.objects.get(task="messaging.digest_deliver")
+        assert asked.kwargs["channel"] == "push"
+        for _ in range(2):  # a redelivered task sends nothing twice
+            digest_deliver.apply(kwargs=asked.kwargs, headers=SCHOOL1).get()
+        # The «2» and, recorded by the evening task, the failing forecast it makes.
+        assert Delivery.objects.filter(channel="push", recipient=parent).count() == 2
+    assert peer.refused == []
+    assert len(peer.received) == 1
+    message = peer.received[0]
+    assert message["title"].startswith("Электронный дневник")
+    assert "Отметка «2» по предмету «Математика»" in message["body"]
+
+
+def test_the_peer_refuses_a_forged_signature(peer: PushPeer) -> None:
+    from journal.messaging.webpush import vapid_header
+
+    header = vapid_header(peer.endpoint)
+    assert verify_vapid(header, peer.origin) is None
+    assert verify_vapid(header, "http://127.0.0.1:1") == "audience"
+    token = header.split("t=", 1)[1].split(",", 1)[0]
+    forged = header.replace(token, token[:-4] + ("AAAA" if token[-4:] != "AAAA" else "BBBB"))
+    assert verify_vapid(forged, peer.origin) == "signature"
+
+
+def test_subscriptions_only_to_allowed_push_services_and_by_parents(
+    world: World, peer: PushPeer, settings: Any
+) -> None:
+    from core.errors import PermissionDeniedError
+
+    settings.OUTBOUND_HOST_ALLOWLIST = [".push.services.mozilla.com"]
+    with schema_context("school1"):
+        parent = world.users["parent"]
+        keys = {"p256dh": peer.browser.p256dh, "auth": peer.browser.auth}
+        with pytest.raises(ValidationError) as refused:
+            services.push_subscription_save(
+                endpoint="https://push.paid-service.example/abc", by=parent, **keys
+            )
+        assert "endpoint" in refused.value.message_dict
+        ok = services.push_subscription_save(
+            endpoint="https://updates.push.services.mozilla.com/wpush/v2/abc", by=parent, **keys
+        )
+        assert ok.pk
+        with pytest.raises(ValidationError):
+            services.push_subscription_save(
+                endpoint=peer.endpoint, p256dh="short", auth="x", by=parent
+            )
+        with pytest.raises(PermissionDeniedError):
+            services.push_subscription_save(
+                endpoint=peer.endpoint, by=world.users["teacher"], **keys
+            )
