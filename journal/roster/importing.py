@@ -524,6 +524,8 @@ def roster_import_prepare(
     if check.error_count or not check.rows:
         return check, None
     token = secrets.token_urlsafe(24)
+    # One file waits per user: an earlier unconfirmed preview (personal data) goes.
+    RosterImport.objects.filter(created_by=by, applied_at__isnull=True).delete()
     RosterImport.objects.create(token=token, created_by=by, filename=filename[:255], tables=tables)
     return check, token
 
@@ -683,8 +685,10 @@ def roster_import_apply(*, pending: RosterImport, by: Any) -> ImportResult:
             _apply_row(row, school, by, result)
         except ValidationError as exc:
             raise ApplicationError(f"{row.where}: {' '.join(exc.messages)}") from exc
+    # The rows are in the roster now; the copy of the file's personal data is not kept.
     pending.applied_at = timezone.now()
-    pending.save(update_fields=["applied_at", "updated_at"])
+    pending.tables = []
+    pending.save(update_fields=["applied_at", "tables", "updated_at"])
     return result
 
 
