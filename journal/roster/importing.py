@@ -105,6 +105,7 @@ ACTIONS = {
     "move": "перевести",
     "update": "дополнить",
     "same": "без изменений",
+    "error": "с ошибками",
 }
 
 
@@ -184,7 +185,8 @@ class ImportCheck:
         found: dict[str, dict[str, int]] = {}
         for r in self.rows:
             per = found.setdefault(r.kind, {})
-            per[r.action] = per.get(r.action, 0) + 1
+            action = "error" if r.errors else r.action
+            per[action] = per.get(action, 0) + 1
         return found
 
 

@@ -77,9 +77,10 @@ def test_secretary_imports_a_class_fixes_two_rows_and_loads_the_weekly_changes(
     page.get_by_text("Ученики: без изменений — 1, перевести — 1").wait_for()
     moved_row = page.locator("tr", has_text="Борисов")
     assert "перевести" in moved_row.inner_text()
+    screenshot(page, "secretary-roster-import-weekly")
     page.get_by_role("button", name="Загрузить списки").click()
     page.get_by_text("Списки загружены: новых учеников — 0, переведено — 1").wait_for()
-    screenshot(page, "secretary-roster-import-weekly")
+    screenshot(page, "secretary-roster-import-weekly-done")
     with schema_context(SCHEMA):
         assert Pupil.objects.count() == pupils_before + 4  # nobody twice
         assert Guardian.objects.count() == parents_before + 3

@@ -68,6 +68,7 @@ def test_two_bad_rows_are_listed_in_russian_and_nothing_is_saved(
     assert errors[1] == (
         "«Ученики и родители», строка 5: Родитель 1: кем приходится — мать, отец, опекун или иной."
     )
+    assert "Ученики: добавить — 2, с ошибками — 2" in html
     assert 'name="token"' not in html
     assert school_counts() == before
     with schema_context("school1"):
