@@ -61,7 +61,10 @@ PUPIL_COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
     "patronymic": ("Отчество", ("отчество ученика", "отчество обучающегося")),
     "birth_date": ("Дата рождения", ()),
     "class": ("Класс", ()),
-    "on_date": ("Дата зачисления или перевода", ("дата зачисления", "дата приказа")),
+    "on_date": (
+        "Дата зачисления или перевода",
+        ("дата зачисления", "дата приказа", "дата движения"),
+    ),
     "order_number": ("Номер приказа", ("приказ",)),
     **{
         f"p{n}_{name}": (f"Родитель {n}: {header}", ())
@@ -100,9 +103,11 @@ RELATION_WORDS = {
     "иной": GuardianLink.Relation.OTHER,
     "иной законный представитель": GuardianLink.Relation.OTHER,
 }
+LEAVING_WORDS = {"выбыл", "выбыла", "выбыл(а)"}
 ACTIONS = {
     "create": "добавить",
     "move": "перевести",
+    "leave": "выбытие",
     "update": "дополнить",
     "same": "без изменений",
     "error": "с ошибками",
@@ -454,9 +459,12 @@ def _check_pupil(row: Row, school: _School, scope: Any) -> None:
         on_date = _date(v.get("on_date", "")) if v.get("on_date") else None
     except ValueError:
         row.errors.append("Дата зачисления или перевода — ДД.ММ.ГГГГ.")
+    leaves = _key(v.get("class")) in LEAVING_WORDS
     title = _class_title(v.get("class", ""))
-    if title is None:
-        row.errors.append("Класс записывается как 5А: параллель от 1 до 11 и литера.")
+    if title is None and not leaves:
+        row.errors.append("Класс записывается как 5А: параллель от 1 до 11 и литера (или «выбыл»).")
+    elif title is None:
+        pass
     elif title not in school.classes and title not in school.new_classes:
         row.errors.append(f"Класса {title[0]}{title[1]} нет в текущем учебном году.")
     key = (*_person_key(v), birth)
@@ -464,6 +472,9 @@ def _check_pupil(row: Row, school: _School, scope: Any) -> None:
         row.errors.append("Этот обучающийся уже есть в файле выше.")
     school.seen_pupils.add(key)
     pupil = school.pupils.get(key)
+    if leaves:
+        _check_leaving(row, pupil, on_date, school)
+        return
     current = school.classes.get(title) if title else None
     if pupil is None or pupil.class_group_id != (current.pk if current else None):
         if not v.get("order_number"):
@@ -485,6 +496,25 @@ def _check_pupil(row: Row, school: _School, scope: Any) -> None:
     _check_parents(row, school, pupil)
     if row.action == "same" and row.notes:
         row.action = "update"
+
+
+def _check_leaving(row: Row, pupil: Pupil | None, on_date: dt.date | None, school: _School) -> None:
+    """«выбыл» in the class column: a known pupil leaves the school (SET-4)."""
+    if pupil is None:
+        row.errors.append("Выбывший обучающийся не найден в школе (ФИО и дата рождения).")
+        return
+    if pupil.class_group_id is None:
+        row.action = "same"
+        row.notes.append("уже выбыл")
+        return
+    row.action = "leave"
+    if not row.values.get("order_number"):
+        row.errors.append("Укажите номер приказа о выбытии.")
+    if on_date is None:
+        row.errors.append("Укажите дату выбытия.")
+    since = school.open_since.get(pupil.pk)
+    if on_date and since and on_date < since:
+        row.errors.append(f"Дата выбытия раньше зачисления в нынешний класс ({since:%d.%m.%Y}).")
 
 
 CHECKS = {"staff": _check_staff, "classes": _check_class, "pupils": _check_pupil}
@@ -626,10 +656,22 @@ def _apply_pupil(row: Row, school: _School, by: Any, result: ImportResult) -> No
     v = row.values
     birth = _date(v["birth_date"])
     key = (*_person_key(v), birth)
+    pupil = school.pupils.get(key)
+    if row.action == "leave":
+        assert pupil is not None  # checked
+        roster.pupil_move(
+            pupil=pupil,
+            kind=Movement.Kind.TRANSFERRED_OUT,
+            on_date=_date(v["on_date"]) or timezone.localdate(),
+            order_number=v["order_number"],
+            by=by,
+        )
+        return
+    if row.action == "same" and _key(v.get("class")) in LEAVING_WORDS:
+        return  # left before
     title = _class_title(v["class"])
     class_group = school.classes[title] if title else None
     assert class_group is not None  # checked
-    pupil = school.pupils.get(key)
     if pupil is None:
         pupil = roster.pupil_create(
             last_name=v["last_name"],

@@ -173,6 +173,33 @@ def test_staff_classes_pupils_and_parents_come_in_and_a_weekly_list_moves_withou
         assert second.memberships.get(date_to__isnull=False).class_group == class5v
 
 
+def test_a_pupil_marked_as_left_in_the_weekly_list_leaves_the_school(world: World) -> None:
+    """SET-4: «выбыл» in the class column is the movement «Выбыл в другую школу»."""
+    with schema_context("school1"):
+        by = world.users["secretary"]
+        imported(xlsx({"Ученики": [PUPIL_HEADERS, pupil_row(world, "Уходящий")]}), by)
+        before = counts()
+        weekly = [
+            PUPIL_HEADERS,
+            pupil_row(world, "Уходящий", klass="выбыл", on=day(world, 21), order="50-у"),
+            pupil_row(world, "Незнакомый", klass="выбыл", on=day(world, 21), order="51-у"),
+        ]
+        check, token = importing.roster_import_prepare(
+            content=xlsx({"Ученики": weekly}), filename="w.xlsx", by=by
+        )
+        assert token is None and [r.errors for r in check.bad_rows] == [
+            ["Выбывший обучающийся не найден в школе (ФИО и дата рождения)."]
+        ]
+        imported(xlsx({"Ученики": weekly[:2]}), by)
+        pupil = Pupil.objects.get(user__last_name="Уходящий")
+        assert pupil.class_group is None
+        assert pupil.movements.last().kind == Movement.Kind.TRANSFERRED_OUT  # type: ignore[union-attr]
+        assert counts()[:4] == before[:4] and counts()[4] == before[4] + 1
+        # the same list again: nothing more happens
+        result = imported(xlsx({"Ученики": weekly[:2]}), by)
+        assert result.counts["pupils"] == {"same": 1} and counts()[4] == before[4] + 1
+
+
 def test_csv_with_bom_and_semicolons_reads_as_the_xlsx(world: World) -> None:
     with schema_context("school1"):
         before = counts()
