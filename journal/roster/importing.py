@@ -369,8 +369,14 @@ def _check_staff(row: Row, school: _School, scope: Any) -> None:
     ):
         row.errors.append("Назначить директора может только директор или администратор ЭЖ.")
     if login in school.staff:
+        known = school.staff[login]
         row.action = "same"
-        row.notes.append("сотрудник уже есть")
+        if v.get("position") and v["position"] != known.position:
+            row.notes.append(f"должность: {v['position']}")
+        if v.get("email") and _key(v["email"]) != known.user.email.lower():
+            row.notes.append(f"e-mail: {v['email']}")
+        if row.notes:
+            row.action = "update"
     elif login:
         school.new_staff.add(login)
 
@@ -637,6 +643,15 @@ def _apply_row(row: Row, school: _School, by: Any, result: ImportResult) -> None
             role_names=_roles_of(v.get("roles", "")),
             by=by,
         )
+    elif row.kind == "staff" and row.action == "update":
+        # the list is the school's record of positions and addresses: it corrects them
+        known = school.staff[_key(v["username"])]
+        if v.get("position"):
+            known.position = v["position"]
+            known.save(update_fields=["position", "updated_at"])
+        if v.get("email"):
+            known.user.email = v["email"]
+            known.user.save(update_fields=["email"])
     elif row.kind == "classes" and row.action == "create":
         grade, letter = _class_title(v["class"]) or (0, "")
         year = academic_year_current()

@@ -139,6 +139,11 @@ def test_staff_classes_pupils_and_parents_come_in_and_a_weekly_list_moves_withou
         assert mother.links.count() == 2
         second = Pupil.objects.get(user__last_name="Второй")
         assert second.consents.get().guardian == mother
+        # The staff list again: Новикова is known by her login; her position is corrected.
+        again = [staff_headers, ["Новикова", "Мария", "", "novikova", "", "учитель химии", ""]]
+        result = imported(xlsx({"Сотрудники": again}), boss)
+        assert result.counts == {"staff": {"update": 1}} and counts()[5] == before[5] + 1
+        assert StaffMember.objects.get(user__username="novikova").position == "учитель химии"
         # The weekly changes: «Второй» moved to 5Б, a new pupil, the rest as they were
         # (the father's phone written with 8 instead of +7: still the same parent).
         after_first = counts()
