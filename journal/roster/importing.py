@@ -16,6 +16,7 @@ missing links and contacts.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 import re
@@ -223,11 +224,14 @@ def _datasets(content: bytes, filename: str) -> list[tuple[str, tablib.Dataset]]
             text = content.decode("cp1251", errors="replace")
         first = text.splitlines()[0] if text.strip() else ""
         delimiter = ";" if ";" in first else ","
-        try:
-            data = tablib.Dataset().load(text, "csv", delimiter=delimiter)
-        except Exception as exc:
-            raise ValidationError({"file": ["Не удалось прочитать файл CSV."]}) from exc
-        return [("CSV", data)]
+        # csv reads the lines; a line shorter or longer than the header (typed by hand) is
+        # padded or cut to it rather than refusing the file (tablib wants equal widths).
+        lines = [line for line in csv.reader(io.StringIO(text), delimiter=delimiter) if line]
+        if not lines:
+            return []
+        width = len(lines[0])
+        rows = [(line + [""] * width)[:width] for line in lines[1:]]
+        return [("CSV", tablib.Dataset(*rows, headers=lines[0]))]
     raise ValidationError({"file": ["Списки загружаются из файла XLSX или CSV."]})
 
 

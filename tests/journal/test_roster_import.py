@@ -214,6 +214,10 @@ def test_csv_with_bom_and_semicolons_reads_as_the_xlsx(world: World) -> None:
         assert counts()[:4] == (before[0] + 1, before[1] + 1, before[2] + 1, before[3] + 1)
         pupil = Pupil.objects.get(user__last_name="Сиэсвишный")
         assert pupil.birth_date is not None and pupil.birth_date.isoformat() == "2015-03-05"
+        # a line typed by hand, shorter than the header, is read as far as it goes
+        short = f"{';'.join(PUPIL_HEADERS)}\nКороткий;Иван;;01.02.2015;5Б;{day(world)};13-у\n"
+        imported(short.encode("cp1251"), world.users["secretary"], "short.csv")
+        assert Pupil.objects.filter(user__last_name="Короткий", class_group=world.class5b).exists()
 
 
 def test_a_secretary_cannot_create_classes_and_nothing_is_half_saved(world: World) -> None:
