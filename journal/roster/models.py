@@ -170,3 +170,19 @@ class Movement(JournalModel):
         verbose_name = "движение"
         verbose_name_plural = "движение обучающихся"
         ordering = ["on_date", "id"]
+
+
+class RosterImport(TimeStampedModel):
+    """A checked roster file waiting for its confirmation (SET-6): the parsed rows are kept
+    here, so the confirmation saves exactly what the preview showed (no re-upload); nothing
+    of the school's roster is written until `roster_import_apply`."""
+
+    token = models.CharField("ключ", max_length=64, unique=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="+")
+    filename = models.CharField("файл", max_length=255)
+    tables = models.JSONField("строки файла")
+    applied_at = models.DateTimeField("загружено", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "загрузка списков"
+        verbose_name_plural = "загрузки списков"

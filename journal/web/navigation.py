@@ -63,6 +63,8 @@ SCHOOL_NAVIGATION = [
     school("Звонки", "web:manage-bells", ROSTER_MANAGERS, 57),
     school("Каникулы, карантин", "web:manage-breaks", ROSTER_MANAGERS, 58),
     school("Движение, согласия", "web:manage-movement", ROSTER_MANAGERS, 59),
+    # Bringing the school's lists in from the secretary's files (issue #15, SET-6).
+    school("Загрузка списков", "web:manage-import", ROSTER_MANAGERS, 59),
     # The whole school year (issue #10): the class teacher's duties, closing the year.
     school("Сводка, сверка данных", "web:class-summary", TEACHERS, 26, leads_a_class),
     school("Закрытие учебного года", "web:yearend", WHOLE_SCHOOL, 60),

@@ -22,6 +22,7 @@ from journal.web.manage.calendar import views as calendar
 from journal.web.manage.classes import views as classes
 from journal.web.manage.people import movement
 from journal.web.manage.people import views as people
+from journal.web.manage.roster_import import views as roster_import
 from journal.web.manage.staff import views as staff
 from journal.web.manage.teaching import views as teaching
 from journal.web.marks import views as marks
@@ -134,6 +135,18 @@ urlpatterns = [
         f"{PUPIL}consent/<int:consent_id>/revoke/",
         movement.pupil_consent_revoke,
         name="manage-pupil-consent-revoke",
+    ),
+    # administration: bringing the school's lists in (SET-6)
+    path("manage/import/", roster_import.roster_import, name="manage-import"),
+    path(
+        "manage/import/template/",
+        roster_import.roster_import_template,
+        name="manage-import-template",
+    ),
+    path(
+        "manage/import/confirm/",
+        roster_import.roster_import_confirm,
+        name="manage-import-confirm",
     ),
     # administration: the school calendar
     path("manage/years/", calendar.years, name="manage-years"),

@@ -77,6 +77,10 @@ PAGES: dict[str, Args] = {
     "web:manage-parents": no_args,
     "web:manage-parent-link": no_args,
     "web:manage-movement": no_args,
+    # bringing the school's lists in (issue #15, SET-6)
+    "web:manage-import": no_args,
+    "web:manage-import-template": no_args,
+    "web:manage-import-confirm": no_args,
     "web:manage-pupil": lambda w: {"pupil_id": w.pupils[0].pk},
     "web:manage-pupil-move": lambda w: {"pupil_id": NONE},
     "web:manage-pupil-consent": lambda w: {"pupil_id": NONE},
