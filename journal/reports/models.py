@@ -95,7 +95,10 @@ class ReportJob(JournalModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["signature"],
-                condition=models.Q(state__in=["queued", "running"]),
+                # Two equalities, not `state__in`: PostgreSQL re-parses an IN over a varchar
+                # into another text, and the school clone (tenants.cloning) must recreate
+                # the index exactly as the base has it.
+                condition=models.Q(state="queued") | models.Q(state="running"),
                 name="reportjob_one_active_per_signature",
             ),
             models.CheckConstraint(

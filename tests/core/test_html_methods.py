@@ -38,7 +38,14 @@ def _pages(resolver: URLResolver, prefix: str = "") -> list[tuple[str, Any]]:
 def _path(route: str) -> str:
     """A concrete path for a route: ids 1, action 'suspend'."""
     path = route.replace("^", "").replace("$", "")
-    for converter in ("<int:school_id>", "<int:template_id>", "<int:version_id>", "<int:pk>"):
+    converters = (
+        "<int:school_id>",
+        "<int:template_id>",
+        "<int:version_id>",
+        "<int:pk>",
+        "<int:package_id>",
+    )
+    for converter in converters:
         path = path.replace(converter, "1")
     path = path.replace("<str:action>", "suspend").replace("<slug:action>", "suspend")
     return "/" + path

@@ -315,6 +315,19 @@ NOT_YEAR_BOUND = {
     # Re-deriving periods writes the coming year (not the closed one); its guard on a
     # closed year is shown by test_rederiving_a_closed_years_periods_is_refused_year1.
     "year-periods-rederive",
+    # Messages, announcements and notification settings (issue #16) are the school's
+    # correspondence, not records of a school year: they go on after the year is closed.
+    "messages-thread-start",
+    "messages-thread-reply",
+    "messages-thread-read",
+    "messages-report",
+    "messages-report-resolve",
+    "announcement-create",
+    "notification-preferences-set",
+    "notification-push-subscribe",
+    # A report job reads the closed year's records (its paper copies are what the archive
+    # keeps); it writes only its own files.
+    "report-job-create",
 }
 WRITES = [e for e in ENDPOINTS if e.method == "post" and e.name not in NOT_YEAR_BOUND]
 

@@ -49,7 +49,7 @@ def routes() -> list[tuple[str, str]]:
                 inner = f"{ns}{entry.namespace}:" if entry.namespace else ns
                 walk(entry.url_patterns, prefix + str(entry.pattern), inner)
             elif isinstance(entry, URLPattern) and entry.name:
-                path = "/" + re.sub(r"<(?:int:)?\w+>", "1", prefix + str(entry.pattern))
+                path = "/" + re.sub(r"<(?:\w+:)?\w+>", "1", prefix + str(entry.pattern))
                 found.append((path, ns + entry.name))
 
     walk(get_resolver("config.urls_tenants").url_patterns, "", "")

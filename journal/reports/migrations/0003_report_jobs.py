@@ -123,7 +123,7 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name="reportjob",
             constraint=models.UniqueConstraint(
-                condition=models.Q(("state__in", ["queued", "running"])),
+                condition=models.Q(("state", "queued"), ("state", "running"), _connector="OR"),
                 fields=("signature",),
                 name="reportjob_one_active_per_signature",
             ),
