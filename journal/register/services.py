@@ -145,17 +145,18 @@ def entry_window(
 
 
 def lessons_ends(
-    class_group_id: int, year_id: int, dates: Iterable[dt.date]
+    class_group_id: int, year_id: int, start: dt.date, end: dt.date
 ) -> dict[dt.date, dt.datetime]:
-    """`lessons_end` for many days of one class at once (a journal grid): two queries.
-    A day missing from the answer has no bell schedule for its lessons."""
-    days = set(dates)
-    if not days:
-        return {}
+    """`lessons_end` for every day from `start` to `end` of one class at once (a journal
+    grid's period): two queries, however many lessons. A day missing from the answer has no
+    bell schedule for its lessons."""
     bells = dict(BellSlot.objects.filter(year_id=year_id).values_list("number", "ends_at"))
     last: dict[dt.date, int] = {}
     for day, slot in Lesson.objects.filter(
-        assignment__class_group_id=class_group_id, date__in=days, slot__in=list(bells)
+        assignment__class_group_id=class_group_id,
+        date__gte=start,
+        date__lte=end,
+        slot__in=list(bells) or [0],
     ).values_list("date", "slot"):
         last[day] = max(slot, last.get(day, slot))
     return {

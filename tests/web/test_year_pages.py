@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from django_tenants.utils import schema_context
 
-from journal.register.models import Mark, PeriodMark
+from journal.register.models import Lesson, Mark, PeriodMark
 from journal.roster import services as roster
 from journal.roster.models import ClassMembership, Pupil
 from journal.structure import services as structure
@@ -286,9 +286,13 @@ def test_a_closed_years_grid_and_lesson_page_offer_no_entry_year1(
     """After closing, the teacher's grid and lesson page of that year show the records
     read-only: no open column, no input, no form (writes are refused anyway)."""
     w = year.world
+    with schema_context("school1"):  # a lesson inside the period, whatever the run's day
+        held = Lesson.objects.create(
+            assignment=w.math5a, date=w.period.ends_on - dt.timedelta(days=3), slot=4
+        )
     grid_url = f"/journals/{w.math5a.pk}/?period={w.period.pk}"
-    lesson_url = f"/lessons/{w.lesson_today.pk}/"
-    with clock.on(w.lesson_today.date):
+    lesson_url = f"/lessons/{held.pk}/"
+    with clock.on(held.date):
         assert 'class="g-in"' in page_client("teacher").get(lesson_url).content.decode()
     with clock.on(year.closes_from):  # sessions last hours: sign in on the day
         assert page_client("director").post(year.url, close_form(year)).status_code == 302

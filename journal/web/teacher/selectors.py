@@ -203,7 +203,7 @@ def grid_page(*, assignment_id: int, period_id: int | None, for_user: Any) -> Gr
     year_open = assignment.year_id not in scope.closed_year_ids
     kinds = reg_services.work_kinds_ensure()
     ends = reg_services.lessons_ends(
-        assignment.class_group_id, assignment.year_id, (lesson.date for lesson in grid.lessons)
+        assignment.class_group_id, assignment.year_id, period.starts_on, period.ends_on
     )
     columns = []
     for lesson in grid.lessons:
