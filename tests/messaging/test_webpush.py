@@ -40,6 +40,7 @@ def peer(settings: Any) -> Iterator[PushPeer]:
         yield running
 
 
+@pytest.mark.usefixtures("school_day")  # the failing forecast needs a running period
 def test_a_subscribed_browser_gets_the_digest_encrypted_and_signed_com2(
     world: World, peer: PushPeer
 ) -> None:
