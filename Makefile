@@ -61,7 +61,7 @@ pytest: services browser
 # again with the clock on days across the school year: the first day, the winter holidays,
 # after the last period, the summer holidays. Each must pass.
 SWEEP_DATES ?= 2026-09-01 2027-01-05 2027-05-31 2027-07-15
-SWEEP_TESTS ?= tests/journal tests/identity tests/catalog tests/web
+SWEEP_TESTS ?= tests/journal tests/identity tests/catalog tests/web tests/messaging
 test-dates: services
 	@set -e; for day in $(SWEEP_DATES); do \
 	  echo "test-dates: TEST_TODAY=$$day"; \
