@@ -556,6 +556,10 @@ def test_the_schema_accepts_both_shipped_values_files() -> None:
             "pgbouncer.userlistKey: PGBOUNCER_USERLIST is not a key",
         ),
         ({"migrations": {"databaseUrlKey": "DATABASE_DIRECT_URL"}}, "migrations.databaseUrlKey"),
+        (
+            {"networkPolicy": {"enabled": False}},
+            'config.forwardedAllowIps: "*" trusts every client\'s X-Forwarded-* headers',
+        ),
     ],
 )
 def test_the_chart_refuses_inconsistent_values(values: dict[str, Any], message: str) -> None:

@@ -122,8 +122,7 @@ DEFAULT_FROM_EMAIL: {{ default (printf "noreply@%s" .Values.platformDomain) $c.e
 CELERY_VISIBILITY_TIMEOUT: {{ $c.celeryVisibilityTimeout | quote }}
 OUTBOUND_HOST_ALLOWLIST: {{ join "," $c.outboundHostAllowlist | quote }}
 GUNICORN_WORKERS: {{ .Values.web.gunicornWorkers | quote }}
-# The ingress controller is the only peer (NetworkPolicy); its X-Forwarded-* are trusted.
-FORWARDED_ALLOW_IPS: "*"
+FORWARDED_ALLOW_IPS: {{ default "*" $c.forwardedAllowIps | quote }}
 MEDIA_ROOT: /var/lib/edujournal/media
 BACKUP_ROOT: /var/lib/edujournal/backups
 {{- range $location := list "primary" "secondary" }}
@@ -272,6 +271,9 @@ affinity:
 {{- end -}}
 {{- end -}}
 {{- end -}}
+{{- end -}}
+{{- if and (not .Values.networkPolicy.enabled) (eq (default "*" .Values.config.forwardedAllowIps) "*") -}}
+{{- fail "config.forwardedAllowIps: \"*\" trusts every client's X-Forwarded-* headers when networkPolicy is disabled; give the ingress controller's addresses" -}}
 {{- end -}}
 {{- if and .Values.pgbouncer.enabled (not (has .Values.pgbouncer.userlistKey $keys)) -}}
 {{- fail (printf "pgbouncer.userlistKey: %s is not a key of the Secret" .Values.pgbouncer.userlistKey) -}}
