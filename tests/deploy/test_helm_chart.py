@@ -566,3 +566,22 @@ def test_the_chart_refuses_inconsistent_values(values: dict[str, Any], message: 
     with pytest.raises(helm_python.HelmRenderError) as refused:
         render(values)
     assert message in str(refused.value)
+
+
+# --- The queues the platform sends to ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", VALUE_SETS)
+def test_the_workers_consume_every_queue_the_platform_sends_to(name: str) -> None:
+    """Celery's resolved configuration (config/celery.py): the default queue and every route's
+    queue have a worker Deployment, or their tasks would wait forever."""
+    from config.celery import app
+
+    conf = app.conf
+    routes = conf.task_routes or {}
+    sent = {conf.task_default_queue} | {
+        route["queue"] for route in (routes.values() if isinstance(routes, dict) else [])
+    }
+    values = _merged(name)
+    served = {queue for worker in values["workers"].values() for queue in worker["queues"]}
+    assert sent <= served, f"no worker for {sorted(sent - served)}"
