@@ -318,3 +318,27 @@ affinity:
 {{ toYaml . }}
 {{- end }}
 {{- end -}}
+
+{{/* PgBouncer's configuration (templates/pgbouncer.yaml) */}}
+{{- define "edujournal.pgbouncerIni" -}}
+; Session pooling only: the platform sets search_path per connection (one schema per
+; school); transaction pooling would hand one school's search_path to another's query.
+[databases]
+* = host={{ .Values.pgbouncer.upstream.host }} port={{ .Values.pgbouncer.upstream.port }}
+
+[pgbouncer]
+listen_addr = 0.0.0.0
+listen_port = 6432
+unix_socket_dir =
+pool_mode = {{ .Values.pgbouncer.poolMode }}
+auth_type = scram-sha-256
+auth_file = /etc/pgbouncer/secret/userlist.txt
+max_client_conn = {{ .Values.pgbouncer.maxClientConn }}
+default_pool_size = {{ .Values.pgbouncer.defaultPoolSize }}
+server_reset_query = DISCARD ALL
+ignore_startup_parameters = extra_float_digits,options
+admin_users =
+stats_users =
+log_connections = 0
+log_disconnections = 0
+{{- end -}}
