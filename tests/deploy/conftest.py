@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.deploy.chart import KUBERNETES_VERSION, VALIDATED
+from tests.deploy.chart import KUBERNETES_VERSIONS, VALIDATED
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: Any) -> None:
@@ -15,5 +15,5 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: Any)
     terminalreporter.write_sep("-", "helm chart")
     terminalreporter.write_line(
         f"helm chart: {total} rendered objects validated against the Kubernetes "
-        f"{KUBERNETES_VERSION} schemas ({parts})"
+        f"{' and '.join(KUBERNETES_VERSIONS)} schemas ({parts})"
     )

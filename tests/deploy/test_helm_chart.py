@@ -20,6 +20,7 @@ import pytest
 from tests.deploy.chart import (
     CHART_DIR,
     KUBERNETES_VERSION,
+    KUBERNETES_VERSIONS,
     VALIDATED,
     by_kind,
     component,
@@ -56,11 +57,13 @@ def test_every_rendered_object_meets_the_kubernetes_schema(
     objs = rendered[name]
     errors = []
     for obj in objs:
-        try:
-            kubernetes_validate.validate(obj, KUBERNETES_VERSION, strict=True)
-        except kubernetes_validate.ValidationError as exc:
-            path = ".".join(str(part) for part in exc.path)
-            errors.append(f"{obj['kind']}/{obj['metadata']['name']}: {path}: {exc.message}")
+        for version in KUBERNETES_VERSIONS:
+            try:
+                kubernetes_validate.validate(obj, version, strict=True)
+            except kubernetes_validate.ValidationError as exc:
+                path = ".".join(str(part) for part in exc.path)
+                where = f"{version} {obj['kind']}/{obj['metadata']['name']}"
+                errors.append(f"{where}: {path}: {exc.message}")
     assert errors == []
     VALIDATED[name] = len(objs)
     kinds = {obj["kind"] for obj in objs}
