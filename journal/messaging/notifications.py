@@ -414,13 +414,18 @@ def digest_deliver(
 
 
 def _push(recipient_id: int, title: str, events: list[NotificationEvent]) -> None:
-    """One push per subscribed browser of the recipient; any failure fails the digest."""
-    from journal.messaging.webpush import push_send
+    """One push per registered browser of the recipient; any failure fails the digest. A
+    browser the push service says is gone (404/410) is removed, not retried."""
+    from journal.messaging.webpush import EndpointGone, push_send
 
     lines = [f"{e.pupil.user.first_name}: {e.text}" for e in events]
     message = {"title": title, "body": "\n".join(lines)[:1500], "url": "/messages/notifications/"}
     for sub in PushEndpoint.objects.filter(user_id=recipient_id).order_by("id"):
-        push_send(endpoint=sub.endpoint, p256dh=sub.p256dh, auth=sub.auth, message=message)
+        try:
+            push_send(endpoint=sub.endpoint, p256dh=sub.p256dh, auth=sub.auth, message=message)
+        except EndpointGone:
+            logger.info("push endpoint gone, removed (id %s)", sub.pk)
+            sub.delete()
 
 
 def urgent_recipients(*, event_id: int) -> list[int]:
