@@ -8,6 +8,7 @@ body (RFC 8291) and keeps the payload. A bad signature gets 403, as real service
 
 from __future__ import annotations
 
+import base64
 import json
 import threading
 import time
@@ -16,8 +17,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-
-import base64
 
 import http_ece
 from cryptography.exceptions import InvalidSignature
