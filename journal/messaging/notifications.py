@@ -28,6 +28,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
+from core.russian import accusative
 from journal.messaging.models import (
     Channel,
     Delivery,
@@ -201,7 +202,7 @@ def events_from_forecasts(*, day: dt.date) -> int:
                 NotificationEvent.Kind.FAILING_FORECAST,
                 pupil_id,
                 day,
-                f"Прогноз отметки за {period.title.lower()} по предмету «{subject}»: «{lowest}».",
+                f"Прогноз отметки за {accusative(period.title.lower())} по предмету «{subject}»: «{lowest}».",
                 f"forecast:{period.pk}:{pupil_id}:{assignment_id}",
             )
             for (pupil_id, assignment_id, subject), values in cells.items()

@@ -417,6 +417,19 @@ def push_subscription_save(*, endpoint: str, p256dh: str, auth: str, by: Any) ->
     return row
 
 
+@transaction.atomic
+def push_subscription_remove(*, endpoint: str, by: Any) -> None:
+    """A parent turns browser notifications off on one browser: its endpoint is forgotten.
+    Only the parent's own endpoint: any other (another parent's, none) is 404."""
+    from django.http import Http404
+
+    from journal.messaging.models import PushEndpoint
+
+    deleted, _ = PushEndpoint.objects.filter(endpoint=endpoint, user=by).delete()
+    if not deleted:
+        raise Http404
+
+
 # ------------------------------------------------- schedule changes as announcements (SET-1)
 
 _BREAK_WORDS = {

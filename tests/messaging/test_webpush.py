@@ -141,3 +141,40 @@ def test_subscriptions_only_to_allowed_push_services_and_by_parents(
             services.push_subscription_save(
                 endpoint=peer.endpoint, by=world.users["teacher"], **keys
             )
+
+
+def test_a_parent_unsubscribes_only_their_own_browser_through_the_api(
+    world: World, peer: PushPeer
+) -> None:
+    """COM-2: «Отключить» forgets the browser; another parent's endpoint, an unknown one and
+    a teacher's request are 404 and remove nothing; bad input is 400 with the field."""
+    with schema_context("school1"):
+        keys = {"p256dh": peer.browser.p256dh, "auth": peer.browser.auth}
+        mine = services.push_subscription_save(
+            endpoint=peer.endpoint_for("mine"), by=world.users["parent"], **keys
+        )
+        theirs = services.push_subscription_save(
+            endpoint=peer.endpoint_for("theirs"), by=world.users["other_parent"], **keys
+        )
+    url = "/api/v1/notifications/push/unsubscribe/"
+    parent = world.client("parent")
+    assert parent.post(url, {"endpoint": theirs.endpoint}).status_code == 404
+    assert parent.post(url, {"endpoint": peer.endpoint_for("none")}).status_code == 404
+    bad = parent.post(url, {"endpoint": "not a url"})
+    assert bad.status_code == 400 and "endpoint" in bad.json()["errors"]
+    assert world.client("teacher").post(url, {"endpoint": mine.endpoint}).status_code == 404
+    with schema_context("school1"):
+        assert PushEndpoint.objects.count() == 2
+    assert parent.post(url, {"endpoint": mine.endpoint}).status_code == 204
+    with schema_context("school1"):
+        assert list(PushEndpoint.objects.values_list("endpoint", flat=True)) == [theirs.endpoint]
+
+
+def test_the_service_worker_is_served_from_the_schools_root(world: World) -> None:
+    from django.test import Client
+
+    response = Client(HTTP_HOST="school1.localhost").get("/push-worker.js")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/javascript")
+    assert response["Service-Worker-Allowed"] == "/"
+    assert b'addEventListener("push"' in response.content
