@@ -202,7 +202,8 @@ def events_from_forecasts(*, day: dt.date) -> int:
                 NotificationEvent.Kind.FAILING_FORECAST,
                 pupil_id,
                 day,
-                f"Прогноз отметки за {accusative(period.title.lower())} по предмету «{subject}»: «{lowest}».",
+                f"Прогноз отметки за {accusative(period.title.lower())} "
+                f"по предмету «{subject}»: «{lowest}».",
                 f"forecast:{period.pk}:{pupil_id}:{assignment_id}",
             )
             for (pupil_id, assignment_id, subject), values in cells.items()
