@@ -330,4 +330,9 @@ urlpatterns = [
         msg.PushSubscribeApi.as_view(),
         name="notification-push-subscribe",
     ),
+    path(
+        "notifications/push/unsubscribe/",
+        msg.PushUnsubscribeApi.as_view(),
+        name="notification-push-unsubscribe",
+    ),
 ]

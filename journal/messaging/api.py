@@ -295,14 +295,6 @@ class PreferencesOutput(serializers.Serializer):
     )
 
 
-def _push_public_key() -> str:
-    from django.conf import settings
-
-    from journal.messaging.webpush import vapid_public_key
-
-    return vapid_public_key() if settings.WEBPUSH_VAPID_PRIVATE_KEY else ""
-
-
 def _preferences(pref: Any) -> dict[str, Any]:
     return {
         "email_consent": pref.email_consent_at is not None,
@@ -311,7 +303,7 @@ def _preferences(pref: Any) -> dict[str, Any]:
         "app_enabled": pref.app_enabled,
         "quiet_from": pref.quiet_from,
         "quiet_to": pref.quiet_to,
-        "push_public_key": _push_public_key(),
+        "push_public_key": selectors.push_public_key(),
     }
 
 
@@ -366,3 +358,20 @@ class PushSubscribeApi(JournalApiView):
         data.is_valid(raise_exception=True)
         row = services.push_subscription_save(by=request.user, **data.validated_data)
         return Response({"id": row.pk}, status=status.HTTP_201_CREATED)
+
+
+class PushUnsubscribeApi(JournalApiView):
+    class Input(serializers.Serializer):
+        endpoint = serializers.URLField(max_length=1000)
+
+    @extend_schema(
+        request=Input,
+        responses={204: None},
+        summary="Отписать браузер от push-уведомлений (родитель; свой браузер)",
+    )
+    def post(self, request: Request) -> Response:
+        selectors.notification_preferences(for_user=request.user)  # a parent's only (404)
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.push_subscription_remove(by=request.user, **data.validated_data)
+        return Response(status=status.HTTP_204_NO_CONTENT)

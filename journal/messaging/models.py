@@ -170,6 +170,16 @@ class Announcement(JournalModel):
     ends_at = models.DateTimeField("снять с показа", null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # Written by the platform from a schedule change (quarantine, moved holidays: SET-1);
+    # kept in step with it and gone with it. Empty: written by a person.
+    schedule_break = models.ForeignKey(
+        "structure.ScheduleBreak",
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="изменение расписания",
+    )
 
     class Meta:
         verbose_name = "объявление"
@@ -184,6 +194,13 @@ class Announcement(JournalModel):
             models.CheckConstraint(
                 condition=Q(ends_at__isnull=True) | Q(ends_at__gt=models.F("publish_at")),
                 name="announcement_ends_after_publish",
+            ),
+            # One announcement per schedule change and class (the whole school: no class).
+            models.UniqueConstraint(
+                fields=["schedule_break", "class_group"],
+                condition=Q(schedule_break__isnull=False),
+                nulls_distinct=False,
+                name="one_announcement_per_schedule_change_and_class",
             ),
         ]
 

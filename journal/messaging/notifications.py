@@ -28,6 +28,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
+from core.russian import accusative
 from journal.messaging.models import (
     Channel,
     Delivery,
@@ -201,7 +202,8 @@ def events_from_forecasts(*, day: dt.date) -> int:
                 NotificationEvent.Kind.FAILING_FORECAST,
                 pupil_id,
                 day,
-                f"Прогноз отметки за {period.title.lower()} по предмету «{subject}»: «{lowest}».",
+                f"Прогноз отметки за {accusative(period.title.lower())} "
+                f"по предмету «{subject}»: «{lowest}».",
                 f"forecast:{period.pk}:{pupil_id}:{assignment_id}",
             )
             for (pupil_id, assignment_id, subject), values in cells.items()
@@ -414,13 +416,18 @@ def digest_deliver(
 
 
 def _push(recipient_id: int, title: str, events: list[NotificationEvent]) -> None:
-    """One push per subscribed browser of the recipient; any failure fails the digest."""
-    from journal.messaging.webpush import push_send
+    """One push per registered browser of the recipient; any failure fails the digest. A
+    browser the push service says is gone (404/410) is removed, not retried."""
+    from journal.messaging.webpush import EndpointGone, push_send
 
     lines = [f"{e.pupil.user.first_name}: {e.text}" for e in events]
     message = {"title": title, "body": "\n".join(lines)[:1500], "url": "/messages/notifications/"}
     for sub in PushEndpoint.objects.filter(user_id=recipient_id).order_by("id"):
-        push_send(endpoint=sub.endpoint, p256dh=sub.p256dh, auth=sub.auth, message=message)
+        try:
+            push_send(endpoint=sub.endpoint, p256dh=sub.p256dh, auth=sub.auth, message=message)
+        except EndpointGone:
+            logger.info("push endpoint gone, removed (id %s)", sub.pk)
+            sub.delete()
 
 
 def urgent_recipients(*, event_id: int) -> list[int]:

@@ -1,4 +1,5 @@
-"""The register's announcements (journal.register.signals) → notification events (COM-2)."""
+"""The register's announcements (journal.register.signals) → notification events (COM-2);
+the structure's schedule changes (journal.structure.signals) → announcements (SET-1, COM-1)."""
 
 from __future__ import annotations
 
@@ -6,13 +7,14 @@ from typing import Any
 
 from django.dispatch import receiver
 
-from journal.messaging import notifications
+from journal.messaging import notifications, services
 from journal.register.signals import (
     attendance_saved,
     mark_corrected,
     marks_saved,
     period_mark_saved,
 )
+from journal.structure.signals import schedule_changed
 
 
 @receiver(marks_saved, dispatch_uid="messaging.marks_saved")
@@ -35,3 +37,8 @@ def _on_period_mark(sender: Any, *, period_mark: Any, **kwargs: Any) -> None:
 @receiver(mark_corrected, dispatch_uid="messaging.mark_corrected")
 def _on_correction(sender: Any, *, mark: Any, correction: Any, **kwargs: Any) -> None:
     notifications.events_from_correction(mark=mark, new_value=correction.new_value)
+
+
+@receiver(schedule_changed, dispatch_uid="messaging.schedule_changed")
+def _on_schedule_change(sender: Any, *, breaks: Any, by: Any, **kwargs: Any) -> None:
+    services.schedule_announcements_sync(breaks=breaks, by=by)

@@ -282,3 +282,12 @@ def notifications_for(*, for_user: Any) -> list[Any]:
 
     scope = scope_for(for_user)
     return recent_events_for(user=for_user, child_ids=scope.child_ids)
+
+
+def push_public_key() -> str:
+    """The VAPID key browsers subscribe with; empty when the school has no push (COM-2)."""
+    from django.conf import settings
+
+    from journal.messaging.webpush import vapid_public_key
+
+    return vapid_public_key() if settings.WEBPUSH_VAPID_PRIVATE_KEY else ""

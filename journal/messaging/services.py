@@ -415,3 +415,81 @@ def push_subscription_save(*, endpoint: str, p256dh: str, auth: str, by: Any) ->
         endpoint=endpoint, defaults={"user": by, "p256dh": p256dh, "auth": auth}
     )
     return row
+
+
+@transaction.atomic
+def push_subscription_remove(*, endpoint: str, by: Any) -> None:
+    """A parent turns browser notifications off on one browser: its endpoint is forgotten.
+    Only the parent's own endpoint: any other (another parent's, none) is 404."""
+    from django.http import Http404
+
+    from journal.messaging.models import PushEndpoint
+
+    deleted, _ = PushEndpoint.objects.filter(endpoint=endpoint, user=by).delete()
+    if not deleted:
+        raise Http404
+
+
+# ------------------------------------------------- schedule changes as announcements (SET-1)
+
+_BREAK_WORDS = {
+    "quarantine": "Карантин",
+    "holiday": "Каникулы",
+    "public_holiday": "Праздничный день",
+    "other": "Изменение расписания",
+}
+
+
+@transaction.atomic
+def schedule_announcements_sync(*, breaks: Sequence[Any], by: Any) -> list[Announcement]:
+    """The school's own schedule changes (quarantine, moved holidays: SET-1, 004 §6.6) as
+    announcements to the parents and pupils of the classes they stop (the whole school:
+    staff too), shown until the change ends; kept in step when an order's new edition cuts
+    a change short, and gone with it. The calendar's holidays are known to all: none."""
+    from core.russian import date_range
+
+    now = timezone.now()
+    kept: list[Announcement] = []
+    for change in breaks:
+        if change.from_calendar:
+            continue
+        existing = {a.class_group_id: a for a in Announcement.objects.filter(schedule_break=change)}
+        local_end = dt.datetime.combine(change.ends_on + dt.timedelta(days=1), dt.time())
+        ends_at = timezone.make_aware(local_end)
+        if ends_at <= now:
+            Announcement.objects.filter(schedule_break=change).delete()
+            continue
+        classes: list[ClassGroup | None] = list(
+            ClassGroup.objects.filter(id__in=change.class_group_ids).order_by("grade", "letter")
+        ) or [None]
+        basis = f" Основание: {change.order}." if change.order_id else ""
+        for group in classes:
+            where = f"в {group.title} классе" if group is not None else "в школе"
+            word = _BREAK_WORDS.get(change.kind, "Изменение расписания")
+            fields = {
+                "title": f"{word} {where}"[:200],
+                "body": (
+                    f"{change.title}: {date_range(change.starts_on, change.ends_on)} "
+                    f"уроков по расписанию {where} нет.{basis}"
+                ),
+                "for_parents": True,
+                "for_pupils": True,
+                "for_staff": group is None,
+                "ends_at": ends_at,
+            }
+            row = existing.pop(group.pk if group is not None else None, None)
+            if row is None:
+                row = Announcement.objects.create(
+                    schedule_break=change,
+                    class_group=group,
+                    publish_at=now,
+                    created_by=by,
+                    **fields,
+                )
+            else:
+                for name, value in fields.items():
+                    setattr(row, name, value)
+                row.save(update_fields=[*fields])
+            kept.append(row)
+        Announcement.objects.filter(pk__in=[a.pk for a in existing.values()]).delete()
+    return kept

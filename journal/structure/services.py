@@ -34,6 +34,7 @@ from journal.structure.models import (
     TeachingAssignment,
     TimetableEntry,
 )
+from journal.structure.signals import schedule_changed
 
 CLASS_LETTERS = "АБВГДЕЖЗИКЛМНОПРСТУФХЦЧШЭЮЯ"
 STAFF_ROLE_NAMES = (
@@ -371,7 +372,7 @@ def schedule_break_create(
         errors["class_group_ids"] = ["Указаны классы, которых нет в этом учебном году."]
     if errors:
         raise ValidationError(errors)
-    return ScheduleBreak.objects.create(
+    created = ScheduleBreak.objects.create(
         year=year,
         kind=kind,
         title=title,
@@ -380,6 +381,8 @@ def schedule_break_create(
         class_group_ids=ids,
         order=order,
     )
+    schedule_changed.send(sender=ScheduleBreak, breaks=[created], by=by)
+    return created
 
 
 # ---------------------------------------------------------------- the director's orders (TPL-6)
@@ -516,9 +519,12 @@ def schedule_order_record(
     if replaces is not None:
         _cancel(replaces, by_order=order, on=starts)
         ScheduleBreak.objects.filter(order=replaces, starts_on__gte=starts).delete()
-        ScheduleBreak.objects.filter(order=replaces, ends_on__gte=starts).update(
-            ends_on=starts - dt.timedelta(days=1)
-        )
+        cut = ScheduleBreak.objects.filter(order=replaces, ends_on__gte=starts)
+        cut_ids = list(cut.values_list("id", flat=True))
+        cut.update(ends_on=starts - dt.timedelta(days=1))
+        if cut_ids:
+            changed = list(ScheduleBreak.objects.filter(id__in=cut_ids))
+            schedule_changed.send(sender=ScheduleBreak, breaks=changed, by=by)
     return order
 
 

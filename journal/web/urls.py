@@ -236,4 +236,5 @@ urlpatterns = [
         messaging_admin.notification_settings,
         name="messages-notifications",
     ),
+    path("push-worker.js", messaging_admin.push_worker, name="messages-push-worker"),
 ]

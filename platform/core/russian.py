@@ -21,6 +21,39 @@ MONTHS = (
 )
 
 
+MONTHS_GENITIVE = (
+    "января",
+    "февраля",
+    "марта",
+    "апреля",
+    "мая",
+    "июня",
+    "июля",
+    "августа",
+    "сентября",
+    "октября",
+    "ноября",
+    "декабря",
+)
+
+
+def day_month(day: dt.date) -> str:
+    """«12 января»: a day as a date in running text says it."""
+    return f"{day.day} {MONTHS_GENITIVE[day.month - 1]}"
+
+
+def date_range(starts: dt.date, ends: dt.date) -> str:
+    """«12 января 2027 г.», «с 12 по 18 января 2027 г.», «с 28 декабря 2026 г. по 10 января
+    2027 г.»: a range of days as an announcement or an order says it."""
+    if starts == ends:
+        return f"{day_month(starts)} {starts.year} г."
+    if starts.year != ends.year:
+        return f"с {day_month(starts)} {starts.year} г. по {day_month(ends)} {ends.year} г."
+    if starts.month == ends.month:
+        return f"с {starts.day} по {day_month(ends)} {ends.year} г."
+    return f"с {day_month(starts)} по {day_month(ends)} {ends.year} г."
+
+
 def month_title(day: dt.date) -> str:
     """«ноябрь 2026»: the month of `day`, as a heading or a report's caption says it."""
     return f"{MONTHS[day.month - 1]} {day.year}"

@@ -8,6 +8,7 @@ body (RFC 8291) and keeps the payload. A bad signature gets 403, as real service
 
 from __future__ import annotations
 
+import base64
 import json
 import threading
 import time
@@ -17,18 +18,17 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+import http_ece
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from journal.messaging.webpush import b64url, b64url_decode
+from journal.messaging.webpush import b64url_decode
 
 
-def _hkdf(salt: bytes, ikm: bytes, info: bytes, length: int) -> bytes:
-    return HKDF(algorithm=hashes.SHA256(), length=length, salt=salt, info=info).derive(ikm)
+def b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
 
 
 @dataclass
@@ -42,8 +42,6 @@ class Browser:
 
     @property
     def p256dh(self) -> str:
-        from cryptography.hazmat.primitives import serialization
-
         raw = self.private.public_key().public_bytes(
             serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
         )
@@ -54,17 +52,12 @@ class Browser:
         return b64url(self.auth_secret)
 
     def decrypt(self, body: bytes) -> bytes:
-        salt, idlen = body[:16], body[20]
-        as_public_raw = body[21 : 21 + idlen]
-        cipher = body[21 + idlen :]
-        as_public = ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), as_public_raw)
-        shared = self.private.exchange(ec.ECDH(), as_public)
-        ua_raw = b64url_decode(self.p256dh)
-        ikm = _hkdf(self.auth_secret, shared, b"WebPush: info\x00" + ua_raw + as_public_raw, 32)
-        cek = _hkdf(salt, ikm, b"Content-Encoding: aes128gcm\x00", 16)
-        nonce = _hkdf(salt, ikm, b"Content-Encoding: nonce\x00", 12)
-        padded = AESGCM(cek).decrypt(nonce, cipher, None)
-        return padded.rstrip(b"\x00")[:-1]  # the last record's delimiter is 0x02
+        """The browser's part of RFC 8291 (http_ece): the sender's key is in the header."""
+        return bytes(
+            http_ece.decrypt(
+                body, private_key=self.private, auth_secret=self.auth_secret, version="aes128gcm"
+            )
+        )
 
 
 @dataclass
@@ -73,10 +66,15 @@ class PushPeer:
     browser: Browser = field(default_factory=Browser)
     received: list[dict[str, Any]] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
+    # Paths the service has forgotten (the browser unsubscribed): 410 Gone (RFC 8030 §7.3).
+    gone: set[str] = field(default_factory=set)
 
     @property
     def endpoint(self) -> str:
         return f"{self.origin}/push/subscription-1"
+
+    def endpoint_for(self, name: str) -> str:
+        return f"{self.origin}/push/{name}"
 
 
 def verify_vapid(header: str, origin: str) -> str | None:
@@ -116,6 +114,10 @@ def push_peer() -> Iterator[PushPeer]:
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            if self.path in peer.gone:
+                self.send_response(410)
+                self.end_headers()
+                return
             problem = verify_vapid(self.headers.get("Authorization", ""), peer.origin)
             if problem is None and self.headers.get("Content-Encoding") != "aes128gcm":
                 problem = "encoding"

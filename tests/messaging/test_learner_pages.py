@@ -25,6 +25,7 @@ MESSAGING_READ = {
     "journal:messages-unread",
     "journal:announcement-list",
     "journal:notification-preferences",
+    "web:messages-push-worker",
 }
 MESSAGING_WRITE = {
     "web:messages-new",
@@ -37,6 +38,7 @@ MESSAGING_WRITE = {
     "journal:messages-report",
     "journal:notification-preferences-set",
     "journal:notification-push-subscribe",
+    "journal:notification-push-unsubscribe",
 }
 
 

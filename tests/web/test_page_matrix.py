@@ -119,6 +119,7 @@ PAGES: dict[str, Args] = {
     "web:messages-deliveries": no_args,
     "web:messages-class-chat": lambda w: {"class_group_id": NONE},
     "web:messages-notifications": no_args,
+    "web:messages-push-worker": no_args,
     "diary:index": no_args,
     "diary:homework-file": lambda w: {"lesson_id": NONE, "attachment_id": NONE},
     # The whole school year (issue #10): closing the year, the class teacher's duties, the
@@ -241,7 +242,8 @@ def test_anonymous_visitors_are_sent_to_sign_in(world: World) -> None:
             public.append(name)
         else:
             assert response.status_code == 302 and "login" in response["Location"], name
-    assert public == ["web:regulation", "web:regulation-guide"]
+    # The regulation and its guides (001 ЭД п.1); the push service worker's script (COM-2).
+    assert public == ["web:messages-push-worker", "web:regulation", "web:regulation-guide"]
 
 
 def test_public_pages_only_read() -> None:

@@ -7,7 +7,8 @@ import datetime as dt
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.contrib.staticfiles import finders
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -142,6 +143,7 @@ def notification_settings(request: HttpRequest) -> HttpResponse:
         "pref": pref,
         "email": getattr(request.user, "email", ""),
         "events": selectors.notifications_for(for_user=request.user),
+        "push_key": selectors.push_public_key(),
     }
     if request.method == "POST":
         if submit(form, lambda v: services.notification_preferences_set(by=request.user, **v)):
@@ -149,6 +151,20 @@ def notification_settings(request: HttpRequest) -> HttpResponse:
             return redirect("web:messages-notifications")
         return render(request, "web/messaging/notifications.html", context, status=400)
     return render(request, "web/messaging/notifications.html", context)
+
+
+@school_page(roles=PARENTS, public=True)
+def push_worker(request: HttpRequest) -> HttpResponse:
+    """The service worker of browser notifications (COM-2), served from the school's root so
+    that its scope covers the school's pages. Static and personless: public."""
+    found = finders.find("web/push-worker.js")
+    if not found:
+        raise Http404
+    with open(str(found), "rb") as script:
+        response = HttpResponse(script.read(), content_type="text/javascript; charset=utf-8")
+    response["Service-Worker-Allowed"] = "/"
+    response["Cache-Control"] = "no-cache"
+    return response
 
 
 @school_page(roles=CLASS_READERS)

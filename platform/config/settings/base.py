@@ -702,6 +702,8 @@ LEARNER_READ_URL_NAMES += [
     "journal:messages-unread",
     "journal:announcement-list",
     "journal:notification-preferences",
+    # Browser notifications (Web Push): the service worker's script, static and personless.
+    "web:messages-push-worker",
 ]
 LEARNER_WRITE_URL_NAMES = [
     "web:messages-new",
@@ -713,5 +715,6 @@ LEARNER_WRITE_URL_NAMES = [
     "journal:messages-thread-read",
     "journal:messages-report",
     "journal:notification-preferences-set",
+    "journal:notification-push-unsubscribe",
     "journal:notification-push-subscribe",
 ]
