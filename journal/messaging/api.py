@@ -7,12 +7,14 @@ from typing import Any
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.openapi import ApiError
 from journal.access import CreatedOutput, JournalApiView, query_filters
 from journal.messaging import selectors, services
+from journal.messaging.files import FILES_PER_MESSAGE
 from journal.messaging.models import Announcement, Message
 
 
@@ -74,11 +76,27 @@ class ThreadListApi(JournalApiView):
         return Response(ThreadRowOutput(rows, many=True).data)
 
 
+def _files_field() -> serializers.ListField:
+    return serializers.ListField(
+        child=serializers.FileField(),
+        required=False,
+        max_length=FILES_PER_MESSAGE,
+        help_text="Файлы (multipart/form-data): PDF, изображения, офисные документы, текст",
+    )
+
+
+# JSON for text only; multipart/form-data when files go with the message.
+MESSAGE_PARSERS = [JSONParser, MultiPartParser, FormParser]
+
+
 class ThreadStartApi(JournalApiView):
+    parser_classes = MESSAGE_PARSERS
+
     class Input(serializers.Serializer):
         recipient_ids = serializers.ListField(child=serializers.IntegerField(), max_length=20)
         subject = serializers.CharField(required=False, allow_blank=True, max_length=200)
         body = serializers.CharField(max_length=5000)
+        files = _files_field()
 
     @extend_schema(
         request=Input,
@@ -115,8 +133,11 @@ class ThreadDetailApi(JournalApiView):
 
 
 class ThreadReplyApi(JournalApiView):
+    parser_classes = MESSAGE_PARSERS
+
     class Input(serializers.Serializer):
         body = serializers.CharField(max_length=5000)
+        files = _files_field()
 
     @extend_schema(request=Input, responses={201: CreatedOutput}, summary="Ответить в переписке")
     def post(self, request: Request, thread_id: int) -> Response:
@@ -124,7 +145,10 @@ class ThreadReplyApi(JournalApiView):
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
         message = services.message_send(
-            thread=thread, body=data.validated_data["body"], by=request.user
+            thread=thread,
+            body=data.validated_data["body"],
+            files=data.validated_data.get("files", []),
+            by=request.user,
         )
         return Response({"id": message.pk}, status=status.HTTP_201_CREATED)
 

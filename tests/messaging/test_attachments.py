@@ -119,3 +119,53 @@ def test_a_hidden_messages_file_is_no_longer_served(
     url = f"/messages/message/{message.pk}/files/{file.pk}/"
     assert page_client("parent").get(url).status_code == 404
     assert "a.pdf" not in page_client("parent").get(f"/messages/{thread.pk}/").content.decode()
+
+
+def test_the_api_takes_files_with_a_new_conversation_and_a_reply(
+    world: World, page_client: Callable[[str], Client], _media: Path
+) -> None:
+    """COM-1 over the API (the mobile app): multipart/form-data with `files`; a refused file
+    is 400 on `file` with nothing written; the thread's other party downloads it."""
+    parent = world.client("parent")
+    started = parent.post(
+        "/api/v1/messages/threads/start/",
+        {
+            "recipient_ids": [world.users["class_teacher"].pk],
+            "subject": "Справка",
+            "body": "Справка во вложении",
+            "files": [
+                _upload("Справка.pdf", PDF),
+                _upload("фото.png", b"\x89PNG\r\n\x1a\n" + b"0" * 64),
+            ],
+        },
+        format="multipart",
+    )
+    assert started.status_code == 201, started.content.decode()
+    tid = started.json()["id"]
+    replied = parent.post(
+        f"/api/v1/messages/threads/{tid}/reply/",
+        {"body": "И ещё одна", "files": [_upload("заявление.txt", "Прошу…".encode())]},
+        format="multipart",
+    )
+    assert replied.status_code == 201, replied.content.decode()
+    refused = parent.post(
+        f"/api/v1/messages/threads/{tid}/reply/",
+        {"body": "вирус", "files": [_upload("virus.exe", b"MZ\x90\x00")]},
+        format="multipart",
+    )
+    assert refused.status_code == 400
+    assert "file" in refused.json()["errors"]
+    with schema_context("school1"):
+        assert Message.objects.filter(thread_id=tid).count() == 2
+        names = sorted(MessageAttachment.objects.values_list("original_name", flat=True))
+        assert names == ["Справка.pdf", "заявление.txt", "фото.png"]
+    detail = world.client("class_teacher").get(f"/api/v1/messages/threads/{tid}/").json()
+    files = [f for m in detail["messages"] for f in m["files"]]
+    assert [f["name"] for f in files] == ["Справка.pdf", "фото.png", "заявление.txt"]
+    download = page_client("class_teacher").get(files[0]["url"])
+    assert b"".join(download.streaming_content) == PDF  # type: ignore[attr-defined]
+    # A text-only JSON reply still works.
+    plain = parent.post(
+        f"/api/v1/messages/threads/{tid}/reply/", {"body": "Спасибо"}, format="json"
+    )
+    assert plain.status_code == 201
