@@ -388,9 +388,12 @@ class PushUnsubscribeApi(JournalApiView):
     class Input(serializers.Serializer):
         endpoint = serializers.URLField(max_length=1000)
 
+    class Output(serializers.Serializer):
+        removed = serializers.BooleanField()
+
     @extend_schema(
         request=Input,
-        responses={204: None},
+        responses=Output,
         summary="Отписать браузер от push-уведомлений (родитель; свой браузер)",
     )
     def post(self, request: Request) -> Response:
@@ -398,4 +401,4 @@ class PushUnsubscribeApi(JournalApiView):
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
         services.push_subscription_remove(by=request.user, **data.validated_data)
-        return Response(status=status.HTTP_204_NO_CONTENT)
+        return Response(self.Output({"removed": True}).data)
