@@ -33,6 +33,7 @@ from journal.register.services import (
     effective_value,
     final_mark_proposals,
     final_mark_rule,
+    grade_last_period_end,
     period_mark_due,
     period_mark_state,
     work_kinds_ensure,
@@ -703,8 +704,9 @@ def year_mark_sheet(*, assignment_id: int, for_user: Any) -> YearSheet:
         )
     deadlines = year_deadlines(year.pk)
     today = timezone.localdate()
+    last_end = grade_last_period_end(assignment)
     due = {
-        kind: period_mark_due(kind, assignment, None, deadlines=deadlines)
+        kind: period_mark_due(kind, assignment, None, deadlines=deadlines, last_period_end=last_end)
         for kind in ("year", "exam", "final")
     }
     access_log(

@@ -712,7 +712,7 @@ def period_mark_due(
     if kind == PeriodMark.Kind.PERIOD and period:
         end = period.ends_on
     else:
-        end = last_period_end or _last_period_end(assignment)
+        end = last_period_end or grade_last_period_end(assignment)
     window = dt.timedelta(days=PERIOD_MARKS_OPEN_DAYS)
     due = _period_mark_due_on(kind, assignment, period, deadlines=deadlines)
     # Open from two weeks before the (last) period ends, and never less than two weeks
@@ -720,20 +720,16 @@ def period_mark_due(
     return MarkDue(min(end - window, due.due_on - window), due.due_on, due.source, due.order_number)
 
 
-def _last_period_end(assignment: TeachingAssignment) -> dt.date:
+def grade_last_period_end(assignment: TeachingAssignment) -> dt.date:
     """The end of the last period of the assignment's grade in its year (year, exam and
-    final marks are given when it ends, not at the year's formal end on 31 August);
-    remembered on the year object, so a sheet asking for three kinds reads it once."""
+    final marks are given when it ends, not at the year's formal end on 31 August). One
+    query: a caller asking for several kinds reads it once and passes it on."""
     year = assignment.year
-    memo: dict[int | None, dt.date] = year.__dict__.setdefault("_last_period_end", {})
     class_group = assignment.class_group if assignment.class_group_id else None
-    grade = class_group.grade if class_group is not None else None
-    if grade not in memo:
-        periods = ReportingPeriod.objects.filter(year_id=year.pk)
-        if grade is not None:
-            periods = periods.filter(grade_from__lte=grade, grade_to__gte=grade)
-        memo[grade] = periods.aggregate(end=Max("ends_on"))["end"] or year.ends_on
-    return memo[grade]
+    periods = ReportingPeriod.objects.filter(year_id=year.pk)
+    if class_group is not None:
+        periods = periods.filter(grade_from__lte=class_group.grade, grade_to__gte=class_group.grade)
+    return periods.aggregate(end=Max("ends_on"))["end"] or year.ends_on
 
 
 def _period_mark_due_on(

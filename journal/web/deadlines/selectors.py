@@ -37,6 +37,8 @@ def deadline_rows(*, year: AcademicYear, for_user: Any) -> list[DeadlineRow]:
     lines = reg_selectors.mark_deadline_list(year_id=year.pk, for_user=for_user)
     orders = reg_services.year_deadlines(year.pk)
     probe = TeachingAssignment(year=year)  # the deadline depends on the year and period only
+    ends = [line.period.ends_on for line in lines if line.period is not None]
+    last_end = max(ends, default=year.ends_on)
     rows = []
     for line in lines:
         period = line.period
@@ -51,7 +53,9 @@ def deadline_rows(*, year: AcademicYear, for_user: Any) -> list[DeadlineRow]:
                 kind=line.kind,
                 title=title,
                 period=period,
-                default=reg_services.period_mark_due(line.kind, probe, period, deadlines={}),
+                default=reg_services.period_mark_due(
+                    line.kind, probe, period, deadlines={}, last_period_end=last_end
+                ),
                 order=orders.get((line.kind, period.pk if period else None)),
                 in_force=line.due,
             )
