@@ -91,7 +91,12 @@ class PgBouncer:
         if self.process is not None and self.process.poll() is not None:
             log = self.workdir / "pgbouncer.log"
             raise AssertionError(f"pgbouncer exited: {log.read_text()[-2000:]}")
-        self.admin("SHOW VERSION")
+        import psycopg
+
+        try:
+            self.admin("SHOW VERSION")
+        except psycopg.OperationalError:
+            return False  # not listening yet
         return True
 
     def connect(self, **options: Any) -> Any:

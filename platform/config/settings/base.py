@@ -16,6 +16,9 @@ from core.env import (
 
 BASE_DIR = REPO_ROOT
 SECRET_KEY = env("DJANGO_SECRET_KEY") or ""
+# Rotation (docs/operations.md): the previous keys, comma-separated, still accepted for
+# sessions, password-reset links and signed values until they expire.
+SECRET_KEY_FALLBACKS = env_list("DJANGO_SECRET_KEY_FALLBACKS")
 DEBUG = False
 
 # The municipality's public host; each school lives on <slug>.<PLATFORM_DOMAIN>.
