@@ -69,7 +69,10 @@ def _sql(captured: CaptureQueriesContext) -> list[str]:
 
 
 def read(*, replica_up: bool) -> dict[str, Any]:
+    from core.replica import replica_reads
+    from journal.audit.services import access_log
     from journal.reports.selectors import report_run
+    from journal.roster.models import Pupil
     from journal.structure.models import AcademicYear
 
     aliases = ["default", "replica"] if HAS_REPLICA and replica_up else ["default"]
@@ -98,6 +101,10 @@ def read(*, replica_up: bool) -> dict[str, Any]:
                 data={"academic_year": year.pk, "date": timezone.localdate().isoformat()},
                 for_user=director,
             )
+            # A write made while replica reads are asked for: it still goes to the primary.
+            with replica_reads():
+                pupil = Pupil.objects.order_by("pk").first()
+                access_log(user=director, action="read", what="probe", pupil_ids=[pupil.pk])  # type: ignore[union-attr]
         finally:
             for capture in captures.values():
                 capture.__exit__(None, None, None)

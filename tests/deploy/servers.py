@@ -85,7 +85,11 @@ class PgBouncer:
         self.process = subprocess.Popen(
             command, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True
         )
-        wait_for(self._answers, 15, f"pgbouncer on {self.port}")
+        try:
+            wait_for(self._answers, 15, f"pgbouncer on {self.port}")
+        except BaseException:
+            self.stop()
+            raise
 
     def _answers(self) -> bool:
         if self.process is not None and self.process.poll() is not None:
