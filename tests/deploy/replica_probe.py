@@ -36,7 +36,7 @@ HAS_REPLICA = "replica" in connections.settings
 def value(alias: str, sql: str) -> Any:
     with connections[alias].cursor() as cursor:
         cursor.execute(sql)
-        return cursor.fetchone()[0]  # type: ignore[index]
+        return cursor.fetchone()[0]
 
 
 def wait_for_replay() -> None:
@@ -45,7 +45,7 @@ def wait_for_replay() -> None:
     while time.monotonic() < deadline:
         with connections["replica"].cursor() as cursor:
             cursor.execute("SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn", [target])
-            if cursor.fetchone()[0]:  # type: ignore[index]
+            if cursor.fetchone()[0]:
                 return
         time.sleep(0.1)
     raise SystemExit("the replica did not replay the primary's WAL in 30 s")

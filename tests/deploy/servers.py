@@ -122,7 +122,7 @@ class PgBouncer:
         ) as admin:  # fmt: skip
             # The admin console speaks the simple query protocol only.
             with admin.cursor() as cursor:
-                cursor.execute(command.encode(), prepare=False)  # type: ignore[arg-type]
+                cursor.execute(command.encode(), prepare=False)
                 return list(cursor.fetchall()) if cursor.description else []
 
     @property

@@ -55,14 +55,14 @@ def narrow_keys(schema: str) -> list[tuple[str, str, str]]:
     """(table, column, type) of every 16/32-bit primary or foreign key column."""
     with connection.cursor() as cursor:
         cursor.execute(KEY_COLUMNS, [schema])
-        return [tuple(row) for row in cursor.fetchall()]  # type: ignore[misc]
+        return [tuple(row) for row in cursor.fetchall()]
 
 
 def foreign_keys_out_of(schema: str) -> list[tuple[str, str, str]]:
     """(table, constraint, referenced schema.table) of every foreign key leaving the schema."""
     with connection.cursor() as cursor:
         cursor.execute(FOREIGN_KEYS_OUT, [schema])
-        return [tuple(row) for row in cursor.fetchall()]  # type: ignore[misc]
+        return [tuple(row) for row in cursor.fetchall()]
 
 
 SET_PATH = re.compile(r"^\s*SET\s+search_path\s+=\s+(.*)$", re.IGNORECASE | re.DOTALL)

@@ -92,7 +92,7 @@ def test_requests_of_two_schools_through_session_pgbouncer_see_their_own_school_
     with ThreadPoolExecutor(max_workers=12) as pool:
         answers = list(pool.map(lambda job: (job, _ask(web, *job)), plan))
 
-    wrong = []
+    wrong: list[tuple[str, str, object, str]] = []
     for (school, path), (status, body) in answers:
         other = next(s for s in schools if s is not school)
         if status != 200:
@@ -124,7 +124,7 @@ def test_a_server_connection_keeps_no_school_between_clients_in_session_mode(
     for school in schools * 3:
         with bouncer.connect() as client:
             row = client.execute("SELECT pg_backend_pid(), current_setting('search_path')")
-            backend, path = row.fetchone()  # type: ignore[misc]
+            backend, path = row.fetchone()
             seen.append((backend, path))
             client.execute(f'SET search_path = "{school.schema}", public')
     assert all(path == '"$user", public' for _, path in seen), seen
@@ -149,7 +149,7 @@ def test_transaction_mode_hands_one_school_the_other_schools_search_path(
         with a, b:
             a.execute(f'SET search_path = "{first.schema}", public')
             b.execute(f'SET search_path = "{second.schema}", public')
-            (path_of_a,) = a.execute("SHOW search_path").fetchone()  # type: ignore[misc]
+            (path_of_a,) = a.execute("SHOW search_path").fetchone()
     finally:
         unsafe.stop()
     assert second.schema in path_of_a and first.schema not in path_of_a

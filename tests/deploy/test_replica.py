@@ -145,7 +145,7 @@ def _pair(redis_url: str, blocker: Any) -> Iterator[Pair]:
     settings_dict = connection.settings_dict
     with blocker.unblock(), connection.cursor() as cursor:
         cursor.execute("SHOW server_version_num")
-        major = int(cursor.fetchone()[0]) // 10000  # type: ignore[index]
+        major = int(cursor.fetchone()[0]) // 10000
     pg_bin = pg_bin_for(major)
     workdir = scratch_dir("replica-")
     for name in ("sock1", "sock2"):
