@@ -3,8 +3,8 @@ of the suite's PostgreSQL, gunicorn pointed at it through DATABASE_URL, and two 
 schools with a marker each.
 
 PgBouncer comes from Debian (`make pgbouncer`, infra/ensure_pgbouncer.sh). It does not run
-as root: as root it is started with `user=postgres` in its ini and its folder given to
-postgres, as the backup drill does with PostgreSQL.
+as root: as root it runs as postgres (or as the owner of the server's Unix socket folder),
+its folder given to that user, as the backup drill does with PostgreSQL.
 """
 
 from __future__ import annotations
@@ -78,10 +78,13 @@ class PgBouncer:
         )
         command = [pgbouncer_binary(), str(ini)]
         if os.geteuid() == 0:
-            entry = pwd.getpwnam("postgres")
+            # PgBouncer refuses root. The server's Unix socket folder (the embedded server's
+            # is private to the user it runs as) decides the user; else postgres.
+            owner = pwd.getpwuid(os.stat(host).st_uid).pw_name if host.startswith("/") else ""
+            entry = pwd.getpwnam(owner if owner and owner != "root" else "postgres")
+            command = ["runuser", "-u", entry.pw_name, "--", *command]
             for path in [self.workdir, *self.workdir.rglob("*")]:
                 os.chown(path, entry.pw_uid, entry.pw_gid)
-            command = ["runuser", "-u", "postgres", "--", *command]
         self.process = subprocess.Popen(
             command, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True
         )
