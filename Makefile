@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 export PYTHONPATH := $(CURDIR):$(CURDIR)/platform
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install report-libs services services-down migrate demo test lint typecheck pytest test-dates bench browser clean
+.PHONY: install report-libs backup-tools pgbouncer services services-down migrate demo test lint typecheck pytest test-dates bench browser clean
 
 $(BIN)/.installed: requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,11 @@ report-libs:
 pytest: backup-tools
 backup-tools:
 	bash infra/ensure_pgbackrest.sh
+
+# PgBouncer (issue #18): the session-mode pooler tests/deploy/test_pgbouncer.py starts.
+pytest: pgbouncer
+pgbouncer:
+	bash infra/ensure_pgbouncer.sh
 
 # Debian's Chromium for the Playwright browser tests.
 browser:

@@ -18,6 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Max, Min
 
+from core.replica import replica_reads
 from department.models import MonthRollup, PeriodRollup, RollupRun
 from department.school_side import RULES_VERSION
 from journal.reports import definitions as d
@@ -185,6 +186,8 @@ class Period:
         return f"{self.title} {year}"
 
 
+# The department's statistics read on the read replica, if any (core/replica.py).
+@replica_reads()
 def period_list() -> list[Period]:
     """The reporting periods the rollups know, oldest first (one per key)."""
     rows = (
@@ -335,6 +338,7 @@ def _period_cells(*, period: Period | None, kind: str) -> Cells:
     return Cells(dims, fields, cells, suppress(cells, small_cell_k()), stamps)
 
 
+@replica_reads()
 def department_table(*, filters: Filters) -> Table:
     """The table on the screen (and in its exports): rows by the chosen grouping, filtered,
     sorted, with a total line; suppressed rows carry no counts or figures at all."""
@@ -407,6 +411,7 @@ class Figure:
         return None
 
 
+@replica_reads()
 def department_overview(*, period: Period | None) -> dict[str, Any]:
     """The municipality at a glance for a period, each figure against the previous one."""
     periods = period_list()
@@ -479,6 +484,7 @@ def department_overview(*, period: Period | None) -> dict[str, Any]:
     return {"period": period, "previous": before, "periods": periods, "figures": figures}
 
 
+@replica_reads()
 def chart_data(*, chart: str, filters: Filters) -> dict[str, Any]:
     """Series for the charts; suppressed points are null (never a number)."""
     if chart == "trend":
@@ -548,6 +554,7 @@ class Freshness:
     error: str
 
 
+@replica_reads()
 def rollup_freshness() -> list[Freshness]:
     """Per school: when its rollup last finished, and whether the last one failed."""
     runs = {r.school_id: r for r in RollupRun.objects.all()}

@@ -16,6 +16,9 @@ from core.env import (
 
 BASE_DIR = REPO_ROOT
 SECRET_KEY = env("DJANGO_SECRET_KEY") or ""
+# Rotation (docs/operations.md): the previous keys, comma-separated, still accepted for
+# sessions, password-reset links and signed values until they expire.
+SECRET_KEY_FALLBACKS = env_list("DJANGO_SECRET_KEY_FALLBACKS")
 DEBUG = False
 
 # The municipality's public host; each school lives on <slug>.<PLATFORM_DOMAIN>.
@@ -109,7 +112,9 @@ TENANT_CREATION_FAKES_MIGRATIONS = True
 TENANT_LIMIT_SET_CALLS = True
 PUBLIC_SCHEMA_URLCONF = "config.urls_public"
 ROOT_URLCONF = "config.urls_tenants"
-DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
+# The optional read replica's router first (core/replica.py): it answers only for the reads
+# it sends to the replica and for migrations there (none), the rest is django-tenants'.
+DATABASE_ROUTERS = ("core.replica.ReplicaRouter", "django_tenants.routers.TenantSyncRouter")
 TENANT_CACHE_SECONDS = 300
 
 MIDDLEWARE = [
@@ -158,6 +163,17 @@ WSGI_APPLICATION = "config.wsgi.application"
 DATABASES = {"default": database_from_url(service_url("DATABASE_URL"))}
 # A PostgreSQL that does not answer costs seconds, not the kernel's minutes (TEN-3).
 DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 5
+# Behind a session-mode PgBouncer set 0: a connection kept between requests keeps its server
+# connection too (docs/operations.md, "PgBouncer").
+DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)
+# An optional streaming replica for the department's statistics and heavy reports
+# (core/replica.py): unreachable, its reads fall back to the primary for this long.
+if env("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = database_from_url(env("DATABASE_REPLICA_URL") or "")
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["replica"]["OPTIONS"] = {"connect_timeout": 2}
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+REPLICA_RETRY_SECONDS = env_int("REPLICA_RETRY_SECONDS", 30)
 # Outages answer 503 with this Retry-After (core/outage.py).
 OUTAGE_RETRY_AFTER_SECONDS = 5
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
