@@ -122,6 +122,9 @@ DEFAULT_FROM_EMAIL: {{ default (printf "noreply@%s" .Values.platformDomain) $c.e
 CELERY_VISIBILITY_TIMEOUT: {{ $c.celeryVisibilityTimeout | quote }}
 OUTBOUND_HOST_ALLOWLIST: {{ join "," $c.outboundHostAllowlist | quote }}
 GUNICORN_WORKERS: {{ .Values.web.gunicornWorkers | quote }}
+{{- /* Behind a session-mode PgBouncer a kept connection holds a pooled server connection
+       between requests: close it after each request (docs/operations.md). */}}
+DATABASE_CONN_MAX_AGE: {{ ternary "0" "60" .Values.pgbouncer.enabled | quote }}
 FORWARDED_ALLOW_IPS: {{ default "*" $c.forwardedAllowIps | quote }}
 MEDIA_ROOT: /var/lib/edujournal/media
 BACKUP_ROOT: /var/lib/edujournal/backups
