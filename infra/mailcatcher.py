@@ -116,7 +116,7 @@ def web_handler(store: MailStore) -> type[BaseHTTPRequestHandler]:
                     f"<tr><td>{html.escape(str(m['Date'] or ''))}</td>"
                     f"<td>{html.escape(str(m['X-Envelope-To'] or m['To'] or ''))}</td>"
                     f'<td><a href="/m/{html.escape(name)}">'
-                    f"{html.escape(str(m['Subject'] or '(без темы)'))}</a></td></tr>"
+                    f"{html.escape(str(m['Subject'] or '(без темы)').strip())}</a></td></tr>"
                     for name, m in store.messages()
                 )
                 body = (
@@ -132,7 +132,7 @@ def web_handler(store: MailStore) -> type[BaseHTTPRequestHandler]:
                 message = store.read(unquote(self.path[3:]))
                 if message is None:
                     return self._page(404, "Нет такого письма", "<h1>Нет такого письма</h1>")
-                subject = str(message["Subject"] or "(без темы)")
+                subject = str(message["Subject"] or "(без темы)").strip()
                 head = "".join(
                     f"<tr><th>{label}</th><td>{html.escape(str(message[key] or ''))}</td></tr>"
                     for label, key in (("От", "From"), ("Кому", "To"), ("Дата", "Date"))
