@@ -58,7 +58,7 @@ class MailStore:
         found = []
         for path in sorted(self.folder.glob("*.eml"), reverse=True):
             message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
-            found.append((path.name, message))  # type: ignore[arg-type]
+            found.append((path.name, message))
         return found
 
     def read(self, name: str) -> EmailMessage | None:
@@ -66,7 +66,7 @@ class MailStore:
         if path.suffix != ".eml" or not path.is_file():
             return None
         message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
-        return message  # type: ignore[return-value]
+        return message
 
 
 class Handler:

@@ -107,6 +107,7 @@ def config() -> Config:
     )
     known = set(Person.__dataclass_fields__) - {"extra"}
     people = tuple(
-        Person(**{k: str(v) for k, v in p.items() if k in known}) for p in data.get("people", [])
+        Person(**{str(k): str(v) for k, v in p.items() if k in known})  # type: ignore[arg-type]
+        for p in data.get("people", [])
     )
     return Config(clients=clients, people=people)

@@ -78,7 +78,7 @@ class EsiaAuthorizationView(AuthorizationView):
             if request.user.is_authenticated and not request.session.pop(FRESH, False):
                 logout(request)
                 return redirect_to_login(request.get_full_path(), resolve_url("esia_stub:login"))
-        return super().dispatch(request, *args, **kwargs)  # type: ignore[no-any-return]
+        return super().dispatch(request, *args, **kwargs)
 
     def _signature_refusal(self, request: HttpRequest) -> HttpResponse | None:
         query = request.GET
