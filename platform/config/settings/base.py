@@ -542,9 +542,6 @@ APPROVED_LICENSES = [
     "HPND",
     # Pillow (WeasyPrint's image support, issue #12): the OSI-approved CMU/MIT-style licence.
     "MIT-CMU",
-    # regex (a dependency of the lock's new packages): Apache-2.0 AND the OSI-approved CNRI
-    # Python licence of the code it derives from.
-    "CNRI-Python",
 ]
 # Distributions whose metadata does not state a readable licence, with the licence we
 # checked in the package itself. Keys are distribution names as installed.
