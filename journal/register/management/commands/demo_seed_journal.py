@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -73,6 +74,69 @@ def person(rng: random.Random) -> tuple[str, str, str]:
     if rng.random() < 0.5:
         return last, rng.choice(FIRST_M), rng.choice(PATR_M)
     return last + "а", rng.choice(FIRST_F), rng.choice(PATR_F)
+
+
+FATHERS = {
+    "Александрович": "Александр",
+    "Дмитриевич": "Дмитрий",
+    "Сергеевич": "Сергей",
+    "Андреевич": "Андрей",
+    "Александровна": "Александр",
+    "Дмитриевна": "Дмитрий",
+    "Сергеевна": "Сергей",
+    "Андреевна": "Андрей",
+}
+MAIDEN = ["Васильева", "Зайцева", "Григорьева", "Фёдорова", "Никитина", "Медведева"]
+LATIN = dict(
+    zip(
+        "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+        "a b v g d e e zh z i y k l m n o p r s t u f kh ts ch sh sch  y  e yu ya".split(" "),
+        strict=True,
+    )
+)
+
+
+@dataclass(frozen=True)
+class Parent:
+    last_name: str
+    first_name: str
+    patronymic: str
+    email: str
+    phone: str
+    relation: str
+
+
+def latin(text: str) -> str:
+    return "".join(LATIN.get(ch, ch) for ch in text.lower())
+
+
+def parent_of(*, child: tuple[str, str, str], drawn: tuple[str, str, str], key: str) -> Parent:
+    """A believable parent of the child: a father is named as the child's patronymic says
+    and shares the surname; a mother mostly shares it too (its feminine form), never the
+    child's first name; each has an e-mail and a mobile number (demo data, issue #15)."""
+    last, first, patr = child
+    rng = random.Random(f"parent:{key}:{last}:{first}")  # noqa: S311 - demo data
+    stem = last[:-1] if last.endswith("а") else last
+    mother = drawn[1] in FIRST_F
+    if mother:
+        names = [n for n in FIRST_F if n != first]
+        given = drawn[1] if drawn[1] != first else rng.choice(names)
+        surname = stem + "а" if rng.random() < 0.85 else rng.choice(MAIDEN)
+        middle = rng.choice(PATR_F)
+    else:
+        given = FATHERS.get(patr, drawn[1])
+        surname = stem
+        middle = rng.choice(PATR_M)
+    number = rng.randint(1000000, 9999999)
+    return Parent(
+        last_name=surname,
+        first_name=given,
+        patronymic=middle,
+        email=f"{latin(given)[0]}.{latin(surname)}{rng.randint(1, 99)}@example.ru",
+        phone=f"+7 9{rng.randint(10, 99)} {number // 10000:03d}-{number // 100 % 100:02d}-"
+        f"{number % 100:02d}",
+        relation="mother" if mother else "father",
+    )
 
 
 class Command(BaseCommand):
@@ -198,18 +262,19 @@ class Command(BaseCommand):
                     order_number=f"{grade}-у/{i + 1}",
                     by=secretary,
                 )
-                plast, pfirst, ppatr = person(rng)
+                family = parent_of(
+                    child=(last, first, patr), drawn=person(rng), key=f"{grade}-{i}-{start_year}"
+                )
                 parent = roster.guardian_create(
-                    last_name=last if plast.endswith("а") == last.endswith("а") else plast,
-                    first_name=pfirst,
-                    patronymic=ppatr,
+                    last_name=family.last_name,
+                    first_name=family.first_name,
+                    patronymic=family.patronymic,
+                    email=family.email,
+                    phone=family.phone,
                     by=secretary,
                 )
                 roster.guardian_link_create(
-                    guardian=parent,
-                    pupil=pupil,
-                    relation="mother" if pfirst in FIRST_F else "father",
-                    by=secretary,
+                    guardian=parent, pupil=pupil, relation=family.relation, by=secretary
                 )
                 if rng.random() < 0.92:
                     roster.consent_record(

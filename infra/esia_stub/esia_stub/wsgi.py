@@ -1,0 +1,10 @@
+"""WSGI entry of the Госуслуги stand-in."""
+
+from __future__ import annotations
+
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "esia_stub.settings")
+application = get_wsgi_application()
