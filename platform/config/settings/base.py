@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from celery.schedules import crontab
 
 from core.env import (
@@ -632,21 +634,50 @@ REPORTS_FONT_DIR = env("REPORTS_FONT_DIR", "/usr/share/fonts/truetype/dejavu") o
 # --- Archive (issue #14: ARC-1…6) ------------------------------------------------------------
 # Packages per class and period in the school's schema (journal.archive), signed tree heads
 # copied to public (archive_heads). Two storage locations (ARC-4): two filesystem roots
-# here; in production point them at two independent backends (e.g. two S3-compatible
-# buckets through django-storages' S3Storage, if installed).
+# by default; in production point them at two independent backends (e.g. a filesystem and
+# an S3-compatible bucket through django-storages' S3Storage: ARCHIVE_SECONDARY_S3_*).
 SHARED_APPS += ["archive_heads", "backups"]
 TENANT_APPS += ["journal.archive"]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 ARCHIVE_ROOT = env("ARCHIVE_ROOT", str(REPO_ROOT / ".data" / "archive")) or ""
+
+
+def archive_location(prefix: str, root: str) -> dict[str, Any]:
+    """One archive location: S3-compatible object storage through django-storages when
+    `<prefix>_S3_BUCKET` is set (endpoint, keys, region from `<prefix>_S3_*`; a
+    self-hosted MinIO/Ceph endpoint: billing_free_check reports AWS as paid), else a
+    filesystem root (`<prefix>_ROOT`)."""
+    bucket = env(f"{prefix}_S3_BUCKET") or ""
+    if bucket:
+        return {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": bucket,
+                "endpoint_url": env(f"{prefix}_S3_ENDPOINT") or None,
+                "access_key": env(f"{prefix}_S3_ACCESS_KEY") or None,
+                "secret_key": env(f"{prefix}_S3_SECRET_KEY") or None,
+                "region_name": env(f"{prefix}_S3_REGION") or None,
+                "location": env(f"{prefix}_S3_PREFIX") or "",
+                "addressing_style": "path",
+                "file_overwrite": True,  # a repair rewrites the same key
+                "default_acl": None,
+                "querystring_auth": True,
+            },
+        }
+    return {
+        "BACKEND": "journal.archive.storage.AtomicFileSystemStorage",
+        "OPTIONS": {"location": env(f"{prefix}_ROOT", root) or ""},
+    }
+
+
+# The aliases of STORAGES that hold the archive's copies (ARC-4: a package counts as
+# archived only when every one of them verifies).
+ARCHIVE_LOCATIONS = ["archive_primary", "archive_secondary"]
 # (STORAGES above holds str values only; these two carry OPTIONS.)
-STORAGES["archive_primary"] = {
-    "BACKEND": "journal.archive.storage.AtomicFileSystemStorage",
-    "OPTIONS": {"location": env("ARCHIVE_PRIMARY_ROOT", f"{ARCHIVE_ROOT}/primary") or ""},  # type: ignore[dict-item]
-}
-STORAGES["archive_secondary"] = {
-    "BACKEND": "journal.archive.storage.AtomicFileSystemStorage",
-    "OPTIONS": {"location": env("ARCHIVE_SECONDARY_ROOT", f"{ARCHIVE_ROOT}/secondary") or ""},  # type: ignore[dict-item]
-}
+STORAGES["archive_primary"] = archive_location("ARCHIVE_PRIMARY", f"{ARCHIVE_ROOT}/primary")  # type: ignore[assignment]
+STORAGES["archive_secondary"] = archive_location(  # type: ignore[assignment]
+    "ARCHIVE_SECONDARY", f"{ARCHIVE_ROOT}/secondary"
+)
 # Ed25519 signing key of the tree heads: base64 of the 32-byte seed, or a file holding it.
 # Retired keys' public halves stay here ({"key id": "base64"}) so old heads still verify.
 ARCHIVE_SIGNING_KEY = env("ARCHIVE_SIGNING_KEY") or ""
