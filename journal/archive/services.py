@@ -42,6 +42,7 @@ GENERATOR = "edujournal-archive/1"
 MANIFEST = "manifest.json"
 PAPER_COPY_FILE = "paper-copy.pdf"
 SUMMARY_FILE = "summary-progress-sheet.pdf"
+PDF_VARIANT = "pdf/a-3b"  # ISO 19005-3 level B, WeasyPrint's: fonts embedded, XMP, sRGB intent
 PATROL_DAYS = 28  # every package is checked at least once in this many nights
 
 
@@ -91,6 +92,7 @@ def package_files(
             data={"class_group": class_group.pk, "period": period.pk},
             fmt="pdf",
             for_user=by,
+            pdf_variant=PDF_VARIANT,
         )
         files[PAPER_COPY_FILE] = content
         retention[PAPER_COPY_FILE] = "journal"
@@ -102,6 +104,7 @@ def package_files(
         data={"class_group": class_group.pk, "academic_year": year.pk},
         fmt="pdf",
         for_user=by,
+        pdf_variant=PDF_VARIANT,
     )
     files[SUMMARY_FILE] = content
     retention[SUMMARY_FILE] = "summary"
