@@ -691,6 +691,11 @@ ARCHIVE_PUBLIC_KEYS: dict[str, str] = dict(
 # Backups (ARC-5): PostgreSQL client tools of the server's major version (else PATH).
 PG_BIN_DIR = env("PG_BIN_DIR") or ""
 BACKUP_ROOT = env("BACKUP_ROOT", str(REPO_ROOT / ".data" / "backups")) or ""
+# The cluster's pgBackRest backups (ARC-5): its stanza and configuration (two repositories,
+# the two media); unset in development, where the embedded server has no WAL archiving.
+PGBACKREST_STANZA = env("PGBACKREST_STANZA") or ""
+PGBACKREST_CONFIG = env("PGBACKREST_CONFIG", "/etc/pgbackrest/pgbackrest.conf") or ""
+PGBACKREST_REPOS = env_list("PGBACKREST_REPOS") or ["1", "2"]
 CELERY_BEAT_SCHEDULE |= {
     # Ended periods and closed years not yet archived, in every school (ARC-1, ARC-6).
     "archive-scan-nightly": {
@@ -703,6 +708,20 @@ CELERY_BEAT_SCHEDULE |= {
     "backups-school-exports-weekly": {
         "task": "backups.school_exports",
         "schedule": crontab(day_of_week=0, hour=3, minute=0),
+        "options": {"headers": {"_schema_name": "public"}},
+    },
+    # pgBackRest (ARC-5): a full backup to both repositories on Sunday, a differential one
+    # on the other nights; WAL is archived continuously (archive_command) for PITR.
+    "backups-pgbackrest-full-weekly": {
+        "task": "backups.pgbackrest",
+        "schedule": crontab(day_of_week=0, hour=0, minute=30),
+        "args": ["full"],
+        "options": {"headers": {"_schema_name": "public"}},
+    },
+    "backups-pgbackrest-diff-daily": {
+        "task": "backups.pgbackrest",
+        "schedule": crontab(day_of_week="1-6", hour=0, minute=30),
+        "args": ["diff"],
         "options": {"headers": {"_schema_name": "public"}},
     },
     "backups-restore-drill-weekly": {
