@@ -144,10 +144,10 @@ def copy_verify(package: ArchivePackage, location: str, storage: Storage) -> lis
         name = entry["name"]
         if name in gone:
             continue
-        data = st.read(storage, f"{package.folder}/{name}")
-        if data is None:
+        found = st.digest(storage, f"{package.folder}/{name}")  # streamed, not read whole
+        if found is None:
             problems.append(Problem(location, name, "отсутствует"))
-        elif len(data) != entry["size"] or sha256(data) != entry["sha256"]:
+        elif found != (entry["sha256"], entry["size"]):
             problems.append(Problem(location, name, "изменён (SHA-256 не совпадает)"))
     return problems
 

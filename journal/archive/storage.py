@@ -17,6 +17,7 @@ retry removes it before writing (`remove_tree`), on either kind of backend.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from typing import Any
@@ -80,6 +81,20 @@ def read(storage: Storage, name: str) -> bytes | None:
     with storage.open(name, "rb") as handle:
         data: bytes = handle.read()
     return data
+
+
+def digest(storage: Storage, name: str) -> tuple[str, int] | None:
+    """SHA-256 (hex) and size of a stored file, read in chunks (never whole in memory);
+    None when it is missing."""
+    hasher, size = hashlib.sha256(), 0
+    try:
+        with storage.open(name, "rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                hasher.update(chunk)
+                size += len(chunk)
+    except FileNotFoundError:  # django-storages' S3Storage raises it for a missing key too
+        return None
+    return hasher.hexdigest(), size
 
 
 def remove_tree(storage: Storage, prefix: str) -> int:
