@@ -4,6 +4,7 @@ for the S3-compatible location, moto's S3 server as a separate process."""
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime as dt
 import os
 import socket
@@ -98,11 +99,11 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def s3_peer(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Peer]:
+@contextlib.contextmanager
+def s3_server(log_dir: Path) -> Iterator[S3Peer]:
     """moto's S3 server as a separate process on a free loopback port."""
     port = _free_port()
-    log = tmp_path_factory.mktemp("moto") / "moto.log"
+    log = log_dir / "moto.log"
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     with log.open("wb") as out:
         process = subprocess.Popen(
@@ -130,6 +131,20 @@ def s3_peer(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Peer]:
             process.wait(10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture(scope="session")
+def s3_peer(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Peer]:
+    with s3_server(tmp_path_factory.mktemp("moto")) as peer:
+        yield peer
+
+
+def s3_bucket(peer: S3Peer) -> str:
+    import uuid
+
+    bucket = f"archive-{uuid.uuid4().hex[:12]}"
+    peer.client().create_bucket(Bucket=bucket)
+    return bucket
 
 
 def s3_location(peer: S3Peer, bucket: str) -> dict[str, Any]:
@@ -160,10 +175,7 @@ class S3Archive:
 @pytest.fixture
 def s3_archive_settings(settings: Any, tmp_path: Path, s3_peer: S3Peer) -> S3Archive:
     """ARCHIVE_LOCATIONS: a filesystem root and an S3 bucket of this test's own."""
-    import uuid
-
-    bucket = f"archive-{uuid.uuid4().hex[:12]}"
-    s3_peer.client().create_bucket(Bucket=bucket)
+    bucket = s3_bucket(s3_peer)
     settings.STORAGES = {
         **settings.STORAGES,
         "archive_fs": {

@@ -74,7 +74,7 @@ def test_the_schedule_is_a_weekly_full_and_a_daily_differential_backup_arc5() ->
 
 
 def test_the_scheduled_backup_records_each_repository_and_its_failure_arc5(
-    settings: Any, tmp_path: Path
+    db: None, settings: Any, tmp_path: Path
 ) -> None:
     from backups.services import pgbackrest_run
 
