@@ -268,11 +268,12 @@ def test_the_archived_pdfs_are_pdf_a_3b_and_keep_cyrillic_arc1(
     xmp = reader.xmp_metadata
     assert xmp is not None
     assert (xmp.pdfaid_part, xmp.pdfaid_conformance) == ("3", "B")
-    root = reader.trailer["/Root"]
+    root: Any = reader.trailer["/Root"]
     intents = root["/OutputIntents"]
     assert [i.get_object()["/S"] for i in intents] == ["/GTS_PDFA1"]
     for page in reader.pages:
-        for font in page["/Resources"]["/Font"].values():
+        resources: Any = page["/Resources"]
+        for font in resources["/Font"].values():
             descriptor = (
                 font.get_object().get("/FontDescriptor")
                 or font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"]

@@ -69,8 +69,10 @@ def test_the_schedule_is_a_weekly_full_and_a_daily_differential_backup_arc5() ->
     assert (diff["task"], diff["args"]) == ("backups.pgbackrest", ["diff"])
     assert full["schedule"] == crontab(day_of_week=0, hour=0, minute=30)
     assert diff["schedule"] == crontab(day_of_week="1-6", hour=0, minute=30)
-    assert full["schedule"].day_of_week == {0}
-    assert full["schedule"].day_of_week | diff["schedule"].day_of_week == set(range(7))
+    weekly: Any = full["schedule"]
+    daily: Any = diff["schedule"]
+    assert weekly.day_of_week == {0}
+    assert weekly.day_of_week | daily.day_of_week == set(range(7))
 
 
 def test_the_scheduled_backup_records_each_repository_and_its_failure_arc5(

@@ -676,11 +676,8 @@ def archive_location(prefix: str, root: str) -> dict[str, Any]:
 # The aliases of STORAGES that hold the archive's copies (ARC-4: a package counts as
 # archived only when every one of them verifies).
 ARCHIVE_LOCATIONS = ["archive_primary", "archive_secondary"]
-# (STORAGES above holds str values only; these two carry OPTIONS.)
-STORAGES["archive_primary"] = archive_location("ARCHIVE_PRIMARY", f"{ARCHIVE_ROOT}/primary")  # type: ignore[assignment]
-STORAGES["archive_secondary"] = archive_location(  # type: ignore[assignment]
-    "ARCHIVE_SECONDARY", f"{ARCHIVE_ROOT}/secondary"
-)
+STORAGES["archive_primary"] = archive_location("ARCHIVE_PRIMARY", f"{ARCHIVE_ROOT}/primary")
+STORAGES["archive_secondary"] = archive_location("ARCHIVE_SECONDARY", f"{ARCHIVE_ROOT}/secondary")
 # Ed25519 signing key of the tree heads: base64 of the 32-byte seed, or a file holding it.
 # Retired keys' public halves stay here ({"key id": "base64"}) so old heads still verify.
 ARCHIVE_SIGNING_KEY = env("ARCHIVE_SIGNING_KEY") or ""
