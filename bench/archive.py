@@ -2,17 +2,24 @@
 
 Run: DATABASE_URL=postgresql://…/edujournal_archive_bench \
      DJANGO_SETTINGS_MODULE=config.settings.dev PYTHONPATH=.:platform \
-     .venv/bin/python bench/archive.py [per_class] [mark_every]
+     .venv/bin/python bench/archive.py [per_class] [mark_every] [sample]
 (a database of its own, migrated with `manage.py platform_migrate`; never the test database).
 Creates a throwaway school `bench-archive-*` (cloned): 40 classes (grades 2–11, four each),
 15 subjects in every class, 25 pupils a class (1,000 pupils), three lessons a week per
 subject over the whole year's periods, a mark in every `mark_every`-th cell (default 8:
 about 200,000 marks), an absence in a twentieth, a period mark per pupil, subject and
-period. Then closes the year and archives it the way the nightly scan does
-(`archive_due`: a package per class and period, and per class for the year: PDF/A paper
-copies and summary sheets, JSON/CSV records, manifest, two filesystem locations, a signed
-head per package), and verifies everything (`package_verify` of both copies of every
-package, `tree_verify` of the school's tree against its published heads).
+period. Then closes the year and archives it as the nightly scan does (`package_build` per
+class and period, and per class for the year: PDF/A paper copies and summary sheets,
+JSON/CSV records, manifest, two filesystem locations, a signed head per package), and
+verifies (`package_verify` of both copies of every package, `tree_verify` of the school's
+tree against its published heads).
+
+`sample` (default 1 = every class): archive every `sample`-th class of the 40 (all of its
+period and year packages) and extrapolate the whole school's archive time linearly by the
+number of packages (each package is built alone: a class's paper copy and sheets read that
+class's rows only; its cost does not depend on how many came before, tree append aside).
+On the shared 2-core machine a whole year (≈ 200 packages, WeasyPrint-bound) takes over an
+hour of wall time, so the recorded run used sample 4 (one class of each grade).
 
 Archive and verification each run in a forked child process, so that each one's peak memory
 is its own: `ru_maxrss` of the child (resident set, what the machine has to have) and
@@ -241,7 +248,7 @@ def in_child(work: Callable[[], dict[str, Any]]) -> dict[str, Any]:
     return result
 
 
-def main(per_class: int, mark_every: int) -> dict[str, Any]:
+def main(per_class: int, mark_every: int, sample: int) -> dict[str, Any]:
     import archive_tree
 
     slug = f"bench-archive-{secrets.token_hex(3)}"
@@ -269,15 +276,30 @@ def main(per_class: int, mark_every: int) -> dict[str, Any]:
                 order_date=year.ends_on,
                 closed_by=world.users["director"],
             )
-            day = year.ends_on + dt.timedelta(days=1)
 
         def archive() -> dict[str, Any]:
-            from journal.archive.services import archive_due
+            from journal.archive.services import package_build, period_classes
+            from journal.structure.models import ClassGroup, ReportingPeriod
 
+            built = []
             with schema_context(schema):
-                built = archive_due(on=day)
+                every = list(ClassGroup.objects.filter(year=year).order_by("grade", "letter"))
+                chosen = {c.pk for c in every[::sample]}
+                periods = ReportingPeriod.objects.filter(year=year).order_by("ends_on", "id")
+                total = sum(len(period_classes(p)) for p in periods) + len(every)
+                for period in periods:
+                    for cls in period_classes(period):
+                        if cls.pk in chosen:
+                            built.append(
+                                package_build(class_group=cls, period=period, kind="period")
+                            )
+                for cls in every:
+                    if cls.pk in chosen:
+                        built.append(package_build(class_group=cls, period=None, kind="year"))
             return {
                 "packages": len(built),
+                "school_packages": total,
+                "classes_archived": len(chosen),
                 "files": sum(len(p.files) + 1 for p in built),
                 "bytes_per_copy": sum(
                     sum(e["size"] for e in p.files) + p.manifest_size for p in built
@@ -309,6 +331,10 @@ def main(per_class: int, mark_every: int) -> dict[str, Any]:
         Domain.objects.filter(domain=host).delete()
         School.objects.filter(schema_name=schema).delete()
         shutil.rmtree(FILES, ignore_errors=True)
+    a = out["archive"]
+    a["seconds_per_package"] = round(a["wall_s"] / a["packages"], 2)
+    a["school_year_wall_s_extrapolated"] = round(a["seconds_per_package"] * a["school_packages"])
+    a["school_year_cpu_s_extrapolated"] = round(a["cpu_s"] / a["packages"] * a["school_packages"])
     tree = archive_tree.main(7)
     out["tree_10k"] = {k: v for k, v in tree.items() if k != "bench"}
     out["verify_to_archive_ratio"] = round(out["verify"]["wall_s"] / out["archive"]["wall_s"], 4)
@@ -326,15 +352,19 @@ if __name__ == "__main__":
     result = main(
         int(sys.argv[1]) if len(sys.argv) > 1 else 25,
         int(sys.argv[2]) if len(sys.argv) > 2 else 8,
+        int(sys.argv[3]) if len(sys.argv) > 3 else 1,
     )
     a, v = result["archive"], result["verify"]
     print(
         f"school: {result['classes']} classes, {result['pupils']} pupils, {result['lessons']} "
         f"lessons, {result['marks']} marks, {result['absences']} absences "
         f"(built in {result['build_s']} s)\n"
-        f"archive: {a['packages']} packages, {a['files']} files, "
+        f"archive: {a['packages']} of the school's {a['school_packages']} packages "
+        f"({a['classes_archived']} classes), {a['files']} files, "
         f"{a['bytes_per_copy'] / 2**20:.1f} MB per copy: {a['wall_s']} s wall, {a['cpu_s']} s "
-        f"CPU, peak RSS {a['peak_rss_mb']} MB\n"
+        f"CPU, peak RSS {a['peak_rss_mb']} MB; {a['seconds_per_package']} s a package, the "
+        f"whole year ≈ {a['school_year_wall_s_extrapolated']} s wall "
+        f"({a['school_year_cpu_s_extrapolated']} s CPU)\n"
         f"verify (both copies, every file, the tree): {v['wall_s']} s wall, {v['cpu_s']} s CPU, "
         f"peak RSS {v['peak_rss_mb']} MB, problems {v['problems']}; ratio "
         f"{result['verify_to_archive_ratio']} (target <= 0.5)\n"
