@@ -98,6 +98,14 @@ def restore_drill_run() -> BackupRun:
     )
 
 
+def cluster_backups() -> list[BackupRun]:
+    """The newest scheduled pgBackRest run of each repository (for the operator console)."""
+    newest: dict[str, BackupRun] = {}
+    for run in BackupRun.objects.filter(kind=BackupRun.Kind.PGBACKREST)[:50]:
+        newest.setdefault(str(run.details.get("repo", "")), run)
+    return [newest[repo] for repo in sorted(newest)]
+
+
 def last_runs() -> dict[str, BackupRun | None]:
     """The newest drill and, per school, the newest export (for the operator console)."""
     found: dict[str, BackupRun | None] = {
