@@ -544,9 +544,6 @@ APPROVED_LICENSES = [
     "HPND",
     # Pillow (WeasyPrint's image support, issue #12): the OSI-approved CMU/MIT-style licence.
     "MIT-CMU",
-    # regex (through moto[server] → cfn-lint, the tests' S3 peer, issue #14): parts of it
-    # are under the CNRI Python licence, OSI-approved and free (FSF).
-    "CNRI-Python",
 ]
 # Distributions whose metadata does not state a readable licence, with the licence we
 # checked in the package itself. Keys are distribution names as installed.
