@@ -60,7 +60,8 @@ def _host_of(value: str) -> str | None:
 def configured_integrations(settings: Any) -> list[Configured]:
     """What the settings connect to, each resolved to a provider of the registry.
 
-    Derived from the real settings (mail, Sentry, database, cache, broker) plus the
+    Derived from the real settings (mail, Sentry, database, cache, broker, S3-compatible
+    storages: an endpoint of a known paid provider, or none = Amazon S3) plus the
     explicit `INTEGRATIONS` declarations: {"name": {"provider": code, "url": ...}}.
     """
     found: list[Configured] = []
@@ -86,6 +87,13 @@ def configured_integrations(settings: Any) -> list[Configured]:
         value = getattr(settings, name, None)
         if value and str(value).startswith(("redis://", "rediss://")):
             add(name, str(value), "redis")
+    for alias, spec in (getattr(settings, "STORAGES", None) or {}).items():
+        backend = str(spec.get("BACKEND", ""))
+        if backend.endswith(("S3Storage", "S3Boto3Storage", "S3ManifestStaticStorage")):
+            # Without an endpoint boto3 talks to Amazon S3 itself.
+            options = spec.get("OPTIONS") or {}
+            endpoint = options.get("endpoint_url") or getattr(settings, "AWS_S3_ENDPOINT_URL", "")
+            add(f"STORAGES['{alias}']", str(endpoint or "https://s3.amazonaws.com"), "minio")
     for name, spec in (getattr(settings, "INTEGRATIONS", None) or {}).items():
         provider = str(spec.get("provider", ""))
         url = str(spec.get("url") or spec.get("host") or "")

@@ -42,6 +42,7 @@ GENERATOR = "edujournal-archive/1"
 MANIFEST = "manifest.json"
 PAPER_COPY_FILE = "paper-copy.pdf"
 SUMMARY_FILE = "summary-progress-sheet.pdf"
+PDF_VARIANT = "pdf/a-3b"  # ISO 19005-3 level B, WeasyPrint's: fonts embedded, XMP, sRGB intent
 PATROL_DAYS = 28  # every package is checked at least once in this many nights
 
 
@@ -91,6 +92,7 @@ def package_files(
             data={"class_group": class_group.pk, "period": period.pk},
             fmt="pdf",
             for_user=by,
+            pdf_variant=PDF_VARIANT,
         )
         files[PAPER_COPY_FILE] = content
         retention[PAPER_COPY_FILE] = "journal"
@@ -102,6 +104,7 @@ def package_files(
         data={"class_group": class_group.pk, "academic_year": year.pk},
         fmt="pdf",
         for_user=by,
+        pdf_variant=PDF_VARIANT,
     )
     files[SUMMARY_FILE] = content
     retention[SUMMARY_FILE] = "summary"
@@ -141,10 +144,10 @@ def copy_verify(package: ArchivePackage, location: str, storage: Storage) -> lis
         name = entry["name"]
         if name in gone:
             continue
-        data = st.read(storage, f"{package.folder}/{name}")
-        if data is None:
+        found = st.digest(storage, f"{package.folder}/{name}")  # streamed, not read whole
+        if found is None:
             problems.append(Problem(location, name, "отсутствует"))
-        elif len(data) != entry["size"] or sha256(data) != entry["sha256"]:
+        elif found != (entry["sha256"], entry["size"]):
             problems.append(Problem(location, name, "изменён (SHA-256 не совпадает)"))
     return problems
 

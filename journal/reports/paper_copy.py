@@ -252,5 +252,5 @@ def paper_copy_html(copy: PaperCopy) -> str:
     )
 
 
-def paper_copy_pdf(copy: PaperCopy) -> bytes:
-    return pdf_from_html(paper_copy_html(copy))
+def paper_copy_pdf(copy: PaperCopy, *, pdf_variant: str | None = None) -> bytes:
+    return pdf_from_html(paper_copy_html(copy), pdf_variant=pdf_variant)

@@ -84,10 +84,13 @@ def html_table(table: ReportTable) -> str:
     return render_to_string("reports/table.html", {"table": table, **cells(table)})
 
 
-def pdf_from_html(html: str) -> bytes:
+def pdf_from_html(html: str, *, pdf_variant: str | None = None) -> bytes:
+    """`pdf_variant="pdf/a-3b"` for the archive (ARC-1): PDF/A with its XMP identification,
+    embedded fonts and an output intent, as WeasyPrint makes them."""
     from weasyprint import HTML
 
-    return bytes(HTML(string=html, base_url=str(settings.REPORTS_FONT_DIR)).write_pdf())
+    document = HTML(string=html, base_url=str(settings.REPORTS_FONT_DIR))
+    return bytes(document.write_pdf(pdf_variant=pdf_variant))
 
 
 @dataclass(frozen=True)
@@ -113,9 +116,10 @@ def print_context(table: ReportTable, heading: Heading) -> dict[str, Any]:
     }
 
 
-def pdf_document(table: ReportTable, heading: Heading) -> bytes:
+def pdf_document(table: ReportTable, heading: Heading, *, pdf_variant: str | None = None) -> bytes:
     """A4 landscape; the header rows repeat on every sheet; «лист N из M»; signatures."""
-    return pdf_from_html(render_to_string("reports/print.html", print_context(table, heading)))
+    html = render_to_string("reports/print.html", print_context(table, heading))
+    return pdf_from_html(html, pdf_variant=pdf_variant)
 
 
 def _xlsx_value(value: Any, kind: str) -> Any:

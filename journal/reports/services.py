@@ -56,10 +56,17 @@ def heading(form: FormDef, params: Params) -> Heading:
 
 
 def render_file(
-    *, code: str, data: Any, fmt: str, for_user: Any, version: int | None = None
+    *,
+    code: str,
+    data: Any,
+    fmt: str,
+    for_user: Any,
+    version: int | None = None,
+    pdf_variant: str | None = None,
 ) -> tuple[FormDef, Params, bytes, Any, list[int]]:
     """Compute the report and render it to `fmt`; (form, params, bytes, data_at, pupils).
-    Invalid parameters raise the form's errors as a ValidationError (400 in the API)."""
+    Invalid parameters raise the form's errors as a ValidationError (400 in the API).
+    `pdf_variant` (e.g. "pdf/a-3b", the archive's) is passed to WeasyPrint."""
     from django.core.exceptions import ValidationError
 
     if code == PAPER_COPY.code:
@@ -69,7 +76,7 @@ def render_file(
         return (
             PAPER_COPY,
             copy.params,
-            paper_copy.paper_copy_pdf(copy),
+            paper_copy.paper_copy_pdf(copy, pdf_variant=pdf_variant),
             copy.data_at,
             copy.pupil_ids,
         )
@@ -80,8 +87,10 @@ def render_file(
     if run.table is None or run.params is None:
         errors = run.params_form.errors.get_json_data()
         raise ValidationError({k: [e["message"] for e in v] for k, v in errors.items()})
-    render = pdf_document if fmt == "pdf" else xlsx_document
-    content = render(run.table, heading(run.form, run.params))
+    if fmt == "pdf":
+        content = pdf_document(run.table, heading(run.form, run.params), pdf_variant=pdf_variant)
+    else:
+        content = xlsx_document(run.table, heading(run.form, run.params))
     return run.form, run.params, content, run.table.data_at, run.table.pupil_ids
 
 

@@ -9,6 +9,7 @@ class BackupRun(models.Model):
     class Kind(models.TextChoices):
         SCHOOL_EXPORT = "school_export", "Выгрузка школы (pg_dump)"
         RESTORE_DRILL = "restore_drill", "Учебное восстановление (pgBackRest)"
+        PGBACKREST = "pgbackrest", "Резервная копия кластера (pgBackRest)"
 
     id = models.BigAutoField(primary_key=True)
     kind = models.CharField(max_length=16, choices=Kind.choices)

@@ -37,8 +37,43 @@ def school_export_run(*, schema: str) -> BackupRun:
     )  # fmt: skip
 
 
+def pgbackrest_run(*, kind: str) -> list[BackupRun]:
+    """`pgbackrest backup --type=<kind>` to each repository of PGBACKREST_REPOS, recorded.
+    Nothing to do (and nothing recorded) where PGBACKREST_STANZA is unset (development)."""
+    from backups.drill import pgbackrest_backup
+
+    if kind not in {"full", "diff"}:
+        raise ValueError(f"backup kind {kind!r}: full or diff")
+    stanza = settings.PGBACKREST_STANZA
+    if not stanza:
+        logger.info("backups: PGBACKREST_STANZA unset: no cluster backup (%s)", kind)
+        return []
+    runs = []
+    for repo in settings.PGBACKREST_REPOS:
+        started = time.monotonic()
+        try:
+            pgbackrest_backup(kind=kind, repo=repo, config=settings.PGBACKREST_CONFIG,
+                              stanza=stanza)  # fmt: skip
+        except Exception as exc:
+            logger.error("backups: pgbackrest %s backup to repo %s failed: %s", kind, repo, exc)
+            ok, details = False, {"kind": kind, "repo": repo, "error": str(exc)[:500]}
+        else:
+            ok, details = True, {"kind": kind, "repo": repo}
+        runs.append(
+            BackupRun.objects.create(
+                kind=BackupRun.Kind.PGBACKREST,
+                ok=ok,
+                details=details,
+                seconds=round(time.monotonic() - started, 2),
+            )
+        )
+    return runs
+
+
 def restore_drill_run() -> BackupRun:
-    """Run the pgBackRest restore drill and record its outcome (row counts, labels)."""
+    """Run the pgBackRest restore drill and record its outcome: row counts, backup labels
+    (full and differential per repository), each restore (latest, point in time) with its
+    tree head recomputed and compared."""
     from backups.drill import restore_drill
 
     try:
@@ -56,8 +91,19 @@ def restore_drill_run() -> BackupRun:
             "source": result.source_counts,
             "restored": result.restored_counts,
             "backups": result.backups,
+            "labels": result.labels,
+            "target_time": result.target_time,
+            "restores": [r.as_dict() for r in result.restores],
         },
     )
+
+
+def cluster_backups() -> list[BackupRun]:
+    """The newest scheduled pgBackRest run of each repository (for the operator console)."""
+    newest: dict[str, BackupRun] = {}
+    for run in BackupRun.objects.filter(kind=BackupRun.Kind.PGBACKREST)[:50]:
+        newest.setdefault(str(run.details.get("repo", "")), run)
+    return [newest[repo] for repo in sorted(newest)]
 
 
 def last_runs() -> dict[str, BackupRun | None]:

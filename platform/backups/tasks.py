@@ -20,6 +20,15 @@ def school_exports() -> int:
     return sum(school_export_run(schema=s).ok for s in schemas)
 
 
+@shared_task(base=PlatformTask, name="backups.pgbackrest", acks_late=True)
+def pgbackrest(kind: str) -> int:
+    """The cluster's backup to every repository (weekly full, daily differential); a
+    redelivery makes another backup (pgBackRest's own labels; nothing overwritten)."""
+    from backups.services import pgbackrest_run
+
+    return sum(run.ok for run in pgbackrest_run(kind=kind))
+
+
 @shared_task(base=PlatformTask, name="backups.restore_drill", acks_late=True)
 def restore_drill() -> bool:
     from backups.services import restore_drill_run

@@ -23,7 +23,7 @@ from tenants.selectors import school_list
 @operator_required
 def archive(request: HttpRequest) -> HttpResponse:
     from archive_heads.models import PublishedTreeHead
-    from backups.services import last_runs
+    from backups.services import cluster_backups, last_runs
     from journal.archive.selectors import archive_summary
 
     today = timezone.localdate()
@@ -43,7 +43,12 @@ def archive(request: HttpRequest) -> HttpResponse:
                 "export": runs.get(school.schema_name),
             }
         )
-    context = {"rows": rows, "today": today, "drill": runs["drill"]}
+    context = {
+        "rows": rows,
+        "today": today,
+        "drill": runs["drill"],
+        "cluster_backups": cluster_backups(),
+    }
     return render(request, "console/archive.html", context)
 
 

@@ -56,6 +56,22 @@ def _school1_id() -> int:
     return int(School.objects.get(schema_name="school1").pk)
 
 
+def test_the_console_shows_each_repositorys_last_cluster_backup_arc5(operator: Any) -> None:
+    from backups.models import BackupRun
+
+    page = signed_in(operator).get(URL).content.decode()
+    assert "Копий кластера (pgBackRest) ещё не было" in page
+    pgbr = BackupRun.Kind.PGBACKREST
+    BackupRun.objects.create(kind=pgbr, ok=True, details={"repo": "1", "kind": "full"})
+    BackupRun.objects.create(kind=pgbr, ok=True, details={"repo": "2", "kind": "full"})
+    BackupRun.objects.create(kind=pgbr, ok=False, details={"repo": "2", "kind": "diff"})
+    page = signed_in(operator).get(URL).content.decode()
+    first = page[page.index('data-repo="1"') :].split("</p>")[0]
+    second = page[page.index('data-repo="2"') :].split("</p>")[0]
+    assert "полная" in first and "успешно" in first
+    assert "разностная" in second and "не удалось" in second  # the newest run of repo 2
+
+
 def test_the_archive_console_is_for_the_operator_only(db: None, school1: Any) -> None:
     from accounts.models import User
 

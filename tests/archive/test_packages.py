@@ -251,3 +251,41 @@ def test_leaves_and_heads_are_append_only_in_a_cloned_school_arc3(archived: Arch
     for model, pk in ((ArchiveLeaf, leaf.pk), (TreeHead, head.pk)):
         with pytest.raises(DatabaseError), transaction.atomic():
             model.objects.filter(pk=pk).delete()
+
+
+@pytest.mark.parametrize("name", [PAPER_COPY_FILE, SUMMARY_FILE])
+def test_the_archived_pdfs_are_pdf_a_3b_and_keep_cyrillic_arc1(
+    archived: Archived, name: str
+) -> None:
+    """PDF/A where WeasyPrint can (issue #14): XMP `pdfaid:part` 3, conformance B, an sRGB
+    output intent, every font embedded; the Russian text is still text."""
+    import io
+
+    from pypdf import PdfReader
+
+    package = next(p for p in archived.packages if p.class_group_id == archived.world.class5a.pk)
+    reader = PdfReader(io.BytesIO((archived.root / "primary" / package.folder / name).read_bytes()))
+    xmp = reader.xmp_metadata
+    assert xmp is not None
+    assert (xmp.pdfaid_part, xmp.pdfaid_conformance) == ("3", "B")
+    root: Any = reader.trailer["/Root"]
+    intents = root["/OutputIntents"]
+    assert [i.get_object()["/S"] for i in intents] == ["/GTS_PDFA1"]
+    for page in reader.pages:
+        resources: Any = page["/Resources"]
+        for font in resources["/Font"].values():
+            descriptor = (
+                font.get_object().get("/FontDescriptor")
+                or font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            )
+            assert any(
+                k in descriptor.get_object() for k in ("/FontFile", "/FontFile2", "/FontFile3")
+            )
+    text = "".join(page.extract_text() for page in reader.pages)
+    assert "5А" in text or "5 А" in text
+    assert any("а" <= ch <= "я" for ch in text.lower())
+    # A plain report (outside the archive) stays an ordinary PDF.
+    from journal.reports.render import pdf_from_html
+
+    plain = PdfReader(io.BytesIO(pdf_from_html("<p>Журнал</p>")))
+    assert plain.xmp_metadata is None or plain.xmp_metadata.pdfaid_part is None

@@ -133,6 +133,46 @@ def test_paid_integration_fails_naming_it(
     assert findings[0].fix
 
 
+def _s3(endpoint: str | None) -> dict[str, Any]:
+    options = {"bucket_name": "archive"} | ({"endpoint_url": endpoint} if endpoint else {})
+    return {"archive_secondary": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}}
+
+
+@pytest.mark.parametrize(
+    "endpoint",
+    ["http://127.0.0.1:9000", "https://minio.edu.example.ru", "http://localhost:9000"],
+)
+def test_a_self_hosted_s3_endpoint_is_free_arc4_free1(endpoint: str) -> None:
+    """The archive's S3-compatible location (issue #14) on loopback or the operator's own
+    MinIO host passes; the filesystem locations are not integrations at all."""
+    storages = {
+        "archive_primary": {"BACKEND": "journal.archive.storage.AtomicFileSystemStorage"},
+        **_s3(endpoint),
+    }
+    assert check_integrations(settings_with(STORAGES=storages)) == []
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "fragment"),
+    [
+        (None, "Amazon S3"),  # no endpoint: boto3 goes to AWS
+        ("https://s3.eu-central-1.amazonaws.com", "Amazon S3"),
+        ("https://storage.yandexcloud.net", "Yandex Object Storage"),
+    ],
+)
+def test_a_paid_object_storage_is_reported_free1(endpoint: str | None, fragment: str) -> None:
+    findings = check_integrations(settings_with(STORAGES=_s3(endpoint)))
+    assert [(f.kind, f.subject) for f in findings] == [
+        ("paid_integration", "STORAGES['archive_secondary']")
+    ]
+    assert fragment in findings[0].message
+
+
+def test_an_s3_endpoint_outside_the_allow_list_fails_free1() -> None:
+    findings = check_integrations(settings_with(STORAGES=_s3("https://files.othercity.ru")))
+    assert [(f.kind, f.code) for f in findings] == [("outbound_host", "E003")]
+
+
 def test_unknown_integration_fails() -> None:
     findings = check_integrations(
         settings_with(

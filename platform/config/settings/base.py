@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from celery.schedules import crontab
 
 from core.env import (
@@ -651,21 +653,47 @@ REPORTS_FONT_DIR = env("REPORTS_FONT_DIR", "/usr/share/fonts/truetype/dejavu") o
 # --- Archive (issue #14: ARC-1…6) ------------------------------------------------------------
 # Packages per class and period in the school's schema (journal.archive), signed tree heads
 # copied to public (archive_heads). Two storage locations (ARC-4): two filesystem roots
-# here; in production point them at two independent backends (e.g. two S3-compatible
-# buckets through django-storages' S3Storage, if installed).
+# by default; in production point them at two independent backends (e.g. a filesystem and
+# an S3-compatible bucket through django-storages' S3Storage: ARCHIVE_SECONDARY_S3_*).
 SHARED_APPS += ["archive_heads", "backups"]
 TENANT_APPS += ["journal.archive"]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 ARCHIVE_ROOT = env("ARCHIVE_ROOT", str(REPO_ROOT / ".data" / "archive")) or ""
-# (STORAGES above holds str values only; these two carry OPTIONS.)
-STORAGES["archive_primary"] = {
-    "BACKEND": "journal.archive.storage.AtomicFileSystemStorage",
-    "OPTIONS": {"location": env("ARCHIVE_PRIMARY_ROOT", f"{ARCHIVE_ROOT}/primary") or ""},  # type: ignore[dict-item]
-}
-STORAGES["archive_secondary"] = {
-    "BACKEND": "journal.archive.storage.AtomicFileSystemStorage",
-    "OPTIONS": {"location": env("ARCHIVE_SECONDARY_ROOT", f"{ARCHIVE_ROOT}/secondary") or ""},  # type: ignore[dict-item]
-}
+
+
+def archive_location(prefix: str, root: str) -> dict[str, Any]:
+    """One archive location: S3-compatible object storage through django-storages when
+    `<prefix>_S3_BUCKET` is set (endpoint, keys, region from `<prefix>_S3_*`; a
+    self-hosted MinIO/Ceph endpoint: billing_free_check reports AWS as paid), else a
+    filesystem root (`<prefix>_ROOT`)."""
+    bucket = env(f"{prefix}_S3_BUCKET") or ""
+    if bucket:
+        return {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": bucket,
+                "endpoint_url": env(f"{prefix}_S3_ENDPOINT") or None,
+                "access_key": env(f"{prefix}_S3_ACCESS_KEY") or None,
+                "secret_key": env(f"{prefix}_S3_SECRET_KEY") or None,
+                "region_name": env(f"{prefix}_S3_REGION") or None,
+                "location": env(f"{prefix}_S3_PREFIX") or "",
+                "addressing_style": "path",
+                "file_overwrite": True,  # a repair rewrites the same key
+                "default_acl": None,
+                "querystring_auth": True,
+            },
+        }
+    return {
+        "BACKEND": "journal.archive.storage.AtomicFileSystemStorage",
+        "OPTIONS": {"location": env(f"{prefix}_ROOT", root) or ""},
+    }
+
+
+# The aliases of STORAGES that hold the archive's copies (ARC-4: a package counts as
+# archived only when every one of them verifies).
+ARCHIVE_LOCATIONS = ["archive_primary", "archive_secondary"]
+STORAGES["archive_primary"] = archive_location("ARCHIVE_PRIMARY", f"{ARCHIVE_ROOT}/primary")
+STORAGES["archive_secondary"] = archive_location("ARCHIVE_SECONDARY", f"{ARCHIVE_ROOT}/secondary")
 # Ed25519 signing key of the tree heads: base64 of the 32-byte seed, or a file holding it.
 # Retired keys' public halves stay here ({"key id": "base64"}) so old heads still verify.
 ARCHIVE_SIGNING_KEY = env("ARCHIVE_SIGNING_KEY") or ""
@@ -676,6 +704,11 @@ ARCHIVE_PUBLIC_KEYS: dict[str, str] = dict(
 # Backups (ARC-5): PostgreSQL client tools of the server's major version (else PATH).
 PG_BIN_DIR = env("PG_BIN_DIR") or ""
 BACKUP_ROOT = env("BACKUP_ROOT", str(REPO_ROOT / ".data" / "backups")) or ""
+# The cluster's pgBackRest backups (ARC-5): its stanza and configuration (two repositories,
+# the two media); unset in development, where the embedded server has no WAL archiving.
+PGBACKREST_STANZA = env("PGBACKREST_STANZA") or ""
+PGBACKREST_CONFIG = env("PGBACKREST_CONFIG", "/etc/pgbackrest/pgbackrest.conf") or ""
+PGBACKREST_REPOS = env_list("PGBACKREST_REPOS") or ["1", "2"]
 CELERY_BEAT_SCHEDULE |= {
     # Ended periods and closed years not yet archived, in every school (ARC-1, ARC-6).
     "archive-scan-nightly": {
@@ -688,6 +721,20 @@ CELERY_BEAT_SCHEDULE |= {
     "backups-school-exports-weekly": {
         "task": "backups.school_exports",
         "schedule": crontab(day_of_week=0, hour=3, minute=0),
+        "options": {"headers": {"_schema_name": "public"}},
+    },
+    # pgBackRest (ARC-5): a full backup to both repositories on Sunday, a differential one
+    # on the other nights; WAL is archived continuously (archive_command) for PITR.
+    "backups-pgbackrest-full-weekly": {
+        "task": "backups.pgbackrest",
+        "schedule": crontab(day_of_week=0, hour=0, minute=30),
+        "args": ["full"],
+        "options": {"headers": {"_schema_name": "public"}},
+    },
+    "backups-pgbackrest-diff-daily": {
+        "task": "backups.pgbackrest",
+        "schedule": crontab(day_of_week="1-6", hour=0, minute=30),
+        "args": ["diff"],
         "options": {"headers": {"_schema_name": "public"}},
     },
     "backups-restore-drill-weekly": {

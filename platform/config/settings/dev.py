@@ -16,6 +16,8 @@ MEDIA_ROOT = env("MEDIA_ROOT") or str(REPO_ROOT / ".data" / "media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # the archive's locations (base.py; tests point them at a folder of their own)
+    **{name: STORAGES[name] for name in ARCHIVE_LOCATIONS},  # noqa: F405
 }
 # `demo_code` prints demo users' second-factor codes; never set in production.
 DEMO_TOOLS = True

@@ -72,6 +72,8 @@ MEDIA_ROOT = str(REPO_ROOT / ".data" / "media" / f"test-{TEST_RUN_SLOT}")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # the archive's locations (base.py; tests point them at a folder of their own)
+    **{name: STORAGES[name] for name in ARCHIVE_LOCATIONS},  # noqa: F405
 }
 # Identity (issue #6): a fixed subject-index key; SSO_ISSUER etc. are set per test.
 SSO_SUBJECT_HASH_KEY = "test-only-sso-subject-key"
