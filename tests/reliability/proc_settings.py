@@ -15,6 +15,7 @@ import datetime as dt
 import os
 
 from config.settings.base import *  # noqa: F403
+from config.settings.base import CELERY_BROKER_TRANSPORT_OPTIONS as base_transport_options
 from config.settings.base import DATABASES, REST_FRAMEWORK
 from core.env import REPO_ROOT
 
@@ -37,6 +38,7 @@ if os.environ.get("EDUJOURNAL_TASK_PAUSE_AFTER_COMMIT"):
 if os.environ.get("EDUJOURNAL_VISIBILITY_TIMEOUT"):
     # A killed worker's task comes back in seconds, not an hour.
     CELERY_BROKER_TRANSPORT_OPTIONS = {
+        **base_transport_options,
         "visibility_timeout": int(os.environ["EDUJOURNAL_VISIBILITY_TIMEOUT"]),
         "unacked_restore_interval": 1,
         "unacked_restore_throttle": 1,
