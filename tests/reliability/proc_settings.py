@@ -62,3 +62,13 @@ STORAGES.update(
 )
 if os.environ.get("EDUJOURNAL_ARCHIVE_PAUSE"):
     ARCHIVE_PAUSE_BEFORE_COMMIT_SECONDS = float(os.environ["EDUJOURNAL_ARCHIVE_PAUSE"])
+
+# Beat singleton test (issue #17): one entry every second, sent to a school's probe.
+if os.environ.get("EDUJOURNAL_BEAT_PROBE_SCHEMA"):
+    CELERY_BEAT_SCHEDULE = {
+        "probe-every-second": {
+            "task": "tenants.school_probe",
+            "schedule": 1.0,
+            "options": {"headers": {"_schema_name": os.environ["EDUJOURNAL_BEAT_PROBE_SCHEMA"]}},
+        }
+    }
