@@ -97,7 +97,8 @@ class SingletonScheduler(PersistentScheduler):
         for name, entry in self.schedule.items():
             raw = stored.get(name.encode())
             if raw:
-                entry.last_run_at = dt.datetime.fromisoformat(raw.decode())
+                text = raw.decode() if isinstance(raw, bytes) else str(raw)
+                entry.last_run_at = dt.datetime.fromisoformat(text)
             else:
                 entry.last_run_at = now
         self._heap = None  # rebuild the order from the new last-run times
@@ -110,8 +111,8 @@ class SingletonScheduler(PersistentScheduler):
             return step
         return float(min(super().tick(*args, **kwargs), step))
 
-    def reserve(self, entry: ScheduleEntry) -> ScheduleEntry:
-        new_entry = super().reserve(entry)
+    def reserve(self, entry: ScheduleEntry) -> Any:
+        new_entry: Any = super().reserve(entry)
         try:  # recorded before the send (see the module docstring)
             self.redis.hset(STATE_KEY, entry.name, new_entry.last_run_at.isoformat())
         except Exception:
