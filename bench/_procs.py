@@ -62,7 +62,9 @@ class Redis:
         from infra.devservices import redis_server_command
 
         command = redis_server_command(self.port, self.directory, daemonize=False)
-        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+        self.process = subprocess.Popen(
+            command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+        )
         client = redis.Redis(port=self.port)
         wait_for(lambda: bool(client.ping()), 10, "redis-server")
         return self

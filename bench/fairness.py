@@ -2,9 +2,9 @@
 tasks; how long does school B's single task take, against the same task on an idle queue?
 
 Run: DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres PYTHONPATH=.:platform \
-     .venv/bin/python bench/fairness.py [flood] [runs]
-(default 5,000 tasks, 5 runs). It uses two schools of the synthetic municipality in the
-bench database (BENCH_DATABASE, default `edujournal_bench`; make them with
+     .venv/bin/python bench/fairness.py [flood] [runs] [concurrency]
+(default 5,000 tasks, 5 runs, concurrency 2). It uses two schools of the synthetic
+municipality in the bench database (BENCH_DATABASE, default `edujournal_bench`; make them with
 `python platform/manage.py municipality_synth --schools 2` against it), a redis-server of
 its own, and the project's real worker as `make demo` runs it (prefork, concurrency 2, the
 interactive worker's queues). The task is `tenants.school_probe` (a query in the school's
@@ -33,7 +33,9 @@ FLOOD = int(sys.argv[1]) if len(sys.argv) > 1 else 5000
 RUNS = int(sys.argv[2]) if len(sys.argv) > 2 else 5
 TASK = "tenants.school_probe"
 QUEUES = "reports,notifications,default"  # infra/demo.py's interactive worker
-CONCURRENCY = 2
+# infra/demo.py's interactive worker runs 2 processes; 1 separates the queue's order from
+# the two processes' contention for the CPU (figures for both in docs/benchmarks.md).
+CONCURRENCY = int(sys.argv[3]) if len(sys.argv) > 3 else 2
 
 
 def main() -> int:
