@@ -72,3 +72,7 @@ if os.environ.get("EDUJOURNAL_BEAT_PROBE_SCHEMA"):
             "options": {"headers": {"_schema_name": os.environ["EDUJOURNAL_BEAT_PROBE_SCHEMA"]}},
         }
     }
+
+# Processes of different test modules reuse hosts within seconds: no in-process host cache
+# (tests/tenants/test_host_cache.py tests it).
+TENANT_LOCAL_CACHE_SECONDS = float(os.environ.get("TENANT_LOCAL_CACHE_SECONDS", "0") or 0)

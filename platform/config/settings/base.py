@@ -112,6 +112,9 @@ PUBLIC_SCHEMA_URLCONF = "config.urls_public"
 ROOT_URLCONF = "config.urls_tenants"
 DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
 TENANT_CACHE_SECONDS = 300
+# Each process also keeps a host's lookup this long (tenants.selectors, issue #17): a
+# suspension or a new domain reaches the other processes up to this much later.
+TENANT_LOCAL_CACHE_SECONDS = float(env("TENANT_LOCAL_CACHE_SECONDS", "2") or 2)
 
 MIDDLEWARE = [
     "tenants.middleware.CachedTenantMiddleware",
