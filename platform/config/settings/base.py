@@ -387,7 +387,6 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 # tests/reliability/test_queues.py fails for a task that is registered without one.
 CELERY_QUEUE_NAMES = ["reports", "notifications", "rollups", "archive", "default"]
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_CREATE_MISSING_QUEUES = False
 CELERY_TASK_QUEUES = [Queue(name, routing_key=name) for name in CELERY_QUEUE_NAMES]
 _TASKS_BY_QUEUE = {
     # Interactive: a report someone asked for and waits on (REP-1..3).
