@@ -169,6 +169,9 @@ def main() -> int:
             "--bind",
             f"127.0.0.1:{PORT}",
         ],
+        # Queues by kind (issue #17): people's work (reports, notifications, the short
+        # default tasks) never waits behind the night's rollups and archive, which have a
+        # worker of their own.
         "worker": [
             str(BIN / "celery"),
             "-A",
@@ -178,6 +181,24 @@ def main() -> int:
             "INFO",
             "--concurrency",
             "2",
+            "--hostname",
+            "interactive@%h",
+            "--queues",
+            "reports,notifications,default",
+        ],
+        "worker-batch": [
+            str(BIN / "celery"),
+            "-A",
+            "config",
+            "worker",
+            "--loglevel",
+            "INFO",
+            "--concurrency",
+            "1",
+            "--hostname",
+            "batch@%h",
+            "--queues",
+            "rollups,archive",
         ],
         "beat": [
             str(BIN / "celery"),

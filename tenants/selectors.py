@@ -29,11 +29,11 @@ def _local_get(hostname: str) -> tuple[bool, School | None]:
     return True, entry[1]
 
 
-def _local_put(hostname: str, school: School | None) -> None:
+def _local_put(hostname: str, school: School | None, ttl: float = LOCAL_TTL) -> None:
     with _local_lock:
         if len(_local) > 10_000:  # random hosts cannot grow it without bound
             _local.clear()
-        _local[hostname] = (time.monotonic() + LOCAL_TTL, school)
+        _local[hostname] = (time.monotonic() + ttl, school)
 
 
 def _host_key(hostname: str) -> str:
@@ -50,7 +50,9 @@ def school_for_host(hostname: str) -> School | None:
 
     When Redis is down the platform cache answers misses (core.cache_backends) and the
     lookup falls back to PostgreSQL, remembered in-process for `LOCAL_TTL` seconds while the
-    cache's circuit breaker is open.
+    cache's circuit breaker is open. While Redis is up, a found entry is also kept
+    in-process for `TENANT_LOCAL_CACHE_SECONDS` (2 s): an invalidation reaches the other
+    processes that much later (this one at once).
     """
     from django.conf import settings
 
@@ -58,19 +60,28 @@ def school_for_host(hostname: str) -> School | None:
     hostname = hostname.lower()
     key = _host_key(hostname)
     degraded = not getattr(cache, "available", True)
-    if degraded:
+    # Issue #17: each request's Redis round trip and unpickling was most of the tenancy's
+    # cost on a light view; a hot entry is kept in-process for TENANT_LOCAL_CACHE_SECONDS.
+    hot = float(getattr(settings, "TENANT_LOCAL_CACHE_SECONDS", 0) or 0)
+    if degraded or hot > 0:
         found, school = _local_get(hostname)
         if found:
             return school
     cached = cache.get(key)
     if isinstance(cached, School):
+        if hot > 0:
+            _local_put(hostname, cached, hot)
         return cached
     if cached == _MISSING:
+        if hot > 0:
+            _local_put(hostname, None, hot)
         return None
     domain = Domain.objects.select_related("tenant").filter(domain=hostname).first()
     tenant = domain.tenant if domain is not None else None
     if degraded or not getattr(cache, "available", True):
         _local_put(hostname, tenant)
+    elif hot > 0:
+        _local_put(hostname, tenant, hot)
     if tenant is None:
         cache.set(key, _MISSING, NEGATIVE_TTL)
         return None

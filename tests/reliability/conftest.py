@@ -25,6 +25,8 @@ REPO = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
 SLUG = "reliab"
 HOST = f"{SLUG}.localhost"
+# The worker of infra/demo.py consumes every kind's queue (issue #17).
+ALL_QUEUES = "reports,notifications,rollups,archive,default"
 
 
 def free_port() -> int:
@@ -340,7 +342,7 @@ def start_gunicorn(env: dict[str, str], log: Path, workers: int = 2, threads: in
 
 
 def start_worker(
-    env: dict[str, str], log: Path, *, queues: str = "celery"
+    env: dict[str, str], log: Path, *, queues: str = ALL_QUEUES
 ) -> subprocess.Popen[bytes]:
     handle = log.open("ab")
     return subprocess.Popen(

@@ -15,6 +15,7 @@ import datetime as dt
 import os
 
 from config.settings.base import *  # noqa: F403
+from config.settings.base import CELERY_BROKER_TRANSPORT_OPTIONS as base_transport_options
 from config.settings.base import DATABASES, REST_FRAMEWORK
 from core.env import REPO_ROOT
 
@@ -37,6 +38,7 @@ if os.environ.get("EDUJOURNAL_TASK_PAUSE_AFTER_COMMIT"):
 if os.environ.get("EDUJOURNAL_VISIBILITY_TIMEOUT"):
     # A killed worker's task comes back in seconds, not an hour.
     CELERY_BROKER_TRANSPORT_OPTIONS = {
+        **base_transport_options,
         "visibility_timeout": int(os.environ["EDUJOURNAL_VISIBILITY_TIMEOUT"]),
         "unacked_restore_interval": 1,
         "unacked_restore_throttle": 1,
@@ -60,3 +62,17 @@ STORAGES.update(
 )
 if os.environ.get("EDUJOURNAL_ARCHIVE_PAUSE"):
     ARCHIVE_PAUSE_BEFORE_COMMIT_SECONDS = float(os.environ["EDUJOURNAL_ARCHIVE_PAUSE"])
+
+# Beat singleton test (issue #17): one entry every second, sent to a school's probe.
+if os.environ.get("EDUJOURNAL_BEAT_PROBE_SCHEMA"):
+    CELERY_BEAT_SCHEDULE = {
+        "probe-every-second": {
+            "task": "tenants.school_probe",
+            "schedule": 1.0,
+            "options": {"headers": {"_schema_name": os.environ["EDUJOURNAL_BEAT_PROBE_SCHEMA"]}},
+        }
+    }
+
+# Processes of different test modules reuse hosts within seconds: no in-process host cache
+# (tests/tenants/test_host_cache.py tests it).
+TENANT_LOCAL_CACHE_SECONDS = float(os.environ.get("TENANT_LOCAL_CACHE_SECONDS", "0") or 0)

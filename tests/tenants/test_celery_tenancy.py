@@ -49,7 +49,8 @@ def test_task_without_schema_header_fails(db: None, celery_worker_thread: Any) -
         backend=settings.CELERY_RESULT_BACKEND,
         set_as_current=False,
     )
-    result = plain.send_task("tenants.school_probe")
+    # It knows the task's queue (by kind, issue #17) but not the school.
+    result = plain.send_task("tenants.school_probe", queue="default")
     with pytest.raises(Exception, match="no _schema_name header") as excinfo:
         result.get(timeout=20)
     assert type(excinfo.value).__name__ == "MissingSchemaError"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from celery.schedules import crontab
+from kombu import Queue
 
 from core.env import (
     REPO_ROOT,
@@ -118,6 +119,9 @@ ROOT_URLCONF = "config.urls_tenants"
 # it sends to the replica and for migrations there (none), the rest is django-tenants'.
 DATABASE_ROUTERS = ("core.replica.ReplicaRouter", "django_tenants.routers.TenantSyncRouter")
 TENANT_CACHE_SECONDS = 300
+# Each process also keeps a host's lookup this long (tenants.selectors, issue #17): a
+# suspension or a new domain reaches the other processes up to this much later.
+TENANT_LOCAL_CACHE_SECONDS = float(env("TENANT_LOCAL_CACHE_SECONDS", "2") or 2)
 
 MIDDLEWARE = [
     "tenants.middleware.CachedTenantMiddleware",
@@ -392,7 +396,57 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     # A dead broker is noticed in seconds (BRPOP itself polls every second).
     "socket_connect_timeout": 2,
     "socket_timeout": 5,
+    # Per-school fairness (issue #17, tenants.fairness): ten priority lists per queue.
+    "priority_steps": list(range(10)),
 }
+# Queues by kind (issue #17): each kind of work has its own queue, so a night's archive or
+# a fan-out of rollups never waits in front of a teacher's report or a parent's urgent
+# notice. Helm's worker deployments (helm/) consume these names. Every task has a route:
+# tests/reliability/test_queues.py fails for a task that is registered without one.
+CELERY_QUEUE_NAMES = ["reports", "notifications", "rollups", "archive", "default"]
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_QUEUES = [Queue(name, routing_key=name) for name in CELERY_QUEUE_NAMES]
+_TASKS_BY_QUEUE = {
+    # Interactive: a report someone asked for and waits on (REP-1..3).
+    "reports": ["reports.job_run"],
+    # Messages to people (COM-2): urgent notices and the daily digests.
+    "notifications": [
+        "messaging.urgent_send",
+        "messaging.digests_send",
+        "messaging.digest_deliver",
+    ],
+    # The department's figures (issue #13).
+    "rollups": ["department.rollup_fan_out", "department.rollup_school"],
+    # Long batch work on storage (ARC-1..6).
+    "archive": [
+        "archive.scan",
+        "archive.period",
+        "archive.patrol",
+        "backups.school_exports",
+        "backups.restore_drill",
+    ],
+    # Short housekeeping, fan-outs and nightly batches that ask for more work.
+    "default": [
+        "tenants.for_each_school",
+        "tenants.school_probe",
+        "outbox.relay",
+        "outbox.relay_public",
+        "idempotency.purge",
+        "idempotency.purge_public",
+        "messaging.purge",
+        "billing_free_check.audit_school",
+        "reports.paper_copies_at_period_close",
+        "reports.parent_printouts",
+    ],
+}
+CELERY_TASK_ROUTES = {
+    task: {"queue": queue} for queue, tasks in _TASKS_BY_QUEUE.items() for task in tasks
+}
+# A school's waiting-count (tenants.fairness) outlives its last send by this much at most.
+CELERY_FAIR_COUNTER_TTL = env_int("CELERY_FAIR_COUNTER_TTL", 3600)
+# Beat is a singleton (tenants.beat): only the holder of a Redis lock with this TTL sends.
+CELERY_BEAT_SCHEDULER = "tenants.beat:SingletonScheduler"
+CELERY_BEAT_LOCK_TTL = env_int("CELERY_BEAT_LOCK_TTL", 30)
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
 CELERY_REDIS_SOCKET_TIMEOUT = 5
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

@@ -77,3 +77,6 @@ STORAGES = {
 }
 # Identity (issue #6): a fixed subject-index key; SSO_ISSUER etc. are set per test.
 SSO_SUBJECT_HASH_KEY = "test-only-sso-subject-key"
+# Tests switch schools, clear the cache and recreate hosts between tests: no in-process
+# host cache here (tests/tenants/test_host_cache.py turns it on where it is tested).
+TENANT_LOCAL_CACHE_SECONDS = 0.0
