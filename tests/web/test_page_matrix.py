@@ -120,6 +120,7 @@ PAGES: dict[str, Args] = {
     "web:messages-class-chat": lambda w: {"class_group_id": NONE},
     "web:messages-notifications": no_args,
     "diary:index": no_args,
+    "diary:timetable": no_args,
     "diary:homework-file": lambda w: {"lesson_id": NONE, "attachment_id": NONE},
     # The whole school year (issue #10): closing the year, the class teacher's duties, the
     # parent's acknowledgement of period marks, the public regulation and user guides.
