@@ -19,9 +19,9 @@ from catalog.selectors import current_rules
 from journal.access import scope_for
 from journal.register import grading
 from journal.register import selectors as reg_selectors
-from journal.structure import selectors as structure_selectors
 from journal.register.models import Attendance, Lesson, Mark, MarkCorrection, PeriodMark
 from journal.roster.models import Pupil
+from journal.structure import selectors as structure_selectors
 from journal.structure.models import (
     AcademicYear,
     BellSlot,
