@@ -74,12 +74,86 @@ def live_server_port(django_db_setup: None, django_db_blocker: Any) -> Iterator[
             )
 
 
+# ---------------------------------------------------------------- axe-core on every page (#15)
+
+# axe-core from the npm registry (node_modules, never a CDN), evaluated in each loaded page
+# through the DevTools protocol (so the pages' Content-Security-Policy stays as it is).
+AXE_SOURCE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+AXE_IMPACTS = ("serious", "critical")
+AXE_CHECKED: dict[str, int] = {}  # page (path, digits as N) -> times checked, for the summary
+AXE_FOUND: list[str] = []  # serious/critical violations of the running test
+
+
+def page_key(address: str) -> str:
+    import re
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(address)
+    where = "school" if (parts.hostname or "").endswith(".localhost") else "public"
+    path = re.sub(r"/\d+", "/N", parts.path)
+    return f"{where} {path}"
+
+
+def axe_check(page: Any) -> None:
+    """Run axe-core on the page as loaded; record serious/critical violations for the test."""
+    address = page.url
+    if not address.startswith("http") or "/healthz" in address:
+        return
+    try:
+        if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+            page.evaluate(AXE_SOURCE.read_text(encoding="utf-8"))
+        found = page.evaluate(
+            """async (impacts) => {
+                const r = await axe.run(document, {resultTypes: ['violations']});
+                return r.violations.filter(v => impacts.includes(v.impact)).map(v =>
+                    `${v.impact} ${v.id}: ${v.help} — ` +
+                    v.nodes.slice(0, 3).map(n => n.target.join(' ')).join('; '));
+            }""",
+            list(AXE_IMPACTS),
+        )
+    except Exception as exc:  # the page went on to another one: that one is checked instead
+        if "context was destroyed" in str(exc) or "navigat" in str(exc) or "closed" in str(exc):
+            return
+        raise
+    key = page_key(address)
+    AXE_CHECKED[key] = AXE_CHECKED.get(key, 0) + 1
+    AXE_FOUND.extend(f"{address}: {v}" for v in found)
+
+
+def watch_with_axe(context: Any) -> Any:
+    context.on("page", lambda page: page.on("load", lambda: axe_check(page)))
+    return context
+
+
+@pytest.fixture(autouse=True)
+def axe_violations() -> Iterator[None]:
+    """Every page a browser test loads is checked by axe-core; a serious or critical
+    violation fails the test, listed."""
+    AXE_FOUND.clear()
+    yield
+    found = list(AXE_FOUND)
+    AXE_FOUND.clear()
+    assert not found, "axe-core: serious or critical violations:\n" + "\n".join(found)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if AXE_CHECKED:
+        terminalreporter.section("axe-core: pages checked (0 serious or critical to pass)")
+        for key in sorted(AXE_CHECKED):
+            terminalreporter.write_line(f"{key}  ×{AXE_CHECKED[key]}")
+        terminalreporter.write_line(f"{len(AXE_CHECKED)} pages, {sum(AXE_CHECKED.values())} loads")
+
+
 @pytest.fixture(scope="session")
 def browser(live_server_port: int) -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        # Every context a test opens (the `page` fixture's and its own) runs axe-core on
+        # each page it loads.
+        new_context = instance.new_context
+        instance.new_context = lambda *a, **kw: watch_with_axe(new_context(*a, **kw))
         yield instance
         instance.close()
 
