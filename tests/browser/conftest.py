@@ -153,7 +153,7 @@ def browser(live_server_port: int) -> Iterator[Any]:
         # Every context a test opens (the `page` fixture's and its own) runs axe-core on
         # each page it loads.
         new_context = instance.new_context
-        instance.new_context = lambda *a, **kw: watch_with_axe(new_context(*a, **kw))
+        instance.new_context = lambda *a, **kw: watch_with_axe(new_context(*a, **kw))  # type: ignore[method-assign]
         yield instance
         instance.close()
 
