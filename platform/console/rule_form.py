@@ -62,6 +62,11 @@ def name_of(path: str) -> str:
     return PREFIX + path.replace(".", "__")
 
 
+def kind_field(row: int, column: str) -> str:
+    """The field of a work kind's row (a path, not a read of the rule's attribute)."""
+    return name_of(f"work_kinds.{row}") + "__" + column
+
+
 def title_of(path: str) -> str:
     title = NESTED_TITLES.get(path) or RULE_TITLES.get(path) or path
     return title[:1].upper() + title[1:]
@@ -235,7 +240,7 @@ class RuleFields:
                     "title": title,
                     "weight": data.get(name_of(f"work_kinds.{i}.weight")) or 1,
                     "written": bool(data.get(name_of(f"work_kinds.{i}.written"))),
-                    "mark_deadline_days": data.get(name_of(f"work_kinds.{i}.mark_deadline_days")),
+                    "mark_deadline_days": data.get(kind_field(i, "mark_deadline_days")),
                 }
             )
         rules["work_kinds"] = kinds
