@@ -50,6 +50,7 @@ WORK_KIND_COLUMNS = {
     "mark_deadline_days": "срок отметок, дней",
 }
 CADENCE_COLUMNS = {"band": "параллели (например, 1-4)", "kind": "период"}
+UNITS = {"_hours": "В часах", "_days": "В днях", "_years": "В годах"}
 NUMBER_ERRORS = {
     "required": "Укажите число.",
     "invalid": "Введите целое число.",
@@ -175,6 +176,9 @@ class RuleFields:
 
     def add(self, path: str, spec: dict[str, Any], value: Any) -> None:
         made = field_for(spec, title_of(path))
+        unit = next((u for end, u in UNITS.items() if path.endswith(end)), "")
+        if unit and spec.get("type") == "integer":
+            made.help_text = f"{unit}, от {spec.get('minimum')} до {spec.get('maximum')}"
         self.form.fields[name_of(path)] = made
         if isinstance(value, list):
             value = [str(v) for v in value]

@@ -39,7 +39,8 @@ def test_the_form_has_a_field_per_rule_with_russian_labels_and_json_only_as_an_o
     operator: Any,
 ) -> None:
     html = signed_in(operator).get(new_url(default_template())).content.decode()
-    assert html.count('<fieldset class="rule"') >= 15
+    assert html.count('class="rule" data-rule') >= 15  # one box per rule
+    assert "В часах, от 0 до 744" in html  # the unit and bounds of a number
     for label in (
         "Шкала отметок",
         "Срок выставления отметок за урок",
