@@ -97,14 +97,16 @@ def test_parent_changes_the_diary_period_and_a_staff_form_with_the_keyboard(
     assert page.url.endswith("#main")
 
 
+PROBE = (
+    '<html lang="ru"><head><title>Проба</title></head>'
+    "<body><main><h1>Проба</h1><button>{button}</button></main></body></html>"
+)
+
+
 def test_the_axe_check_reports_a_serious_violation(page: Any) -> None:
     """The check the hook runs is no empty one: a button without a name is reported."""
-    page.set_content(
-        '<html lang="ru"><body><main><h1>Проба</h1><button></button></main></body></html>'
-    )
+    page.set_content(PROBE.format(button=""))
     found = axe_violations_of(page)
     assert any("button-name" in v for v in found), found
-    page.set_content(
-        '<html lang="ru"><body><main><h1>Проба</h1><button>Да</button></main></body></html>'
-    )
+    page.set_content(PROBE.format(button="Да"))
     assert axe_violations_of(page) == []
