@@ -43,6 +43,9 @@ def leads_a_class(user: Any) -> bool:
 SCHOOL_NAVIGATION = [
     school("Мои уроки", "web:teacher-today", TEACHERS, 10),
     school("Дневник", "diary:index", LEARNERS, 10),
+    school("Расписание уроков", "diary:timetable", LEARNERS, 11),
+    # Every journal the user may read; for a class teacher, their class's journals too.
+    school("Журналы", "web:teacher-journals", TEACHERS | WHOLE_SCHOOL, 12),
     # The heads open the class pages of any class; the menu item is the class teacher's.
     school("Классное руководство", "web:class-day", TEACHERS, 20, leads_a_class),
     school("Ученики и родители", "web:class-pupils", CLASS_READERS, 25),

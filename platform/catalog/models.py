@@ -89,7 +89,8 @@ class RegulationVersion(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.template.code} v{self.number}"
+        # What a person reads: the template's Russian title and «редакция N» (issue #15).
+        return f"{self.template.title}, редакция {self.number}"
 
     @property
     def is_published(self) -> bool:
@@ -168,7 +169,7 @@ class ReportForm(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.code} v{self.version}"
+        return f"{self.title}, версия {self.version}"
 
 
 class SchoolAdoption(models.Model):

@@ -9,6 +9,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from catalog.models import RegulationVersion
+from catalog.schema import DEFAULT_RULES_DICT, merge_rules
+from console.rule_form import MARKER, PREFIX, RuleFields, RuleGroup
 from tenants.models import School
 
 
@@ -25,12 +27,41 @@ class VersionCreateForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 12}),
     )
     rules = forms.CharField(
-        label="Правила (JSON)",
+        label="Правила в формате JSON (для опытных)",
         required=False,
-        widget=forms.Textarea(attrs={"rows": 14, "spellcheck": "false"}),
-        help_text="Объект JSON; можно указать только изменяемые правила. "
-        "Пусто — правила как в предыдущей редакции.",
+        widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
+        help_text="Объект JSON с изменяемыми правилами; применяется поверх полей выше. "
+        "Пусто — правила как в полях.",
     )
+
+    def __init__(self, *args: Any, base_rules: dict[str, Any] | None = None, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        # The per-rule fields (issue #15), prefilled with the base edition's rules.
+        self.rule_fields = RuleFields(self, base_rules or DEFAULT_RULES_DICT)
+
+    def rule_groups(self) -> list[RuleGroup]:
+        if self.is_bound and not self.per_rule:
+            return []  # a post of the raw JSON only is shown back as it came
+        return self.rule_fields.groups()
+
+    @property
+    def per_rule(self) -> bool:
+        """The per-rule fields were posted (the console's page always posts them)."""
+        return bool(self.data.get(MARKER))
+
+    def full_clean(self) -> None:
+        if self.is_bound and not self.per_rule:
+            # A post of the raw JSON only: the per-rule fields are not part of it.
+            for name in [n for n in self.fields if n.startswith(PREFIX)]:
+                del self.fields[name]
+        super().full_clean()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.per_rule and not self.errors:
+            rules = self.rule_fields.cleaned_rules()
+            data["rules"] = merge_rules(rules, data.get("rules"))
+        return data
 
     def clean_rules(self) -> dict[str, Any] | None:
         raw = (self.cleaned_data.get("rules") or "").strip()
@@ -97,6 +128,11 @@ def catalog_error_place(
     Used as `core.forms.apply_service_errors(form, exc, locate=catalog_error_place)`.
     """
     head, _, rest = key.partition(".")
+    rule_fields = getattr(form, "rule_fields", None)
+    if rule_fields is not None and getattr(form, "per_rule", False):
+        name = rule_fields.error_field(key)
+        if name is not None and name in form.fields:
+            return name, messages
     if head == "regulation_version" and "version" in form.fields:
         return "version", messages
     if head in form.fields:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
@@ -64,16 +62,10 @@ def version_create(request: HttpRequest, template_id: int) -> HttpResponse:
     """A new draft version based on the latest one: title, text, rules (JSON)."""
     template = get_object_or_404(RegulationTemplate, pk=template_id)
     base = template.versions.order_by("-number").first()
-    initial = (
-        {
-            "title": base.title,
-            "text": base.text,
-            "rules": json.dumps(base.rules, ensure_ascii=False, indent=2),
-        }
-        if base
-        else {}
+    initial = {"title": base.title, "text": base.text} if base else {}
+    form = VersionCreateForm(
+        request.POST or None, initial=initial, base_rules=base.rules if base else None
     )
-    form = VersionCreateForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -62,8 +62,16 @@ def month_title(day: dt.date) -> str:
 # Period and other feminine titles in «-я …ь» take «-ю» after «за» (винительный падеж):
 # «1-я четверть» → «за 1-ю четверть»; «1-е полугодие», «1-й триместр» do not change.
 _FEMININE_ORDINAL = re.compile(r"\b(\d+)-я(\s+\w+ь)\b")
+# «2 четверть» (a bare number, as some schools title it) reads «за 2-ю четверть».
+_BARE_ORDINAL = re.compile(r"^(\d+)(\s+\w+ь)\b")
+# Ordinal words: «первая четверть» → «первую четверть», «третья» → «третью».
+_FEMININE_WORD = re.compile(r"\b(перв|втор|четв[её]рт|пят|шест)ая(\s+\w+ь)\b", re.IGNORECASE)
+_THIRD = re.compile(r"\b(трет)ья(\s+\w+ь)\b", re.IGNORECASE)
 
 
 def accusative(title: str) -> str:
     """The title as it reads after «за» or «на»."""
-    return _FEMININE_ORDINAL.sub(r"\1-ю\2", str(title))
+    text = _FEMININE_ORDINAL.sub(r"\1-ю\2", str(title))
+    text = _BARE_ORDINAL.sub(r"\1-ю\2", text)
+    text = _FEMININE_WORD.sub(r"\1ую\2", text)
+    return _THIRD.sub(r"\1ью\2", text)

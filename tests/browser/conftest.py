@@ -74,12 +74,40 @@ def live_server_port(django_db_setup: None, django_db_blocker: Any) -> Iterator[
             )
 
 
+# ---------------------------------------------------------------- axe-core on every page (#15)
+
+from tests.browser.axe import AXE_CHECKED, AXE_FOUND, watch_with_axe  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def axe_violations() -> Iterator[None]:
+    """Every page a browser test loads is checked by axe-core; a serious or critical
+    violation fails the test, listed."""
+    AXE_FOUND.clear()
+    yield
+    found = list(AXE_FOUND)
+    AXE_FOUND.clear()
+    assert not found, "axe-core: serious or critical violations:\n" + "\n".join(found)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if AXE_CHECKED:
+        terminalreporter.section("axe-core: pages checked (0 serious or critical to pass)")
+        for key in sorted(AXE_CHECKED):
+            terminalreporter.write_line(f"{key}  ×{AXE_CHECKED[key]}")
+        terminalreporter.write_line(f"{len(AXE_CHECKED)} pages, {sum(AXE_CHECKED.values())} loads")
+
+
 @pytest.fixture(scope="session")
 def browser(live_server_port: int) -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        # Every context a test opens (the `page` fixture's and its own) runs axe-core on
+        # each page it loads.
+        new_context = instance.new_context
+        instance.new_context = lambda *a, **kw: watch_with_axe(new_context(*a, **kw))  # type: ignore[method-assign]
         yield instance
         instance.close()
 

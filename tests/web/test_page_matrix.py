@@ -121,6 +121,7 @@ PAGES: dict[str, Args] = {
     "web:messages-notifications": no_args,
     "web:messages-push-worker": no_args,
     "diary:index": no_args,
+    "diary:timetable": no_args,
     "diary:homework-file": lambda w: {"lesson_id": NONE, "attachment_id": NONE},
     # The whole school year (issue #10): closing the year, the class teacher's duties, the
     # parent's acknowledgement of period marks, the public regulation and user guides.

@@ -21,11 +21,14 @@ from journal.register import grading
 from journal.register import selectors as reg_selectors
 from journal.register.models import Attendance, Lesson, Mark, MarkCorrection, PeriodMark
 from journal.roster.models import Pupil
+from journal.structure import selectors as structure_selectors
 from journal.structure.models import (
     AcademicYear,
+    BellSlot,
     ReportingPeriod,
     SubgroupMember,
     TeachingAssignment,
+    TimetableEntry,
 )
 from journal.web.selectors import period_chosen, periods_for_grade
 
@@ -41,7 +44,7 @@ def diary_children(*, for_user: Any) -> list[Pupil]:
         return []
     return list(
         Pupil.objects.filter(id__in=ids)
-        .select_related("user", "class_group")
+        .select_related("user", "class_group__year")
         .order_by("user__first_name", "id")
     )
 
@@ -51,6 +54,9 @@ class DiaryLesson:
     lesson: Lesson
     marks: list[tuple[int | None, str]]  # value (None: annulled), work kind
     attendance: str | None
+    starts_at: dt.time | None = None  # from the year's bell schedule (SET-1)
+    ends_at: dt.time | None = None
+    room: str = ""  # from the weekly timetable (SET-3)
 
 
 @dataclass
@@ -69,10 +75,11 @@ def pupil_assignments_q(pupil: Pupil) -> Q:
 
 
 def diary_week(*, pupil: Pupil, week_start: dt.date) -> list[DiaryDay]:
-    """The pupil's week: lessons with topics, homework, their marks and attendance.
+    """The pupil's week: lessons with their times (the bell schedule) and rooms (the
+    timetable), topics, homework, their marks and attendance.
 
-    `pupil` must come from `diary_children` (the access check). Four queries, the
-    homework files included.
+    `pupil` must come from `diary_children` (the access check). Six queries, the
+    homework files, bells and rooms included.
     """
     week_end = week_start + dt.timedelta(days=6)
     lessons = list(
@@ -122,16 +129,98 @@ def diary_week(*, pupil: Pupil, week_start: dt.date) -> list[DiaryDay]:
     # Homework files next to the homework: one query for the week's lessons (the diary
     # shows lessons that teach this child, which is the files' read rule too).
     prefetch_related_objects(lessons, "homework_files")
+    bells: dict[int, tuple[dt.time, dt.time]] = {}
+    rooms: dict[tuple[int, int, int], str] = {}
+    if lessons and pupil.class_group is not None:
+        bells = {
+            number: (starts, ends)
+            for number, starts, ends in BellSlot.objects.filter(
+                year_id=pupil.class_group.year_id
+            ).values_list("number", "starts_at", "ends_at")
+        }
+        rooms = {
+            (assignment_id, weekday, slot): room
+            for assignment_id, weekday, slot, room in TimetableEntry.objects.filter(
+                assignment_id__in={lesson.assignment_id for lesson in lessons}
+            )
+            .exclude(room="")
+            .values_list("assignment_id", "weekday", "slot", "room")
+        }
+
+    def entry(lesson: Lesson) -> DiaryLesson:
+        starts, ends = bells.get(lesson.slot, (None, None))
+        return DiaryLesson(
+            lesson,
+            marks.get(lesson.pk, []),
+            attendance.get(lesson.pk),
+            starts_at=starts,
+            ends_at=ends,
+            room=rooms.get((lesson.assignment_id, lesson.date.isoweekday(), lesson.slot), ""),
+        )
+
     days = []
     for offset in range(7):
         day = week_start + dt.timedelta(days=offset)
-        day_lessons = [
-            DiaryLesson(lesson, marks.get(lesson.pk, []), attendance.get(lesson.pk))
-            for lesson in lessons
-            if lesson.date == day
-        ]
+        day_lessons = [entry(lesson) for lesson in lessons if lesson.date == day]
         if day_lessons or offset < 5:
             days.append(DiaryDay(day, WEEKDAYS[offset], day_lessons))
+    return days
+
+
+# ---------------------------------------------------------------- the weekly timetable (SET-3)
+
+
+@dataclass
+class TimetableLesson:
+    slot: int
+    starts_at: dt.time | None
+    ends_at: dt.time | None
+    subject: str
+    teacher: str
+    room: str
+
+
+@dataclass
+class TimetableDay:
+    weekday: str
+    lessons: list[TimetableLesson]
+
+
+def diary_timetable(*, pupil: Pupil, for_user: Any) -> list[TimetableDay]:
+    """The pupil's weekly timetable by school day: lesson number, bell times, subject,
+    teacher and room, only the subgroups the pupil belongs to. `pupil` must come from
+    `diary_children`; the structure selector applies the learner's class scope too.
+    Three queries."""
+    group = pupil.class_group
+    if group is None:
+        return []
+    entries = list(
+        structure_selectors.timetable(for_user=for_user, class_group_id=group.pk)
+        .filter(year_id=group.year_id)
+        .filter(assignment__in=TeachingAssignment.objects.filter(pupil_assignments_q(pupil)))
+        .select_related("teacher__user")
+    )
+    bells = {
+        number: (starts, ends)
+        for number, starts, ends in BellSlot.objects.filter(year_id=group.year_id).values_list(
+            "number", "starts_at", "ends_at"
+        )
+    }
+    days = []
+    for weekday in range(1, group.year.days_per_week + 1):
+        lessons = [
+            TimetableLesson(
+                slot=e.slot,
+                starts_at=bells.get(e.slot, (None, None))[0],
+                ends_at=bells.get(e.slot, (None, None))[1],
+                subject=e.assignment.subject.title,
+                teacher=e.teacher.user.full_name,
+                room=e.room,
+            )
+            for e in entries
+            if e.weekday == weekday
+        ]
+        days.append(TimetableDay(WEEKDAYS[weekday - 1], lessons))
     return days
 
 
@@ -216,7 +305,7 @@ def diary_progress(*, pupil: Pupil, period_id: int | None, for_user: Any) -> Dia
 @dataclass(frozen=True)
 class YearLine:
     subject: str
-    periods: list[str]  # in the order of `DiaryYear.periods`; "" where none is given
+    periods: list[tuple[str, str]]  # (period title, mark) in the order of `DiaryYear.periods`
     year: str | None
     exam: str | None
     final: str | None
@@ -241,7 +330,7 @@ def diary_year(*, pupil: Pupil, for_user: Any) -> DiaryYear | None:
     lines = [
         YearLine(
             subject=s.subject,
-            periods=[s.periods.get(p.pk, "") for p in marks.periods],
+            periods=[(p.title, s.periods.get(p.pk, "")) for p in marks.periods],
             year=s.year,
             exam=s.exam,
             final=s.final,

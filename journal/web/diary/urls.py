@@ -11,6 +11,8 @@ app_name = "diary"
 
 urlpatterns = [
     path("diary/", views.diary, name="index"),
+    # The weekly timetable with bell times and rooms (SET-3), the learner's own class.
+    path("diary/timetable/", views.timetable, name="timetable"),
     # A parent's «Ознакомлен(а)» for a period's marks (002 Регламент п.3): the learners'
     # one write, listed in settings.LEARNER_URL_NAMES.
     path("diary/acknowledge/", views.marks_acknowledge, name="marks-acknowledge"),

@@ -69,6 +69,25 @@ def diary(request: HttpRequest) -> HttpResponse:
     )
 
 
+@school_page(roles=LEARNERS)
+def timetable(request: HttpRequest) -> HttpResponse:
+    """The child's weekly timetable: lesson times from the bells, teacher and room (SET-3)."""
+    children = selectors.diary_children(for_user=request.user)
+    if not children:
+        return render(request, "web/diary/empty.html")
+    child = choose(children, int_param(request.GET, "child"))
+    assert child is not None
+    return render(
+        request,
+        "web/diary/timetable.html",
+        {
+            "children": children,
+            "child": child,
+            "days": selectors.diary_timetable(pupil=child, for_user=request.user),
+        },
+    )
+
+
 @school_page(roles={roles.PARENT}, methods=("POST",), deny=404)
 def marks_acknowledge(request: HttpRequest) -> HttpResponse:
     """«Ознакомлен(а)»: the parent has read the child's marks for the period (002 Регламент
