@@ -158,6 +158,13 @@ WSGI_APPLICATION = "config.wsgi.application"
 DATABASES = {"default": database_from_url(service_url("DATABASE_URL"))}
 # A PostgreSQL that does not answer costs seconds, not the kernel's minutes (TEN-3).
 DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 5
+# Bounded backends at many schools (#17, docs/upgrades.md#memory): connections persist for a
+# minute (no connect per request), are checked before reuse, and are closed after serving
+# DB_RECYCLE_AFTER_SCHOOLS distinct schools (tenants/recycling.py), since a PostgreSQL
+# backend keeps every school's catalogue cache it has touched for as long as it lives.
+DATABASES["default"]["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", 60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DB_RECYCLE_AFTER_SCHOOLS = env_int("DB_RECYCLE_AFTER_SCHOOLS", 50)
 # Outages answer 503 with this Retry-After (core/outage.py).
 OUTAGE_RETRY_AFTER_SECONDS = 5
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
