@@ -8,7 +8,11 @@ process therefore counts the distinct schools its current connection has worked 
 closes the connection once that reaches `DB_RECYCLE_AFTER_SCHOOLS` (K); Django opens a
 fresh one on the next query.
 
-- Celery workers: after each task (`task_postrun`), for the task's school.
+- Celery workers: after each task (`task_postrun`), for the task's school. Celery's own
+  Django fixup would close the connection around every task (a connect per task); with
+  CELERY_DB_REUSE_MAX set it leaves that to us: before and after each task Django's
+  `close_old_connections()` drops a broken or too old connection, as it does around each
+  web request, and the count closes it after K schools.
 - Web processes: after each request (`request_finished`), for the request's school.
 - Loops over schools inside one process (commands, operator pages): `each_school()`.
 
@@ -23,7 +27,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
+from django.db import close_old_connections, connection
 from django_tenants.utils import get_public_schema_name, schema_context
 
 _seen = threading.local()
@@ -72,9 +76,14 @@ def each_school(schemas: Iterable[str]) -> Iterator[str]:
         note_school(schema)
 
 
+def _before_task(sender: Any = None, **kwargs: Any) -> None:
+    close_old_connections()
+
+
 def _after_task(sender: Any = None, task: Any = None, **kwargs: Any) -> None:
     from tenant_schemas_celery.app import get_schema_name_from_task
 
+    close_old_connections()
     task = task or sender
     try:
         schema = get_schema_name_from_task(task, None)
@@ -88,8 +97,9 @@ def _after_request(sender: Any = None, **kwargs: Any) -> None:
 
 
 def connect_signals() -> None:
-    from celery.signals import task_postrun
+    from celery.signals import task_postrun, task_prerun
     from django.core.signals import request_finished
 
+    task_prerun.connect(_before_task, weak=False, dispatch_uid="tenants_recycle_task_pre")
     task_postrun.connect(_after_task, weak=False, dispatch_uid="tenants_recycle_task")
     request_finished.connect(_after_request, weak=False, dispatch_uid="tenants_recycle_request")

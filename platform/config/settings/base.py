@@ -362,6 +362,10 @@ SPECTACULAR_SETTINGS = {
 
 CELERY_BROKER_URL = env("CELERY_BROKER_URL") or redis_db(REDIS_DB_BROKER)
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND") or redis_db(REDIS_DB_RESULTS)
+# Workers keep their database connection between tasks (Celery's Django fixup would close
+# it around every task); tenants/recycling.py drops broken or old connections around each
+# task and closes it after DB_RECYCLE_AFTER_SCHOOLS schools (#17).
+CELERY_DB_REUSE_MAX = 1_000_000_000
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
