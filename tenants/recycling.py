@@ -76,15 +76,23 @@ def each_school(schemas: Iterable[str]) -> Iterator[str]:
         note_school(schema)
 
 
-def _before_task(sender: Any = None, **kwargs: Any) -> None:
-    close_old_connections()
+def _eager(task: Any) -> bool:
+    """Run in the caller's thread (apply(), eager mode): its connection is the caller's."""
+    return bool(getattr(getattr(task, "request", None), "is_eager", False))
+
+
+def _before_task(sender: Any = None, task: Any = None, **kwargs: Any) -> None:
+    if not _eager(task or sender):
+        close_old_connections()
 
 
 def _after_task(sender: Any = None, task: Any = None, **kwargs: Any) -> None:
     from tenant_schemas_celery.app import get_schema_name_from_task
 
-    close_old_connections()
     task = task or sender
+    if _eager(task):
+        return
+    close_old_connections()
     try:
         schema = get_schema_name_from_task(task, None)
     except AttributeError:
