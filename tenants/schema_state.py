@@ -21,8 +21,9 @@ from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 from django_tenants.utils import get_public_schema_name
 
-# Subqueries per statement: a 1,000-branch UNION plans in a few ms, but keep it bounded.
-CHUNK = 500
+# Schools per statement. PostgreSQL plans a long UNION ALL in more than linear time: at
+# 1,000 schools the check took 3.3 s with 500 branches a statement, 0.5 s with 10-25.
+CHUNK = 20
 
 Key = tuple[str, str]
 
@@ -67,7 +68,7 @@ def schools_behind(*, schemas: Sequence[str], target: Iterable[Key]) -> dict[str
     """{schema: number of `target` migrations it lacks}, for the schemas lacking any.
 
     One statement finds which schemas have a migrations table at all (a schema without
-    one lacks everything); then one statement per CHUNK schemas counts, for each, the
+    one lacks everything); then one statement per CHUNK (20) schemas counts, for each, the
     recorded rows that are in `target`.
     """
     wanted = sorted(set(target))
