@@ -194,7 +194,7 @@ def main() -> None:
 
     if not args.no_apply:
         name = "edujournal_bench"
-        for processes in (1, 2):
+        for processes in (2, 1):
             throwaway_remove(name)
             applied = run_child(
                 name, "apply", "1", str(processes), settings="bench.migration_settings"
