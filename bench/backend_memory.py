@@ -75,7 +75,7 @@ def touch(schemas: list[str], steps: list[int], mode: str) -> list[dict[str, flo
     out = []
     with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as conn:
         cur = conn.cursor()
-        pid = cur.execute("SELECT pg_backend_pid()").fetchone()[0]
+        pid = int(one(cur, "SELECT pg_backend_pid()"))  # type: ignore[call-overload]
         cur.execute(
             "SELECT relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
             "WHERE n.nspname = %s AND relkind = 'r' ORDER BY relname",
@@ -109,6 +109,13 @@ def touch(schemas: list[str], steps: list[int], mode: str) -> list[dict[str, flo
             )
     del base_cache
     return out
+
+
+def one(conn: object, sql: str, params: list[object] | None = None) -> object:
+    """The first column of the single row a query returns."""
+    row = conn.execute(sql, params).fetchone()  # type: ignore[attr-defined]
+    assert row is not None
+    return row[0]
 
 
 def free_port() -> int:
@@ -176,11 +183,14 @@ def fan_out(recycle: int, timeout: float) -> dict[str, float]:
     try:
         time.sleep(4)
         with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as conn:
-            schools = conn.execute(
-                "SELECT count(*) FROM tenants_school WHERE schema_name <> 'public' "
-                "AND status = 'active'"
-            ).fetchone()[0]
-            started = conn.execute("SELECT now()").fetchone()[0]
+            schools = int(
+                one(  # type: ignore[call-overload]
+                    conn,
+                    "SELECT count(*) FROM tenants_school WHERE schema_name <> 'public' "
+                    "AND status = 'active'",
+                )
+            )
+            started = one(conn, "SELECT now()")
             send = subprocess.run(
                 [
                     sys.executable,
@@ -196,7 +206,7 @@ def fan_out(recycle: int, timeout: float) -> dict[str, float]:
             )
             if send.returncode:
                 raise SystemExit(send.stderr)
-            me = conn.execute("SELECT pg_backend_pid()").fetchone()[0]
+            me = one(conn, "SELECT pg_backend_pid()")
             peak_private = peak_rss = 0
             pids: set[int] = set()
             deadline = time.monotonic() + timeout
@@ -213,10 +223,13 @@ def fan_out(recycle: int, timeout: float) -> dict[str, float]:
                         continue
                     pids.add(pid)
                     peak_private, peak_rss = max(peak_private, private), max(peak_rss, rss)
-                done = conn.execute(
-                    "SELECT count(*) FROM department_rolluprun WHERE finished_at >= %s",
-                    [started],
-                ).fetchone()[0]
+                done = int(
+                    one(  # type: ignore[call-overload]
+                        conn,
+                        "SELECT count(*) FROM department_rolluprun WHERE finished_at >= %s",
+                        [started],
+                    )
+                )
                 if done >= schools:
                     break
                 time.sleep(0.2)
