@@ -155,6 +155,9 @@ def main() -> None:
     parser.add_argument("--large", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--no-apply", action="store_true")
+    parser.add_argument("--no-noop", action="store_true", help="only the new migration")
+    parser.add_argument("--apply-on", default="edujournal_bench", help="database for it")
+    parser.add_argument("--apply-processes", default="2,1", help="e.g. 2,1")
     args = parser.parse_args()
     if args.child is not None:
         mode, runs, processes = args.child[0], int(args.child[1]), int(args.child[2])
@@ -164,6 +167,8 @@ def main() -> None:
     result: dict[str, object] = {"bench": "migrate_many"}
     noop = {}
     for name, n in (("edujournal_bench100", args.small), ("edujournal_bench", args.large)):
+        if args.no_noop:
+            break
         print(f"{name}: {n} synthetic schools")
         ensure(name, n)
         measured = run_child(name, "noop", str(args.runs), "1")
@@ -182,19 +187,21 @@ def main() -> None:
         result[f"{key}_noop_s"] = round(measured["noop_s"], 4)
         result[f"{key}_noop_ms_per_school"] = round(per_school_ms, 3)
         result[f"{key}_process_s"] = round(process_s, 3)
-    small, large = result["small_noop_ms_per_school"], result["large_noop_ms_per_school"]
-    assert isinstance(small, float) and isinstance(large, float)
-    result["per_school_ratio"] = round(large / small, 3)
-    (n1, t1), (n2, t2) = sorted(noop.items())
-    result["marginal_ms_per_school"] = round((t2 - t1) / (n2 - n1) * 1000, 3)
-    print(
-        f"  per-school ratio {args.large} vs {args.small}: {result['per_school_ratio']} "
-        f"(target <= 1.2); marginal cost {result['marginal_ms_per_school']} ms a school"
-    )
+    if not args.no_noop:
+        small, large = result["small_noop_ms_per_school"], result["large_noop_ms_per_school"]
+        assert isinstance(small, float) and isinstance(large, float)
+        result["per_school_ratio"] = round(large / small, 3)
+        (n1, t1), (n2, t2) = sorted(noop.items())
+        result["marginal_ms_per_school"] = round((t2 - t1) / (n2 - n1) * 1000, 3)
+        print(
+            f"  per-school ratio {args.large} vs {args.small}: {result['per_school_ratio']} "
+            f"(target <= 1.2); marginal cost {result['marginal_ms_per_school']} ms a school"
+        )
 
     if not args.no_apply:
-        name = "edujournal_bench"
-        for processes in (2, 1):
+        name = args.apply_on
+        result["apply_on"] = name
+        for processes in [int(p) for p in args.apply_processes.split(",")]:
             throwaway_remove(name)
             applied = run_child(
                 name, "apply", "1", str(processes), settings="bench.migration_settings"
@@ -207,8 +214,11 @@ def main() -> None:
             )
             assert applied["tables"] >= applied["schools"] + 1  # every school and the base
             result[f"apply_{processes}p_s"] = round(applied["apply_s"], 2)
+            result["apply_schools"] = applied["schools"]
             throwaway_remove(name)
-        result["apply_speedup"] = round(result["apply_1p_s"] / result["apply_2p_s"], 3)  # type: ignore[operator]
+        if "apply_1p_s" in result and "apply_2p_s" in result:
+            speedup = result["apply_1p_s"] / result["apply_2p_s"]  # type: ignore[operator]
+            result["apply_speedup"] = round(speedup, 3)
     print(json.dumps(result))
 
 
