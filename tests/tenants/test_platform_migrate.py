@@ -167,3 +167,17 @@ def test_failing_school_is_reported_the_others_finish_and_a_rerun_completes(
         assert out.returncode == 0, out.stdout + out.stderr
         assert "behind 0" in out.stdout
         assert _behind() == {}
+
+
+def test_the_check_costs_one_query_plus_one_per_20_schools(
+    db: None, mig_schools: list[str], django_assert_num_queries: Any
+) -> None:
+    from tenants.schema_state import CHUNK
+
+    schemas = school_schemas()
+    target = disk_migrations(tenant=True)
+    with django_assert_num_queries(1 + -(-len(schemas) // CHUNK)):
+        schools_behind(schemas=schemas, target=target)
+    many = schemas * 3  # the same schools listed again: still one query per CHUNK
+    with django_assert_num_queries(1 + -(-len(many) // CHUNK)):
+        assert schools_behind(schemas=many, target=target) == {}
