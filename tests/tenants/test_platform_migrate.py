@@ -181,3 +181,25 @@ def test_the_check_costs_one_query_plus_one_per_20_schools(
     many = schemas * 3  # the same schools listed again: still one query per CHUNK
     with django_assert_num_queries(1 + -(-len(many) // CHUNK)):
         assert schools_behind(schemas=many, target=target) == {}
+
+
+def test_check_reports_the_schools_behind_and_fails_only_then(
+    db: None, mig_schools: list[str]
+) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    out = StringIO()
+    call_command("platform_migrate", check=True, stdout=out)
+    assert "public lacks 0, school_template lacks 0, 0 schools behind" in out.getvalue()
+    with connection.cursor() as cursor:  # rolled back with the test
+        cursor.execute(
+            'DELETE FROM "mig0001".django_migrations WHERE app = %s AND name = %s', list(PLANTED)
+        )
+    out = StringIO()
+    with pytest.raises(CommandError, match="pending"):
+        call_command("platform_migrate", check=True, stdout=out)
+    assert "1 schools behind" in out.getvalue()
+    assert "mig0001: 1 migrations missing" in out.getvalue()
