@@ -3,6 +3,11 @@
 Run: make bench  (or: PYTHONPATH=.:platform .venv/bin/python bench/provision.py [runs])
 Creates throwaway schemas `bench_*` in the configured database and drops them.
 Prints the medians and their ratio; the last line is JSON for scripts.
+
+With `--at-scale` (#17) it also measures onboarding (the whole `school_create`, rolled
+back) in a database with 10 synthetic schools (`edujournal_bench10`) and in one with
+1,000 (`edujournal_bench`), both made by `municipality_synth` if missing (see
+bench/migrate_many.py), and reports the ratio (target <= 1.2).
 """
 
 from __future__ import annotations
@@ -78,8 +83,66 @@ def full_onboarding(n: int) -> float:
     return elapsed
 
 
+def onboarding_only(runs: int) -> None:
+    """Child of --at-scale: onboarding medians in this process's database, as JSON."""
+    from tenants.models import School
+
+    full_onboarding(0)  # warm: the clone plan is read once per process
+    times = [full_onboarding(i) for i in range(runs)]
+    schools = School.objects.exclude(schema_name="public").count()
+    print(json.dumps({"schools": schools, "onboard_s": statistics.median(times)}))
+
+
+def at_scale(runs: int) -> dict[str, float]:
+    import subprocess
+    from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg
+
+    figures: dict[str, float] = {}
+    for name, n in (("edujournal_bench10", 10), ("edujournal_bench", 1000)):
+        url = urlunsplit(urlsplit(os.environ["DATABASE_URL"])._replace(path=f"/{name}"))
+        env = dict(os.environ, DATABASE_URL=url, PYTHONPATH=f"{ROOT}:{ROOT / 'platform'}")
+        with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as conn:
+            if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+                conn.execute(f'CREATE DATABASE "{name}"')
+        for args in (["platform_migrate", "-v", "0"], ["municipality_synth", "--schools", str(n)]):
+            subprocess.run(
+                [sys.executable, "platform/manage.py", *args, "--skip-checks"],
+                cwd=ROOT,
+                env=env,
+                check=True,
+                capture_output=True,
+            )
+        out = subprocess.run(
+            [sys.executable, __file__, "--onboarding-only", str(runs)],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        got = json.loads(out.stdout.strip().splitlines()[-1])
+        figures[f"onboard_at_{got['schools']}_s"] = round(got["onboard_s"], 4)
+        print(
+            f"  onboarding with {got['schools']} schools present: "
+            f"median {got['onboard_s'] * 1000:.1f} ms"
+        )
+    small, large = figures.values()
+    figures["onboard_scale_ratio"] = round(large / small, 3)
+    print(
+        f"  onboarding at 1,000 / at 10 schools: {figures['onboard_scale_ratio']} (target <= 1.2)"
+    )
+    return figures
+
+
 def main() -> None:
-    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 5
+    if "--onboarding-only" in sys.argv:
+        onboarding_only(int(sys.argv[sys.argv.index("--onboarding-only") + 1]))
+        return
+    scale = "--at-scale" in sys.argv
+    argv = [a for a in sys.argv[1:] if a != "--at-scale"]
+    runs = int(argv[0]) if argv else 5
     call_command("platform_migrate", skip_schools=True, verbosity=0)
     assert base_schema_is_current()
     with connection.cursor() as cursor:
@@ -115,9 +178,11 @@ def main() -> None:
     print(f"  running all migrations     median {migrate_s * 1000:8.1f} ms")
     print(f"  full onboarding (service)  median {full_s * 1000:8.1f} ms")
     print(f"  clone / migrations ratio   {ratio:.3f}  (target <= 0.15)")
+    scaled = at_scale(runs) if scale else {}
     print(
         json.dumps(
             {
+                **scaled,
                 "bench": "provision",
                 "runs": runs,
                 "tables": tables,

@@ -7,6 +7,11 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", min(4, multiprocessing.cpu_count() * 2)))
 threads = 1
 timeout = 60
+# A worker is replaced after about this many requests (jitter: not all at once), so no
+# process and no database connection grows without bound; the connection is also closed
+# after serving DB_RECYCLE_AFTER_SCHOOLS schools (tenants/recycling.py, #17).
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
+max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "200"))
 accesslog = "-"
 # No query strings or cookies in access logs: they may carry personal data.
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(L)ss host=%({host}i)s'

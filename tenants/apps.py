@@ -13,3 +13,8 @@ class TenantsConfig(AppConfig):
         from django_tenants.management.commands.migrate_schemas import MigrateSchemasCommand
 
         MigrateSchemasCommand.autodetector = makemigrations.Command.autodetector
+
+        # A connection is closed after it has served K schools (#17): bounded backends.
+        from tenants.recycling import connect_signals
+
+        connect_signals()

@@ -44,3 +44,14 @@ def for_each_school(self: Any, task_name: str) -> list[str]:
         current_app.send_task(task_name, headers={"_schema_name": schema}, task_id=task_id)
         sent.append(schema)
     return sent
+
+
+@shared_task(base=SchoolTask, name="tenants.connection_probe")
+def connection_probe() -> dict[str, Any]:
+    """Which PostgreSQL backend served this school's task (the recycling tests, #17)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    return {"schema": db.schema_name, "backend_pid": pid}

@@ -16,6 +16,7 @@ from django_tenants.utils import schema_context
 from console.views import operator_required
 from core.errors import ApplicationError
 from tenants.models import School
+from tenants.recycling import each_school
 from tenants.selectors import school_list
 
 
@@ -29,9 +30,12 @@ def archive(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     runs = last_runs()
     rows = []
-    for school in school_list():
-        with schema_context(school.schema_name):
-            summary = archive_summary(on=today)
+    schools = {s.schema_name: s for s in school_list()}
+    summaries = {}
+    for schema in each_school(schools):  # the connection recycled every K schools (#17)
+        summaries[schema] = archive_summary(on=today)
+    for school in schools.values():
+        summary = summaries[school.schema_name]
         published = PublishedTreeHead.objects.filter(school=school.schema_name).order_by(
             "-tree_size"
         )

@@ -351,6 +351,8 @@ def municipality_synth_drop(
         with transaction.atomic():
             hostnames = list(school.domains.values_list("domain", flat=True))
             with connection.cursor() as cursor:
+                # Deferred checks still pending in the caller's transaction would stop DROP.
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 cursor.execute(f'DROP SCHEMA IF EXISTS "{school.schema_name}" CASCADE')
             school.delete()
             transaction.on_commit(partial(school_cache_invalidate, hostnames=hostnames))

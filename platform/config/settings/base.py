@@ -169,14 +169,21 @@ WSGI_APPLICATION = "config.wsgi.application"
 DATABASES = {"default": database_from_url(service_url("DATABASE_URL"))}
 # A PostgreSQL that does not answer costs seconds, not the kernel's minutes (TEN-3).
 DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 5
-# Behind a session-mode PgBouncer set 0: a connection kept between requests keeps its server
-# connection too (docs/operations.md, "PgBouncer").
+# Bounded backends at many schools (#17, docs/upgrades.md#memory): connections persist for a
+# minute (no connect per request), are checked before reuse, and are closed after serving
+# DB_RECYCLE_AFTER_SCHOOLS distinct schools (tenants/recycling.py), since a PostgreSQL
+# backend keeps every school's catalogue cache it has touched for as long as it lives.
+# Behind a session-mode PgBouncer set DATABASE_CONN_MAX_AGE=0: a connection kept between
+# requests keeps its server connection too (docs/operations.md, "PgBouncer").
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DB_RECYCLE_AFTER_SCHOOLS = env_int("DB_RECYCLE_AFTER_SCHOOLS", 50)
 # An optional streaming replica for the department's statistics and heavy reports
 # (core/replica.py): unreachable, its reads fall back to the primary for this long.
 if env("DATABASE_REPLICA_URL"):
     DATABASES["replica"] = database_from_url(env("DATABASE_REPLICA_URL") or "")
     DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["replica"]["OPTIONS"] = {"connect_timeout": 2}
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 REPLICA_RETRY_SECONDS = env_int("REPLICA_RETRY_SECONDS", 30)
@@ -377,6 +384,10 @@ SPECTACULAR_SETTINGS = {
 
 CELERY_BROKER_URL = env("CELERY_BROKER_URL") or redis_db(REDIS_DB_BROKER)
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND") or redis_db(REDIS_DB_RESULTS)
+# Workers keep their database connection between tasks (Celery's Django fixup would close
+# it around every task); tenants/recycling.py drops broken or old connections around each
+# task and closes it after DB_RECYCLE_AFTER_SCHOOLS schools (#17).
+CELERY_DB_REUSE_MAX = 1_000_000_000
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand
-from django_tenants.utils import schema_context
 
 from idempotency.services import idempotency_purge
 from tenants.models import School
+from tenants.recycling import each_school
 
 
 class Command(BaseCommand):
@@ -16,7 +16,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         total = 0
-        for schema in School.objects.values_list("schema_name", flat=True):
-            with schema_context(schema):
-                total += idempotency_purge()
+        # Public first, then each school; the connection is recycled every K schools (#17).
+        schemas = list(School.objects.values_list("schema_name", flat=True))
+        for _schema in each_school(schemas):
+            total += idempotency_purge()
         self.stdout.write(f"removed {total}")
