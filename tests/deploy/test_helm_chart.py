@@ -399,6 +399,12 @@ def test_the_configmap_sets_only_settings_the_platform_reads(
         repo / "infra/gunicorn.conf.py"
     ).read_text()
     read = set(re.findall(r"""(?:env\w*|environ\.get)\(\s*["']([A-Z_][A-Z0-9_]*)["']""", sources))
+    # Names built from a prefix: archive_location("ARCHIVE_PRIMARY", ...) reads
+    # env(f"{prefix}_ROOT"), env(f"{prefix}_S3_BUCKET"), ...
+    suffixes = set(re.findall(r"""env\w*\(\s*f["']\{prefix\}(_[A-Z0-9_]+)["']""", sources))
+    prefixes = set(re.findall(r"""archive_location\(\s*["']([A-Z_][A-Z0-9_]*)["']""", sources))
+    assert suffixes and prefixes, "the archive locations' settings are no longer read this way"
+    read |= {p + x for p in prefixes for x in suffixes}
     outside = {"DJANGO_SETTINGS_MODULE", "HOME", "XDG_CACHE_HOME"}
     config = by_kind(rendered["default"], "ConfigMap")["edujournal-config"]
     assert set(config["data"]) - outside <= read, sorted(set(config["data"]) - outside - read)
