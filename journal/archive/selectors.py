@@ -20,6 +20,8 @@ class ArchiveSummary:
     tree_size: int
     key_id: str
     due: list[dict[str, Any]] = field(default_factory=list)
+    # Packages whose two copies both failed the patrol (ARC-3): the operator is alerted.
+    broken: int = 0
 
 
 def archive_summary(*, on: dt.date) -> ArchiveSummary:
@@ -34,6 +36,7 @@ def archive_summary(*, on: dt.date) -> ArchiveSummary:
         last_check=rows.aggregate(at=Max("checked_at"))["at"],
         tree_size=head.tree_size if head else 0,
         key_id=head.key_id if head else "",
+        broken=states.get(ArchivePackage.State.BROKEN, 0),
         due=[
             {
                 "id": d.package.pk,

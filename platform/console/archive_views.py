@@ -49,6 +49,7 @@ def archive(request: HttpRequest) -> HttpResponse:
         )
     context = {
         "rows": rows,
+        "broken": [r for r in rows if r["summary"].broken],
         "today": today,
         "drill": runs["drill"],
         "cluster_backups": cluster_backups(),

@@ -77,3 +77,23 @@ def test_the_archive_console_is_for_the_operator_only(db: None, school1: Any) ->
 
     someone = User.objects.create_user("someone", password="x-pass-12345")
     assert signed_in(someone).get(URL).status_code == 403
+
+
+def test_the_console_alerts_when_both_copies_of_a_package_are_bad_arc3(
+    archived: Archived, operator: Any
+) -> None:
+    """ARC-3: a package the patrol found bad in both copies is named on the console as an
+    alert, per school; with none, no alert."""
+    from journal.archive.models import ArchivePackage
+
+    html = signed_in(operator).get(URL).content.decode()
+    assert 'id="archive-broken"' not in html
+    with schema_context("school1"):
+        ArchivePackage.objects.filter(pk=archived.packages[0].pk).update(
+            state=ArchivePackage.State.BROKEN
+        )
+    html = signed_in(operator).get(URL).content.decode()
+    assert 'id="archive-broken"' in html
+    alert = html.split('id="archive-broken"', 1)[1].split("</div>", 1)[0]
+    assert 'data-school="school1"' in alert and ": 1</li>" in alert
+    assert 'data-school="school2"' not in alert
