@@ -81,6 +81,7 @@ DEFAULT_RULES_SEED: dict[str, Any] = {
         "parent": ["esia"],
     },
     "temporary_login_issuers": ["class_teacher"],
+    "small_cell_k": 5,
 }
 
 # Rules the regulations state as prohibitions or archive law: schools may only tighten them.
@@ -165,6 +166,11 @@ DEFAULT_SOURCES = {
     "temporary_login_issuers": (
         "004 §3.2: временный логин выдаёт классный руководитель по письменному заявлению; "
         "004 §5.4: создаёт администратор ЭЖ."
+    ),
+    "small_cell_k": (
+        "002 §2.1: управлению образования — обобщённые сведения без персональных данных; "
+        "004 §3.5: защита персональных данных (152-ФЗ). Группа меньше k обучающихся в "
+        "статистике скрывается."
     ),
     "work_kinds": (
         "002 п.5 ж), 004 §8.5: вид работы выбирается из списка; письменные работы — "

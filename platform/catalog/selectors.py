@@ -70,6 +70,21 @@ def _load_rules_document(schema: str) -> dict[str, Any]:
     }
 
 
+def adopted_rules_list() -> list[Rules]:
+    """The rules every active school has adopted (its version with its local changes), in
+    one query: what a municipal figure takes from all of them (the department's k)."""
+    from catalog.models import SchoolAdoption
+    from catalog.schema import merge_rules, rules_from_dict
+
+    rows = SchoolAdoption.objects.filter(school__status="active").values_list(
+        "regulation_version_id", "regulation_version__rules", "overrides"
+    )
+    return [
+        rules_from_dict(merge_rules(rules, overrides), version_id=version_id)
+        for version_id, rules, overrides in rows
+    ]
+
+
 def rules_cache_invalidate(*, schema_names: list[str]) -> None:
     """Forget the cached rules of these schools (called after the adoption commits)."""
     platform_cache().delete_many([_rules_key(s) for s in schema_names])

@@ -34,9 +34,16 @@ SUPPRESSED = "скрыто"
 
 
 def small_cell_k() -> int:
-    """k of the small-cell rule: the adopted regulation's, when the catalogue has such a
-    rule (it has none yet), else the setting (default 5)."""
-    return max(1, int(getattr(settings, "DEPARTMENT_SMALL_CELL_K", 5)))
+    """k of the small-cell rule (TPL-1, SEC-4): the largest `small_cell_k` of the rules the
+    active schools adopted -- a municipal table mixes every school's pupils, so the
+    strictest school's threshold protects all of them; with no adoption, the built-in
+    default (5). The setting `DEPARTMENT_SMALL_CELL_K` is a floor (default 2). One query."""
+    from catalog.rules import DEFAULT_RULES
+    from catalog.selectors import adopted_rules_list
+
+    adopted = [r.small_cell_k for r in adopted_rules_list()]
+    k = max(adopted) if adopted else DEFAULT_RULES.small_cell_k
+    return max(k, int(getattr(settings, "DEPARTMENT_SMALL_CELL_K", 2)), 2)
 
 
 @dataclass
@@ -266,7 +273,7 @@ class Cells:
     stamps: dict[tuple[Any, ...], dt.datetime]
 
 
-def period_cells(*, period: Period | None, kind: str) -> Cells:
+def period_cells(*, period: Period | None, kind: str, k: int | None = None) -> Cells:
     """The suppression pattern of a period: computed on every margin of the whole
     municipality's base cells, whatever table is asked for, so that filters and groupings
     never combine into a difference that tells a hidden cell.
@@ -286,6 +293,7 @@ def period_cells(*, period: Period | None, kind: str) -> Cells:
     else:
         marks = PeriodRollup.objects.filter(rules_version=RULES_VERSION)
         rows = marks.filter(period_key=period.key) if period else marks
+    k = small_cell_k() if k is None else k
     stamp = rows.aggregate(n=Count("id"), at=Max("computed_at"), pupils=Sum("pupils"))
     key = "department:cells:{}:{}:{}:{}:{}:{}".format(
         kind,
@@ -293,17 +301,17 @@ def period_cells(*, period: Period | None, kind: str) -> Cells:
         stamp["n"],
         stamp["at"].isoformat() if stamp["at"] else "-",
         stamp["pupils"] or 0,
-        small_cell_k(),
+        k,
     )
     cached = cache.get(key)
     if isinstance(cached, Cells):
         return cached
-    made = _period_cells(period=period, kind=kind)
+    made = _period_cells(period=period, kind=kind, k=k)
     cache.set(key, made, 24 * 60 * 60)
     return made
 
 
-def _period_cells(*, period: Period | None, kind: str) -> Cells:
+def _period_cells(*, period: Period | None, kind: str, k: int) -> Cells:
     if kind == "months":
         dims: tuple[str, ...] = ("school", "grade")
         fields: tuple[str, ...] = MONTH
@@ -332,13 +340,14 @@ def _period_cells(*, period: Period | None, kind: str) -> Cells:
         for mask in itertools.product((True, False), repeat=len(key)):
             margin = tuple(v if keep else ALL for v, keep in zip(key, mask, strict=True))
             stamps[margin] = min(stamps.get(margin, at), at)
-    return Cells(dims, fields, cells, suppress(cells, small_cell_k()), stamps)
+    return Cells(dims, fields, cells, suppress(cells, k), stamps)
 
 
 def department_table(*, filters: Filters) -> Table:
     """The table on the screen (and in its exports): rows by the chosen grouping, filtered,
     sorted, with a total line; suppressed rows carry no counts or figures at all."""
-    lat = period_cells(period=filters.period, kind=filters.kind)
+    k = small_cell_k()
+    lat = period_cells(period=filters.period, kind=filters.kind, k=k)
     names = _school_names()
     group = tuple(g for g in lat.dims if g in filters.group) or ("school",)
     fixed = {"school": filters.school_id, "grade": filters.grade, "subject": filters.subject}
@@ -389,7 +398,7 @@ def department_table(*, filters: Filters) -> Table:
             rest = [r for r in rows if r not in shown]
             shown.sort(key=lambda r: r.figures[name], reverse=reverse)
             rows = shown + rest
-    return Table(filters.kind, group, columns, rows, total, small_cell_k())
+    return Table(filters.kind, group, columns, rows, total, k)
 
 
 @dataclass(frozen=True)

@@ -457,7 +457,7 @@ CELERY_BEAT_SCHEDULE["department-rollups-nightly"] = {
 DEPARTMENT_ROLLUP_CAP = env_int("DEPARTMENT_ROLLUP_CAP", 20)
 DEPARTMENT_ROLLUP_SPACING_SECONDS = env_int("DEPARTMENT_ROLLUP_SPACING_SECONDS", 30)
 # Small-cell suppression: a figure describing fewer pupils is not shown (docs/department.md).
-DEPARTMENT_SMALL_CELL_K = env_int("DEPARTMENT_SMALL_CELL_K", 5)
+DEPARTMENT_SMALL_CELL_K = env_int("DEPARTMENT_SMALL_CELL_K", 2)  # a floor under the adopted k
 
 SENTRY_DSN = env("SENTRY_DSN")
 SENTRY_ENVIRONMENT = env("SENTRY_ENVIRONMENT", "production")
