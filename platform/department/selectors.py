@@ -25,6 +25,7 @@ from tenants.models import School
 
 GROUPS = ("school", "grade", "subject")
 TALLY = ("pupils", "n5", "n4", "n3", "n2", "not_attested", "exempt", "passed", "not_passed")
+PERIOD_FIELDS = (*TALLY, "missing")  # the lattice's counts of period marks
 MONTH = (
     "pupils", "pupil_lessons", "ill", "excused", "unexcused", "late", "lessons",
     "lessons_with_topic", "lessons_with_homework", "lessons_with_marks", "pupils_signed_in",
@@ -121,6 +122,7 @@ def _period_figures(counts: dict[str, int]) -> dict[str, Any]:
         "n3": t.n3,
         "n2": t.n2,
         "not_attested": t.not_attested,
+        "missing": counts.get("missing", 0),
         "success_rate": t.success_rate,
         "quality_rate": t.quality_rate,
         "average_mark": t.average_mark,
@@ -233,7 +235,7 @@ class Table:
     k: int
 
 
-def _school_names() -> dict[int, str]:
+def school_names() -> dict[int, str]:
     return {
         pk: name or full
         for pk, name, full in School.objects.values_list("pk", "short_name", "name")
@@ -295,7 +297,7 @@ def period_cells(*, period: Period | None, kind: str, k: int | None = None) -> C
         rows = marks.filter(period_key=period.key) if period else marks
     k = small_cell_k() if k is None else k
     stamp = rows.aggregate(n=Count("id"), at=Max("computed_at"), pupils=Sum("pupils"))
-    key = "department:cells:{}:{}:{}:{}:{}:{}".format(
+    key = "department:cells:v2:{}:{}:{}:{}:{}:{}".format(
         kind,
         period.key if period else "-",
         stamp["n"],
@@ -321,11 +323,11 @@ def _period_cells(*, period: Period | None, kind: str, k: int) -> Cells:
             months = months.filter(month__gte=span[0], month__lte=span[1])
         source = _months_to_period(list(months.values("school_id", "grade", "computed_at", *MONTH)))
     else:
-        dims, fields = ("school", "grade", "subject"), TALLY
+        dims, fields = ("school", "grade", "subject"), PERIOD_FIELDS
         marks = PeriodRollup.objects.filter(rules_version=RULES_VERSION)
         if period:
             marks = marks.filter(period_key=period.key)
-        source = list(marks.values("school_id", "grade", "subject", "computed_at", *TALLY))
+        source = list(marks.values("school_id", "grade", "subject", "computed_at", *fields))
     base: dict[tuple[Any, ...], dict[str, int]] = {}
     oldest: dict[tuple[Any, ...], dt.datetime] = {}
     for item in source:
@@ -348,7 +350,7 @@ def department_table(*, filters: Filters) -> Table:
     sorted, with a total line; suppressed rows carry no counts or figures at all."""
     k = small_cell_k()
     lat = period_cells(period=filters.period, kind=filters.kind, k=k)
-    names = _school_names()
+    names = school_names()
     group = tuple(g for g in lat.dims if g in filters.group) or ("school",)
     fixed = {"school": filters.school_id, "grade": filters.grade, "subject": filters.subject}
     fixed = {d_: v for d_, v in fixed.items() if v is not None and d_ in lat.dims}
