@@ -50,6 +50,19 @@ def _ensure_user(username: str, role: str, first: str, last: str) -> None:
     ensure_demo_device(user)
 
 
+def seed_department_figures(commands: dict[str, str]) -> None:
+    """The department's dashboard has figures right after start (issue #13): period marks
+    for each demo school's ended periods, then each school's rollup now, as the nightly
+    task would."""
+    from department.services import rollup_refresh
+
+    for slug, *_rest in DEMO_SCHOOLS:
+        with schema_context(slug):
+            if "demo_seed_period_marks" in commands:
+                call_command("demo_seed_period_marks")
+            rollup_refresh()
+
+
 class Command(BaseCommand):
     help = "Seed the demo municipality (idempotent)"
 
@@ -84,11 +97,5 @@ class Command(BaseCommand):
                         user.must_change_password = False
                         user.save()
                         ensure_demo_device(user)
-        # The department's dashboard has figures right after start (issue #13): each demo
-        # school's rollup now, as the nightly task would.
-        from department.services import rollup_refresh
-
-        for slug, *_rest in DEMO_SCHOOLS:
-            with schema_context(slug):
-                rollup_refresh()
+        seed_department_figures(commands)
         self.stdout.write(self.style.SUCCESS("demo municipality ready"))
