@@ -70,3 +70,13 @@ def test_the_school_orders_deadline_closes_the_period_marks(
         assert (f"department.rollup:periods-closed:{due.isoformat()}", TASK) in _messages()
         # the default day after the period's end is not a closing day any more
         assert a.q2 not in rollup_at_period_close(today=a.q2.ends_on + dt.timedelta(days=8))
+
+
+def test_the_daily_check_is_scheduled_in_every_school(settings: object) -> None:
+    from config.celery import app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["department-rollups-at-period-close"]  # type: ignore[attr-defined]
+    assert entry["task"] == "tenants.for_each_school"
+    assert entry["args"] == ["rollup.at_period_close"]
+    app.loader.import_default_modules()
+    assert "rollup.at_period_close" in app.tasks
