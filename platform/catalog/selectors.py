@@ -70,19 +70,26 @@ def _load_rules_document(schema: str) -> dict[str, Any]:
     }
 
 
-def adopted_rules_list() -> list[Rules]:
-    """The rules every active school has adopted (its version with its local changes), in
-    one query: what a municipal figure takes from all of them (the department's k)."""
-    from catalog.models import SchoolAdoption
-    from catalog.schema import merge_rules, rules_from_dict
+def adopted_rule_max(rule: str) -> int | None:
+    """The largest value of an integer rule among the active schools' adopted rules (the
+    version's, or the school's local change of it), in one aggregate query without reading
+    the documents into Python: what a municipal figure takes from all schools (the
+    department's k). A version written before the rule existed counts with its default;
+    None when no school has adopted anything."""
+    from django.db.models import IntegerField, Value
+    from django.db.models.fields.json import KeyTextTransform
+    from django.db.models.functions import Cast, Coalesce
 
-    rows = SchoolAdoption.objects.filter(school__status="active").values_list(
-        "regulation_version_id", "regulation_version__rules", "overrides"
+    from catalog.models import SchoolAdoption
+    from catalog.schema import DEFAULT_RULES_DICT
+
+    value = Coalesce(
+        Cast(KeyTextTransform(rule, "overrides"), IntegerField()),
+        Cast(KeyTextTransform(rule, "regulation_version__rules"), IntegerField()),
+        Value(int(DEFAULT_RULES_DICT[rule])),
     )
-    return [
-        rules_from_dict(merge_rules(rules, overrides), version_id=version_id)
-        for version_id, rules, overrides in rows
-    ]
+    found = SchoolAdoption.objects.filter(school__status="active").aggregate(top=Max(value))
+    return None if found["top"] is None else int(found["top"])
 
 
 def rules_cache_invalidate(*, schema_names: list[str]) -> None:

@@ -38,12 +38,13 @@ def small_cell_k() -> int:
     """k of the small-cell rule (TPL-1, SEC-4): the largest `small_cell_k` of the rules the
     active schools adopted -- a municipal table mixes every school's pupils, so the
     strictest school's threshold protects all of them; with no adoption, the built-in
-    default (5). The setting `DEPARTMENT_SMALL_CELL_K` is a floor (default 2). One query."""
+    default (5). The setting `DEPARTMENT_SMALL_CELL_K` is a floor (default 2). One query.
+    (`Rules.small_cell_k` is the typed rule; the aggregate reads the same key.)"""
     from catalog.rules import DEFAULT_RULES
-    from catalog.selectors import adopted_rules_list
+    from catalog.selectors import adopted_rule_max
 
-    adopted = [r.small_cell_k for r in adopted_rules_list()]
-    k = max(adopted) if adopted else DEFAULT_RULES.small_cell_k
+    adopted = adopted_rule_max("small_cell_k")
+    k = DEFAULT_RULES.small_cell_k if adopted is None else adopted
     return max(k, int(getattr(settings, "DEPARTMENT_SMALL_CELL_K", 2)), 2)
 
 
