@@ -773,6 +773,24 @@ def _period_mark_due_on(
     return MarkDue(opens, year.ends_on, "по положению")
 
 
+def period_marks_close_on(
+    period: ReportingPeriod, *, deadlines: dict[tuple[str, int | None], MarkDeadline] | None = None
+) -> dt.date:
+    """The last day for a reporting period's period marks (the school order's deadline,
+    else the period's own, else the regulation's default after its end): the day after it
+    the period is closed -- its marks are final (MRK-3)."""
+    key = (PeriodMark.Kind.PERIOD.value, period.pk)
+    if deadlines is None:
+        row = MarkDeadline.objects.filter(kind=PeriodMark.Kind.PERIOD, period_id=period.pk).first()
+    else:
+        row = deadlines.get(key)
+    if row is not None:
+        return row.due_on
+    if period.marks_due:
+        return period.marks_due
+    return period.ends_on + dt.timedelta(days=_default_period_days(current_rules()))
+
+
 def year_deadlines(year_id: int) -> dict[tuple[str, int | None], MarkDeadline]:
     """The school order's deadlines of a year, keyed for `period_mark_due`. One query."""
     return {(d.kind, d.period_id): d for d in MarkDeadline.objects.filter(year_id=year_id)}

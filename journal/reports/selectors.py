@@ -59,7 +59,7 @@ def report_list(*, for_user: Any) -> list[ReportEntry]:
 
     scope = scope_for(for_user)
     entries = []
-    for row in report_form_list():
+    for row in report_form_list().exclude(row_kind="school"):  # the department's forms
         spec = REGISTRY.get(row.code)
         if spec is not None and not may_open(spec.access, scope):
             continue

@@ -39,6 +39,8 @@ def period_key(period: ReportingPeriod) -> str:
 
 def period_figures(period: ReportingPeriod) -> list[PeriodFigures]:
     """Per grade × subject: the class results of the period summed over the grade's classes."""
+    from journal.register.services import period_marks_close_on
+
     sums: dict[tuple[int, str], Counter[str]] = defaultdict(Counter)
     classes = ClassGroup.objects.filter(
         year_id=period.year_id, grade__gte=period.grade_from, grade__lte=period.grade_to
@@ -59,9 +61,14 @@ def period_figures(period: ReportingPeriod) -> list[PeriodFigures]:
         ).values_list("pupil_id", "assignment_id", "value"):
             given[(pid, assignment_subject[assignment_id])] = value
         for s in subjects:
-            t = d.tally(given.get((pid, s.subject_id)) for pid in s.pupils(ids, groups))
+            members = list(s.pupils(ids, groups))
+            t = d.tally(given.get((pid, s.subject_id)) for pid in members)
             if t.pupils:
                 sums[(cls.grade, s.title)].update({f: getattr(t, f) for f in TALLY_FIELDS})
+                sums[(cls.grade, s.title)]["missing"] += sum(
+                    1 for pid in members if (pid, s.subject_id) not in given
+                )
+    close_on = period_marks_close_on(period)
     key = period_key(period)
     return [
         PeriodFigures(
@@ -72,6 +79,8 @@ def period_figures(period: ReportingPeriod) -> list[PeriodFigures]:
             grade=grade,
             subject=subject,
             **{f: counts[f] for f in TALLY_FIELDS},
+            missing=counts["missing"],
+            marks_close_on=close_on,
         )
         for (grade, subject), counts in sorted(sums.items())
     ]

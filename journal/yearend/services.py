@@ -144,6 +144,11 @@ def year_close(
         closed_by=by,
     )
     result = YearCloseResult(closing=closing, next_year=next_year)
+    # The year's figures are final: the department's rollup of the school refreshes once
+    # this transaction commits (through the outbox, issue #13).
+    from department.services import rollup_enqueue
+
+    rollup_enqueue(key=f"department.rollup:year-closed:{year.pk}")
     decisions: list[PromotionDecision] = []
     memberships: list[ClassMembership] = []
     movements: list[Movement] = []

@@ -85,6 +85,10 @@ class Rules:
     # Who issues temporary pupil logins (004 §3.2: the class teacher; §5.4: the journal
     # administrator).
     temporary_login_issuers: tuple[str, ...] = ("class_teacher",)
+    # STAT-1, SEC-4: the department's statistics hide a cell describing fewer than this
+    # many pupils (small-cell suppression, docs/department.md); the municipality applies
+    # the largest k of the schools' adopted rules.
+    small_cell_k: int = 5
 
     def work_kind(self, code: str) -> WorkKindRule | None:
         return next((k for k in self.work_kinds if k.code == code), None)

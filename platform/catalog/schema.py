@@ -143,6 +143,7 @@ RULES_SCHEMA: dict[str, Any] = {
             "minItems": 1,
             "uniqueItems": True,
         },
+        "small_cell_k": _int(2, 50),
     },
 }
 RULE_KEYS: tuple[str, ...] = tuple(RULES_SCHEMA["properties"])
@@ -202,6 +203,7 @@ RULE_TITLES = {
     "mending_window_days": "срок устранения ошибок и замечаний",
     "sign_in": "способы входа",
     "temporary_login_issuers": "кто выдаёт временные логины",
+    "small_cell_k": "порог скрытия малых групп в статистике управления образования",
 }
 
 _TYPE_NAMES = {
@@ -274,6 +276,7 @@ def rules_from_dict(data: dict[str, Any], *, version_id: int | None = None) -> R
         mending_window_days=int(merged["mending_window_days"]),
         sign_in={who: tuple(methods) for who, methods in sign_in.items()},
         temporary_login_issuers=tuple(merged["temporary_login_issuers"]),
+        small_cell_k=int(merged["small_cell_k"]),
     )
 
 
@@ -500,6 +503,8 @@ LOOSER: dict[str, Callable[[Any, Any], bool]] = {
     "mending_window_days": _larger_is_looser,
     "sign_in": _methods_looser,
     "temporary_login_issuers": lambda t, s: not set(s) <= set(t),
+    # A smaller group shown is less protection of the pupils (SEC-4).
+    "small_cell_k": _smaller_is_looser,
 }
 
 

@@ -81,6 +81,7 @@ DEFAULT_RULES_SEED: dict[str, Any] = {
         "parent": ["esia"],
     },
     "temporary_login_issuers": ["class_teacher"],
+    "small_cell_k": 5,
 }
 
 # Rules the regulations state as prohibitions or archive law: schools may only tighten them.
@@ -165,6 +166,11 @@ DEFAULT_SOURCES = {
     "temporary_login_issuers": (
         "004 §3.2: временный логин выдаёт классный руководитель по письменному заявлению; "
         "004 §5.4: создаёт администратор ЭЖ."
+    ),
+    "small_cell_k": (
+        "002 §2.1: управлению образования — обобщённые сведения без персональных данных; "
+        "004 §3.5: защита персональных данных (152-ФЗ). Группа меньше k обучающихся в "
+        "статистике скрывается."
     ),
     "work_kinds": (
         "002 п.5 ж), 004 §8.5: вид работы выбирается из списка; письменные работы — "
@@ -536,6 +542,65 @@ REPORT_FORMS: list[dict[str, Any]] = [
         ],
     },
 ]
+
+
+# The education department's cross-school forms (issue #13): rows are schools, figures
+# come from the rollups (platform/department/reports.py), small groups are hidden.
+_DEPARTMENT_PERIOD = _PERIOD  # the period key of the rollups, the same in every school
+DEPARTMENT_REPORT_FORMS: list[dict[str, Any]] = [
+    {
+        "code": "department-class-results",
+        "title": "Итоги успеваемости по школам муниципалитета",
+        "requirement": "REP-1",
+        "description": (
+            "000 §3.10, 002 §2.1: итоги учебного периода по школам из сводных показателей "
+            "(успеваемость, качество, средний балл — по глоссарию); без персональных данных."
+        ),
+        "row_kind": "school",
+        "parameters": [
+            _DEPARTMENT_PERIOD,
+            _p("grade", "Параллель", "grade", required=False),
+            _p("subject", "Предмет", "subject", required=False),
+        ],
+        "columns": [
+            _c("school", "Школа", "string"),
+            _c("pupils", "Обучающихся (по предметам)", "integer"),
+            _c("n5", "«5»", "integer"),
+            _c("n4", "«4»", "integer"),
+            _c("n3", "«3»", "integer"),
+            _c("n2", "«2»", "integer"),
+            _c("not_attested", "Не аттестовано", "integer"),
+            _c("success_rate", "Успеваемость, %", "percent"),
+            _c("quality_rate", "Качество знаний, %", "percent"),
+            _c("average_mark", "Средний балл", "decimal"),
+            _c("computed_at", "Данные на", "string"),
+        ],
+    },
+    {
+        "code": "department-journal-keeping",
+        "title": "Контроль ведения электронного журнала по школам",
+        "requirement": "REP-2",
+        "description": (
+            "000 §3.10–3.11, 002 п.3.5: заполнение журнала по школам (рейтинг), школы с "
+            "просроченными отметками за период."
+        ),
+        "row_kind": "school",
+        "parameters": [_DEPARTMENT_PERIOD],
+        "columns": [
+            _c("rank", "Место", "integer"),
+            _c("school", "Школа", "string"),
+            _c("lessons", "Уроков", "integer"),
+            _c("topic_rate", "Уроков с темой, %", "percent"),
+            _c("homework_rate", "Уроков с домашним заданием, %", "percent"),
+            _c("marks_rate", "Уроков с отметками, %", "percent"),
+            _c("missing", "Нет отметки за период", "integer"),
+            _c("marks_close_on", "Последний день отметок", "date"),
+            _c("overdue", "Отметки просрочены", "string"),
+            _c("computed_at", "Данные на", "string"),
+        ],
+    },
+]
+REPORT_FORMS.extend(DEPARTMENT_REPORT_FORMS)
 
 
 def _mark_first_grade_holidays(calendar_model: Any, scheme: Any, start_year: int) -> None:

@@ -70,6 +70,28 @@ def _load_rules_document(schema: str) -> dict[str, Any]:
     }
 
 
+def adopted_rule_max(rule: str) -> int | None:
+    """The largest value of an integer rule among the active schools' adopted rules (the
+    version's, or the school's local change of it), in one aggregate query without reading
+    the documents into Python: what a municipal figure takes from all schools (the
+    department's k). A version written before the rule existed counts with its default;
+    None when no school has adopted anything."""
+    from django.db.models import IntegerField, Value
+    from django.db.models.fields.json import KeyTextTransform
+    from django.db.models.functions import Cast, Coalesce
+
+    from catalog.models import SchoolAdoption
+    from catalog.schema import DEFAULT_RULES_DICT
+
+    value = Coalesce(
+        Cast(KeyTextTransform(rule, "overrides"), IntegerField()),
+        Cast(KeyTextTransform(rule, "regulation_version__rules"), IntegerField()),
+        Value(int(DEFAULT_RULES_DICT[rule])),
+    )
+    found = SchoolAdoption.objects.filter(school__status="active").aggregate(top=Max(value))
+    return None if found["top"] is None else int(found["top"])
+
+
 def rules_cache_invalidate(*, schema_names: list[str]) -> None:
     """Forget the cached rules of these schools (called after the adoption commits)."""
     platform_cache().delete_many([_rules_key(s) for s in schema_names])

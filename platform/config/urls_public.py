@@ -26,6 +26,7 @@ urlpatterns = [
     path("console/", include("console.urls")),
     # The education department's statistics (issue #13): aggregates only.
     path("department/", include("department.urls")),
+    path("api/v1/department/", include("department.api_urls")),
     path("api/v1/schools/", SchoolListApi.as_view(), name="api-schools"),
     path(
         "api/v1/schools/<int:school_id>/suspend/",

@@ -13,4 +13,5 @@ class DepartmentConfig(AppConfig):
 
         register(NavItem("Сводка", "department:overview", (DEPARTMENT,), "public", order=10))
         register(NavItem("Таблицы", "department:table", (DEPARTMENT,), "public", order=20))
+        register(NavItem("Отчёты", "department:reports", (DEPARTMENT,), "public", order=30))
         register(NavItem("Сводные показатели", "console:rollups", (OPERATOR,), "public", order=40))

@@ -53,6 +53,10 @@ class PeriodRollup(models.Model):
     exempt = models.PositiveIntegerField()
     passed = models.PositiveIntegerField()
     not_passed = models.PositiveIntegerField()
+    # Of `not_attested`: pupils with no period mark at all; and the school's last day for
+    # the period's marks (the order's deadline, or the regulation's default).
+    missing = models.PositiveIntegerField(default=0)
+    marks_close_on = models.DateField(null=True, blank=True)
     computed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -36,6 +36,10 @@ class PeriodFigures:
     exempt: int
     passed: int
     not_passed: int
+    # Pupil × subject pairs with no period mark at all (among `not_attested`), and the last
+    # day for the period's marks in the school: after it they are overdue (REP-2).
+    missing: int = 0
+    marks_close_on: dt.date | None = None
 
 
 @dataclass(frozen=True)

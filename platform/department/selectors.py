@@ -26,6 +26,7 @@ from tenants.models import School
 
 GROUPS = ("school", "grade", "subject")
 TALLY = ("pupils", "n5", "n4", "n3", "n2", "not_attested", "exempt", "passed", "not_passed")
+PERIOD_FIELDS = (*TALLY, "missing")  # the lattice's counts of period marks
 MONTH = (
     "pupils", "pupil_lessons", "ill", "excused", "unexcused", "late", "lessons",
     "lessons_with_topic", "lessons_with_homework", "lessons_with_marks", "pupils_signed_in",
@@ -35,9 +36,17 @@ SUPPRESSED = "скрыто"
 
 
 def small_cell_k() -> int:
-    """k of the small-cell rule: the adopted regulation's, when the catalogue has such a
-    rule (it has none yet), else the setting (default 5)."""
-    return max(1, int(getattr(settings, "DEPARTMENT_SMALL_CELL_K", 5)))
+    """k of the small-cell rule (TPL-1, SEC-4): the largest `small_cell_k` of the rules the
+    active schools adopted -- a municipal table mixes every school's pupils, so the
+    strictest school's threshold protects all of them; with no adoption, the built-in
+    default (5). The setting `DEPARTMENT_SMALL_CELL_K` is a floor (default 2). One query.
+    (`Rules.small_cell_k` is the typed rule; the aggregate reads the same key.)"""
+    from catalog.rules import DEFAULT_RULES
+    from catalog.selectors import adopted_rule_max
+
+    adopted = adopted_rule_max("small_cell_k")
+    k = DEFAULT_RULES.small_cell_k if adopted is None else adopted
+    return max(k, int(getattr(settings, "DEPARTMENT_SMALL_CELL_K", 2)), 2)
 
 
 @dataclass
@@ -115,6 +124,7 @@ def _period_figures(counts: dict[str, int]) -> dict[str, Any]:
         "n3": t.n3,
         "n2": t.n2,
         "not_attested": t.not_attested,
+        "missing": counts.get("missing", 0),
         "success_rate": t.success_rate,
         "quality_rate": t.quality_rate,
         "average_mark": t.average_mark,
@@ -229,7 +239,7 @@ class Table:
     k: int
 
 
-def _school_names() -> dict[int, str]:
+def school_names() -> dict[int, str]:
     return {
         pk: name or full
         for pk, name, full in School.objects.values_list("pk", "short_name", "name")
@@ -269,7 +279,7 @@ class Cells:
     stamps: dict[tuple[Any, ...], dt.datetime]
 
 
-def period_cells(*, period: Period | None, kind: str) -> Cells:
+def period_cells(*, period: Period | None, kind: str, k: int | None = None) -> Cells:
     """The suppression pattern of a period: computed on every margin of the whole
     municipality's base cells, whatever table is asked for, so that filters and groupings
     never combine into a difference that tells a hidden cell.
@@ -289,24 +299,25 @@ def period_cells(*, period: Period | None, kind: str) -> Cells:
     else:
         marks = PeriodRollup.objects.filter(rules_version=RULES_VERSION)
         rows = marks.filter(period_key=period.key) if period else marks
+    k = small_cell_k() if k is None else k
     stamp = rows.aggregate(n=Count("id"), at=Max("computed_at"), pupils=Sum("pupils"))
-    key = "department:cells:{}:{}:{}:{}:{}:{}".format(
+    key = "department:cells:v2:{}:{}:{}:{}:{}:{}".format(
         kind,
         period.key if period else "-",
         stamp["n"],
         stamp["at"].isoformat() if stamp["at"] else "-",
         stamp["pupils"] or 0,
-        small_cell_k(),
+        k,
     )
     cached = cache.get(key)
     if isinstance(cached, Cells):
         return cached
-    made = _period_cells(period=period, kind=kind)
+    made = _period_cells(period=period, kind=kind, k=k)
     cache.set(key, made, 24 * 60 * 60)
     return made
 
 
-def _period_cells(*, period: Period | None, kind: str) -> Cells:
+def _period_cells(*, period: Period | None, kind: str, k: int) -> Cells:
     if kind == "months":
         dims: tuple[str, ...] = ("school", "grade")
         fields: tuple[str, ...] = MONTH
@@ -316,11 +327,11 @@ def _period_cells(*, period: Period | None, kind: str) -> Cells:
             months = months.filter(month__gte=span[0], month__lte=span[1])
         source = _months_to_period(list(months.values("school_id", "grade", "computed_at", *MONTH)))
     else:
-        dims, fields = ("school", "grade", "subject"), TALLY
+        dims, fields = ("school", "grade", "subject"), PERIOD_FIELDS
         marks = PeriodRollup.objects.filter(rules_version=RULES_VERSION)
         if period:
             marks = marks.filter(period_key=period.key)
-        source = list(marks.values("school_id", "grade", "subject", "computed_at", *TALLY))
+        source = list(marks.values("school_id", "grade", "subject", "computed_at", *fields))
     base: dict[tuple[Any, ...], dict[str, int]] = {}
     oldest: dict[tuple[Any, ...], dt.datetime] = {}
     for item in source:
@@ -335,15 +346,16 @@ def _period_cells(*, period: Period | None, kind: str) -> Cells:
         for mask in itertools.product((True, False), repeat=len(key)):
             margin = tuple(v if keep else ALL for v, keep in zip(key, mask, strict=True))
             stamps[margin] = min(stamps.get(margin, at), at)
-    return Cells(dims, fields, cells, suppress(cells, small_cell_k()), stamps)
+    return Cells(dims, fields, cells, suppress(cells, k), stamps)
 
 
 @replica_reads()
 def department_table(*, filters: Filters) -> Table:
     """The table on the screen (and in its exports): rows by the chosen grouping, filtered,
     sorted, with a total line; suppressed rows carry no counts or figures at all."""
-    lat = period_cells(period=filters.period, kind=filters.kind)
-    names = _school_names()
+    k = small_cell_k()
+    lat = period_cells(period=filters.period, kind=filters.kind, k=k)
+    names = school_names()
     group = tuple(g for g in lat.dims if g in filters.group) or ("school",)
     fixed = {"school": filters.school_id, "grade": filters.grade, "subject": filters.subject}
     fixed = {d_: v for d_, v in fixed.items() if v is not None and d_ in lat.dims}
@@ -393,7 +405,7 @@ def department_table(*, filters: Filters) -> Table:
             rest = [r for r in rows if r not in shown]
             shown.sort(key=lambda r: r.figures[name], reverse=reverse)
             rows = shown + rest
-    return Table(filters.kind, group, columns, rows, total, small_cell_k())
+    return Table(filters.kind, group, columns, rows, total, k)
 
 
 @dataclass(frozen=True)

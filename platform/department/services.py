@@ -74,6 +74,22 @@ def rollup_request(*, school: School, countdown: float = 0) -> str:
     return str(result.id)
 
 
+def rollup_enqueue(*, key: str) -> None:
+    """Ask for the current school's rollup through the outbox, in the caller's transaction
+    (a period closed, the year closed): once per `key` -- the outbox keeps one message per
+    key and the task id comes from it, so a repeated call or a redelivery adds nothing."""
+    from outbox.services import outbox_enqueue
+
+    schema = db.schema_name
+    if schema == "public":
+        raise ApplicationError("Сводные показатели считаются в схеме школы.")
+    message = outbox_enqueue(task="department.rollup_school", key=key)
+    if message.sent_at is None:
+        RollupRun.objects.filter(school__schema_name=schema).exclude(
+            status=RollupRun.Status.FAILED
+        ).update(status=RollupRun.Status.QUEUED, requested_at=timezone.now())
+
+
 def fan_out_countdowns(
     count: int,
     *,

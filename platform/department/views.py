@@ -158,3 +158,57 @@ def chart(request: HttpRequest, name: str) -> HttpResponse:
         raise Http404
     data = s.chart_data(chart=name, filters=filters_from(request))
     return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+
+
+# --- cross-school reports (central report forms, TPL-3) ----------------------------------
+
+
+@require_safe
+@department_page
+def reports(request: HttpRequest) -> HttpResponse:
+    from department.reports import department_forms
+
+    return render(request, "department/reports.html", {"forms": department_forms()})
+
+
+@require_safe
+@department_page
+def report(request: HttpRequest, code: str) -> HttpResponse:
+    from department.reports import department_report, department_report_html
+
+    run = department_report(code=code, data=request.GET)
+    names = {p["name"] for p in run.form.parameters}
+    filters = s.Filters(
+        period=run.params.period if run.params else None,
+        grade=run.params.grade if run.params else None,
+        subject=run.params.subject if run.params else None,
+    )
+    context = {
+        "form": run.form,
+        "errors": run.errors,
+        "table_html": department_report_html(run) if run.table else "",
+        "query": request.GET.urlencode(),
+        "has_grade": "grade" in names,
+        "has_subject": "subject" in names,
+        **_choices(filters),
+    }
+    return render(request, "department/report.html", context, status=400 if run.errors else 200)
+
+
+@require_safe
+@department_page
+def report_file(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
+    from department.reports import department_report, department_report_file
+
+    run = department_report(code=code, data=request.GET)
+    if run.table is None:
+        text = " ".join(m for messages in run.errors.values() for m in messages)
+        return HttpResponse(text, status=400, content_type="text/plain; charset=utf-8")
+    content = department_report_file(run, fmt)
+    types = {
+        "pdf": "application/pdf",
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    }
+    response = HttpResponse(content, content_type=types[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{code}.{fmt}"'
+    return response

@@ -108,4 +108,24 @@ def test_department_sees_overview_chart_filters_and_downloads_xlsx(
         ("СОШ № 1", 12, 100.0),
         ("Итого", 21, 100.0),
     ]
+
+    # The cross-school report (a central form, REP-1): its page and its XLSX.
+    page.get_by_role("link", name="Отчёты").click()
+    page.get_by_role("link", name="Итоги успеваемости по школам муниципалитета").click()
+    page.get_by_label("Параллель", exact=True).select_option("7")
+    page.get_by_role("button", name="Показать").click()
+    page.wait_for_url("**grade=7**")
+    table = page.locator("#report-table").inner_text()
+    assert "СОШ № 1" in table and "Гимназия № 2" in table
+    screenshot(page, "department-report-class-results")
+    with page.expect_download() as report_download:
+        page.locator("#report-xlsx").click()
+    report_path = tmp_path / "report.xlsx"
+    report_download.value.save_as(report_path)
+    report = load_workbook(report_path).active
+    assert report["A1"].value == "Итоги успеваемости по школам муниципалитета"
+    by_school = {r[0]: r[1:8] for r in report.iter_rows(values_only=True) if r[0]}
+    # 2nd quarter, grade 7: school1 20 (6/10/3/1), school2 10 (3/4/2/1)
+    assert by_school["СОШ № 1"] == (20, 6, 10, 3, 1, 0, 95.0)
+    assert by_school["Гимназия № 2"] == (10, 3, 4, 2, 1, 0, 90.0)
     assert not [e for e in errors if "Content Security Policy" in e], errors

@@ -48,6 +48,7 @@ def _path(route: str) -> str:
     for converter in converters:
         path = path.replace(converter, "1")
     path = path.replace("<str:action>", "suspend").replace("<slug:action>", "suspend")
+    path = path.replace("<slug:code>", "department-class-results")
     return "/" + path
 
 

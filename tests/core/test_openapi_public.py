@@ -45,3 +45,12 @@ def test_public_urlconf_schema_passes_fail_on_warn(tmp_path: Path) -> None:
     body = create["requestBody"]["content"]["application/json"]["schema"]["$ref"]
     assert body.endswith("/SchoolListInput")
     assert "SchoolStatusEnum" in schema["components"]["schemas"]
+    # The department's read-only API (issue #13).
+    for path in (
+        "overview/",
+        "table/",
+        "charts/{name}/",
+        "reports/{code}/",
+        "reports/{code}/xlsx/",
+    ):
+        assert f"/api/v1/department/{path}" in schema["paths"], path

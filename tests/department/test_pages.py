@@ -38,6 +38,10 @@ URL_NAMES = [
     "department:chart-schools",
     "department:chart-distribution",
 ]
+REPORT_CODES = ["department-class-results", "department-journal-keeping"]
+REPORT_URLS = ["department:report", "department:report-xlsx", "department:report-pdf"]
+API_PATHS = ["overview/", "table/", "charts/trend/", "charts/schools/", "charts/distribution/",
+             "periods/", "reports/"]  # fmt: skip
 
 
 def _queries() -> list[str]:
@@ -56,6 +60,10 @@ def _queries() -> list[str]:
 
 
 def _text(response: Any) -> str:
+    if response["Content-Type"] == "application/pdf":
+        from pypdf import PdfReader
+
+        return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
     if response["Content-Type"].startswith("application/vnd.openxml"):
         book = load_workbook(io.BytesIO(response.content))
         return "\n".join(
@@ -126,6 +134,68 @@ def test_sweep_finds_no_pupil_and_no_figure_of_the_small_class_sec4(
                 _nothing_of_grade_8(name, text)
             checked += 1
     assert checked > 100
+
+
+def test_sweep_of_reports_and_api_finds_no_pupil_and_no_small_class_figure_sec4(
+    hand_schools: Any, department_user: Any
+) -> None:
+    """Every cross-school report (page, XLSX, PDF) and every API endpoint, for every period,
+    with and without the grade filter on the planted 3-pupil grade."""
+    client = public(department_user)
+    checked = 0
+
+    def check(response: Any, small: bool, what: str) -> None:
+        nonlocal checked
+        assert response.status_code == 200, what
+        text = _text(response)
+        assert MARKER not in text and SNILS not in text and "Секрет" not in text, what
+        assert "112233" not in text.replace("-", "").replace(" ", ""), what
+        if small:
+            _nothing_of_grade_8_anywhere(what, response, text)
+        checked += 1
+
+    periods = [""] + [p.key for p in period_list()]
+    for period in periods:
+        for grade in ("", "8"):
+            query = f"period={period}&grade={grade}"
+            for code in REPORT_CODES:
+                for name in REPORT_URLS:
+                    url = django_reverse(name, urlconf="config.urls_public", kwargs={"code": code})
+                    small = grade == "8" and code == "department-class-results"
+                    check(client.get(f"{url}?{query}"), small, f"{name} {code} {query}")
+                for fmt in ("", "xlsx/", "pdf/"):
+                    url = f"/api/v1/department/reports/{code}/{fmt}?{query}"
+                    check(client.get(url), grade == "8" and code.endswith("results"), url)
+            for path in API_PATHS:
+                for kind in ("marks", "months"):
+                    url = f"/api/v1/department/{path}?{query}&kind={kind}&group=grade"
+                    # the overview, the periods and the forms take no grade filter
+                    filtered = path.startswith(("table/", "charts/"))
+                    check(client.get(url), grade == "8" and filtered, url)
+    assert checked > 100
+
+
+def _nothing_of_grade_8_anywhere(what: str, response: Any, text: str) -> None:
+    """No count of the 8th grade (3 pupils, all «5»): every figure is hidden or absent."""
+    if response["Content-Type"].startswith("application/json"):
+        data = json.loads(text)
+        for row in [*data.get("rows", []), *([data["total"]] if data.get("total") else [])]:
+            if isinstance(row, dict):
+                assert row["suppressed"] and row["figures"] == {}, (what, row)
+            else:  # a report's text row: the school, then its figures
+                assert set(row[1:-1]) <= {"скрыто"}, (what, row)
+        for series in data.get("datasets", []):
+            assert all(v is None for v in series["data"]), (what, series)
+        for figure in data.get("figures", []):
+            if figure["title"] != "Школ":
+                assert figure["value"] is None, (what, figure)
+    elif response["Content-Type"].startswith("text/html"):
+        table = text[text.index('id="report-table"') :]
+        assert "скрыто" in table, what
+        assert ">3<" not in table and "100,0" not in table and "5,00" not in table, what
+    else:
+        assert "скрыто" in text, what
+        assert "100,0" not in text and "5,00" not in text, what
 
 
 def _nothing_of_grade_8(name: str, text: str) -> None:

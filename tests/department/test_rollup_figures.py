@@ -42,6 +42,30 @@ def test_period_rows_hold_the_hand_counted_tallies_stat1(
     ]
 
 
+def test_period_rows_count_missing_period_marks_and_their_last_day_rep2(
+    hand_schools: dict[str, HandSchool],
+) -> None:
+    """«н/а» is a mark given; no mark at all is missing (7А's «н/а» in mathematics is not)."""
+    a = hand_schools["A"]
+    q1, q2 = a.q1.title, a.q2.title
+    rows = sorted(
+        PeriodRollup.objects.filter(school__schema_name="school1").values_list(
+            "period_title", "grade", "subject", "not_attested", "missing", "marks_close_on"
+        )
+    )
+    week = dt.timedelta(days=7)  # the regulation's default: a week after the period's end
+    assert rows == sorted([
+        (q1, 7, "Математика", 0, 0, a.q1.ends_on + week),
+        (q1, 7, "Русский язык", 6, 6, a.q1.ends_on + week),
+        (q1, 8, "Математика", 3, 3, a.q1.ends_on + week),
+        (q1, 9, "Математика", 0, 0, a.q1.ends_on + week),
+        (q2, 7, "Математика", 1, 0, a.q2.ends_on + week),
+        (q2, 7, "Русский язык", 0, 0, a.q2.ends_on + week),
+        (q2, 8, "Математика", 0, 0, a.q2.ends_on + week),
+        (q2, 9, "Математика", 0, 0, a.q2.ends_on + week),
+    ])  # fmt: skip
+
+
 def test_month_rows_attendance_and_journal_keeping_rep2(
     hand_schools: dict[str, HandSchool],
 ) -> None:
@@ -158,7 +182,7 @@ def test_what_leaves_the_school_is_counts_only_sec4(hand_schools: dict[str, Hand
     from tests.department.schools import ROLLUP_DAY
 
     labels = {"period_key", "period_title", "period_starts_on", "period_ends_on", "grade",
-              "subject", "month"}  # fmt: skip
+              "subject", "month", "marks_close_on"}  # fmt: skip
     for kind in (PeriodFigures, MonthFigures):
         for f in dataclasses.fields(kind):
             assert f.name in labels or f.type == "int", f.name

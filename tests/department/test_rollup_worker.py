@@ -8,6 +8,7 @@ subprocess on a redis-server of the test's own, against a committed school.
 
 from __future__ import annotations
 
+import datetime as dt
 import signal
 import subprocess
 from collections.abc import Iterator
@@ -137,5 +138,53 @@ def test_rollup_task_is_idempotent_isolated_and_refuses_without_a_school(
             from department.models import MonthRollup, RollupRun
 
             PeriodRollup.objects.filter(school__schema_name__in=[schema, "school2"]).delete()
+            MonthRollup.objects.filter(school__schema_name=schema).delete()
+            RollupRun.objects.filter(school__schema_name=schema).delete()
+
+
+def test_a_closed_period_enqueues_the_rollup_through_the_outbox_once(
+    committed_school: School, redis_server: RedisServer, worker: Path, django_db_blocker: Any
+) -> None:
+    """The daily check finds a period that ended yesterday: the outbox publishes the
+    school's rollup after the commit, the worker counts it; the check run again that day
+    adds no message and no run."""
+    from department.models import MonthRollup, PeriodRollup, RollupRun
+    from django_tenants.utils import schema_context
+
+    from journal.rollup.closing import rollup_at_period_close
+    from journal.structure.models import ReportingPeriod
+    from outbox.models import OutboxMessage, TaskRun
+
+    schema = committed_school.schema
+    try:
+        with django_db_blocker.unblock(), BrokerAt(f"{redis_server.url}/0"):
+            with schema_context(schema):
+                period = ReportingPeriod.objects.order_by("ends_on", "pk").first()
+                assert period is not None
+                day = period.ends_on + dt.timedelta(days=1)
+                assert period in rollup_at_period_close(today=day)
+            wait_for(
+                lambda: (_finished(schema, django_db_blocker) or ("",))[0] == "ok", 90, "rollup"
+            )
+            finished = _finished(schema, django_db_blocker)
+            with schema_context(schema):
+                rollup_at_period_close(today=day)
+                messages = list(
+                    OutboxMessage.objects.filter(task=TASK).values_list("key", "sent_at")
+                )
+                assert [k for k, _ in messages] == [
+                    f"department.rollup:periods-closed:{period.ends_on.isoformat()}"
+                ]
+                assert messages[0][1] is not None  # published
+                from tenants.tasking import task_id_for
+
+                task_id = task_id_for(schema=schema, key=messages[0][0])
+                assert TaskRun.objects.filter(key=f"{TASK}:{task_id}").count() == 1
+            assert _finished(schema, django_db_blocker) == finished
+    finally:
+        with django_db_blocker.unblock():
+            with schema_context(schema):
+                OutboxMessage.objects.filter(task=TASK).delete()
+            PeriodRollup.objects.filter(school__schema_name=schema).delete()
             MonthRollup.objects.filter(school__schema_name=schema).delete()
             RollupRun.objects.filter(school__schema_name=schema).delete()

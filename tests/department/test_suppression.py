@@ -54,10 +54,3 @@ def test_no_shown_sum_minus_shown_parts_gives_a_small_group() -> None:
             down = [p for p in parts if p in hidden]
             assert not down or (len(down) >= 2 and sum(c[p]["pupils"] for p in down) >= 5), parent
     assert all(c[k]["pupils"] >= 5 for k in c if k not in hidden)
-
-
-def test_k_comes_from_the_setting(settings: object) -> None:
-    from department.selectors import small_cell_k
-
-    setattr(settings, "DEPARTMENT_SMALL_CELL_K", 10)  # noqa: B010
-    assert small_cell_k() == 10

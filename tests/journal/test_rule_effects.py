@@ -534,3 +534,16 @@ def test_due_readers_make_as_many_queries_for_many_classes_as_for_few(
             )
         assert len(paper_copies_due(on=on, for_user=w.users["deputy"])) == 8
         assert count() == few
+
+
+def test_small_cell_k(worlds: dict[str, World]) -> None:
+    """A municipal rule: the department hides groups below the largest k the schools
+    adopted (docs/department.md), so one school's k = 3 changes nothing while another keeps
+    5, and applies once every school adopts it."""
+    from department.selectors import small_cell_k
+
+    assert small_cell_k() == 5
+    adopt_rules("school1", small_cell_k=3)
+    assert small_cell_k() == 5
+    adopt_rules("school2", small_cell_k=3)
+    assert small_cell_k() == 3

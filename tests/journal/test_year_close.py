@@ -215,6 +215,12 @@ def test_closing_promotes_holds_back_graduates_and_creates_next_year_year1(
         assert outcomes[e.graduate.pk] == "graduated"
         assert outcomes[w.pupils[3].pk] == "conditional"
         assert YearClosing.objects.get(year=w.year).next_year_id == new.pk
+        # The department's rollup of the school refreshes after the close (issue #13).
+        from outbox.models import OutboxMessage
+
+        assert OutboxMessage.objects.filter(
+            task="department.rollup_school", key=f"department.rollup:year-closed:{w.year.pk}"
+        ).exists()
     listed = w.client("director").get(f"{B}{w.year.pk}/closing/").json()
     assert {d["pupil_id"]: d["class_to"] for d in listed["decisions"]}[e.graduate.pk] is None
     assert listed["order_number"] == "101-о"

@@ -537,10 +537,17 @@ CELERY_BEAT_SCHEDULE["department-rollups-nightly"] = {
     "schedule": crontab(hour=2, minute=0),
     "options": {"headers": {"_schema_name": "public"}},
 }
+# A school's rollup also refreshes when one of its periods ends or closes (issue #13).
+CELERY_BEAT_SCHEDULE["department-rollups-at-period-close"] = {
+    "task": "tenants.for_each_school",
+    "schedule": crontab(hour=1, minute=30),
+    "args": ["rollup.at_period_close"],
+    "options": {"headers": {"_schema_name": "public"}},
+}
 DEPARTMENT_ROLLUP_CAP = env_int("DEPARTMENT_ROLLUP_CAP", 20)
 DEPARTMENT_ROLLUP_SPACING_SECONDS = env_int("DEPARTMENT_ROLLUP_SPACING_SECONDS", 30)
 # Small-cell suppression: a figure describing fewer pupils is not shown (docs/department.md).
-DEPARTMENT_SMALL_CELL_K = env_int("DEPARTMENT_SMALL_CELL_K", 5)
+DEPARTMENT_SMALL_CELL_K = env_int("DEPARTMENT_SMALL_CELL_K", 2)  # a floor under the adopted k
 
 SENTRY_DSN = env("SENTRY_DSN")
 SENTRY_ENVIRONMENT = env("SENTRY_ENVIRONMENT", "production")

@@ -192,12 +192,19 @@ def seed_demo(
                     ensure_demo_device(user)
                 for line in link_esia_people(index, admin):
                     log(f"{school.slug}: Госуслуги {line}")
-    # The department's dashboard has figures right after start (issue #13): each demo
-    # school's rollup now, as the nightly task would.
+    seed_department_figures([s.slug for s in schools], commands)
+
+
+def seed_department_figures(slugs: Sequence[str], commands: Any) -> None:
+    """The department's dashboard has figures right after start (issue #13): period marks
+    for each demo school's ended periods, then each school's rollup now, as the nightly
+    task would."""
     from department.services import rollup_refresh
 
-    for school in School.objects.filter(slug__in=[s.slug for s in schools]):
+    for school in School.objects.filter(slug__in=slugs):
         with schema_context(school.schema_name):
+            if "demo_seed_period_marks" in commands:
+                call_command("demo_seed_period_marks")
             rollup_refresh()
 
 
