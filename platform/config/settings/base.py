@@ -427,7 +427,11 @@ _TASKS_BY_QUEUE = {
         "messaging.digest_deliver",
     ],
     # The department's figures (issue #13).
-    "rollups": ["department.rollup_fan_out", "department.rollup_school"],
+    "rollups": [
+        "department.rollup_fan_out",
+        "department.rollup_school",
+        "rollup.at_period_close",
+    ],
     # Long batch work on storage (ARC-1..6).
     "archive": [
         "archive.scan",
@@ -435,11 +439,13 @@ _TASKS_BY_QUEUE = {
         "archive.patrol",
         "backups.school_exports",
         "backups.restore_drill",
+        "backups.pgbackrest",
     ],
     # Short housekeeping, fan-outs and nightly batches that ask for more work.
     "default": [
         "tenants.for_each_school",
         "tenants.school_probe",
+        "tenants.connection_probe",
         "outbox.relay",
         "outbox.relay_public",
         "idempotency.purge",
