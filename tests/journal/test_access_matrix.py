@@ -1,9 +1,11 @@
 """ROLE-1..3 access matrix: every journal API endpoint × every role → allowed or denied.
 
-Allowed: a 2xx answer (with data, for reads). Denied: 403/404, or for a list an empty
-result. Pupils never succeed at a write (ROLE-2). A director of another school, on their
-own host with this school's ids, never gets this school's data (TEN-3); a token of another
-school does not authenticate here at all.
+Allowed: a 2xx answer (with data, for reads). Denied: the one code the access rule gives
+each endpoint × persona (`refusal`): 403 from a role gate or the learners' guard, 404 for
+an object outside the user's scope, 200 with an empty list for a list the scope filters.
+Pupils never succeed at a write (ROLE-2). A director of another school, on their own host
+with this school's ids, never gets this school's data (TEN-3); a token of another school
+does not authenticate here at all.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import contextlib
 import datetime as dt
 import io
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
@@ -71,6 +73,13 @@ class Endpoint:
     # The day the request is sent on, where the route depends on it (period marks open in
     # the period's last days); None: the run's day.
     day: Callable[[World], dt.date] | None = None
+    # How a persona outside `allowed` is refused, the code's one rule (ROLE-1..3, see
+    # `refusal`): None — a role gate (`require_roles`) answers before any object is
+    # loaded, 403 for all; else the object is looked up in the persona's scope first:
+    # outside it `outside` (404, or 200 with an empty list for a list the scope filters),
+    # inside it (`sees`) but the role may not act on it, 403.
+    outside: int | None = None
+    sees: set[str] = field(default_factory=set)
 
     def call(self, client: APIClient, world: World) -> Response:
         with schema_context("school1"):
@@ -305,6 +314,7 @@ ENDPOINTS = [
         lambda w: B + "structure/classes/",
         ALL_STAFF - {"substitute", "substitute_no_grant"},
         list_result=True,
+        outside=200,
     ),
     Endpoint(
         "class-create",
@@ -351,6 +361,7 @@ ENDPOINTS = [
         ALL_STAFF | {"pupil", "parent"},
         setup=add_timetable,
         list_result=True,
+        outside=200,
     ),
     Endpoint(
         "timetable-create",
@@ -384,9 +395,14 @@ ENDPOINTS = [
         lambda w: B + f"roster/pupils/?class_group_id={w.class5a.pk}",
         SEES_5A_PUPILS,
         list_result=True,
+        outside=200,
     ),
     Endpoint(
-        "pupil-detail", "get", lambda w: B + f"roster/pupils/{w.pupils[0].pk}/", SEES_5A_PUPILS
+        "pupil-detail",
+        "get",
+        lambda w: B + f"roster/pupils/{w.pupils[0].pk}/",
+        SEES_5A_PUPILS,
+        outside=404,
     ),
     Endpoint(
         "pupil-create",
@@ -407,6 +423,8 @@ ENDPOINTS = [
         lambda w: B + f"roster/pupils/{w.pupils[1].pk}/consent/",
         ROSTER | {"class_teacher"},
         payload=lambda w: {"signed_on": w.today.isoformat(), "scan_reference": "scan/77.pdf"},
+        outside=404,
+        sees=SEES_5A_PUPILS,
     ),
     Endpoint(
         "guardian-link",
@@ -417,6 +435,8 @@ ENDPOINTS = [
             "guardian_id": Guardian.objects.get(user=w.users["other_parent"]).pk,
             "relation": "guardian",
         },
+        outside=404,
+        sees=SEES_5A_PUPILS,
     ),
     Endpoint(
         "movement-create",
@@ -429,12 +449,15 @@ ENDPOINTS = [
             "order_number": "80-у",
             "class_to_id": w.class5b.pk,
         },
+        outside=404,
+        sees=SEES_5A_PUPILS,
     ),
     Endpoint(
         "class-list-on",
         "get",
         lambda w: B + f"roster/classes/{w.class5a.pk}/list/?on={w.today.isoformat()}",
         ROSTER | {"teacher", "class_teacher"},
+        outside=404,
     ),
     Endpoint(
         "curriculum-save",
@@ -456,12 +479,15 @@ ENDPOINTS = [
         payload=plan_file,
         setup=add_curriculum,
         multipart=True,
+        outside=404,
+        sees=READS_MATH_5A,
     ),
     Endpoint(
         "coverage",
         "get",
         lambda w: B + f"planning/assignments/{w.math5a.pk}/coverage/",
         READS_MATH_5A,
+        outside=404,
     ),
     Endpoint(
         "lessons-generate",
@@ -476,6 +502,7 @@ ENDPOINTS = [
         lambda w: B + f"register/assignments/{w.math5a.pk}/lessons/",
         READS_MATH_5A,
         list_result=True,
+        outside=404,
     ),
     Endpoint(
         "lesson-update",
@@ -483,6 +510,8 @@ ENDPOINTS = [
         lambda w: B + f"register/lessons/{w.lesson_today.pk}/update/",
         {"teacher"},
         payload=lambda w: {"topic": "Сложение дробей", "homework": "№ 5"},
+        outside=404,
+        sees=READS_MATH_5A,
     ),
     Endpoint(
         "substitution-grant",
@@ -493,6 +522,8 @@ ENDPOINTS = [
             "substitute_id": staff_id(w, "substitute_no_grant"),
             "reason": "Больничный основного учителя",
         },
+        outside=404,
+        sees=READS_MATH_5A,
     ),
     Endpoint(
         "homework-file-list",
@@ -501,6 +532,7 @@ ENDPOINTS = [
         READS_MATH_5A | {"pupil", "parent"},
         setup=add_homework_file,
         list_result=True,
+        outside=404,
     ),
     Endpoint(
         "homework-file-upload",
@@ -509,6 +541,8 @@ ENDPOINTS = [
         {"teacher"},
         payload=homework_upload,
         multipart=True,
+        outside=404,
+        sees=READS_MATH_5A,
     ),
     Endpoint(
         "marks-save",
@@ -518,6 +552,8 @@ ENDPOINTS = [
         payload=lambda w: {
             "marks": [{"pupil_id": p.pk, "value": 4, "work_kind": "oral"} for p in w.pupils]
         },
+        outside=404,
+        sees=READS_MATH_5A,
     ),
     Endpoint(
         "marks-save-substituted",
@@ -527,6 +563,8 @@ ENDPOINTS = [
         payload=lambda w: {
             "marks": [{"pupil_id": w.pupils[0].pk, "value": 5, "work_kind": "oral"}]
         },
+        outside=404,
+        sees=READS_MATH_5A,
     ),
     Endpoint(
         "attendance-save",
@@ -534,6 +572,8 @@ ENDPOINTS = [
         lambda w: B + f"register/lessons/{w.lesson_today.pk}/attendance/",
         {"teacher"},
         payload=lambda w: {"entries": [{"pupil_id": w.pupils[0].pk, "code": "Н"}]},
+        outside=404,
+        sees=READS_MATH_5A,
     ),
     Endpoint(
         "mark-correct",
@@ -542,6 +582,8 @@ ENDPOINTS = [
         {"director", "deputy"},
         payload=lambda w: {"new_value": 4, "reason": "Ошибка ввода"},
         setup=add_mark_under_corrections,
+        outside=404,
+        sees=READS_MATH_5A,
     ),
     Endpoint(
         "attendance-reason",
@@ -550,18 +592,21 @@ ENDPOINTS = [
         {"director", "deputy", "class_teacher"},
         payload=lambda w: {"code": "Б", "note": "справка"},
         setup=add_absence,
+        outside=404,
     ),
     Endpoint(
         "grid",
         "get",
         lambda w: B + f"register/grid/?assignment_id={w.math5a.pk}&period_id={w.period.pk}",
         READS_MATH_5A,
+        outside=404,
     ),
     Endpoint(
         "pupil-progress",
         "get",
         lambda w: B + f"register/pupils/{w.pupils[0].pk}/progress/?period_id={w.period.pk}",
         SEES_5A_PUPILS,
+        outside=404,
     ),
     Endpoint(
         "accumulation",
@@ -569,6 +614,7 @@ ENDPOINTS = [
         lambda w: B + f"register/accumulation/?assignment_id={w.math5a.pk}&period_id={w.period.pk}",
         READS_MATH_5A,
         list_result=True,
+        outside=404,
     ),
     Endpoint(
         "attendance-daily",
@@ -576,6 +622,7 @@ ENDPOINTS = [
         lambda w: B + f"register/classes/{w.class5a.pk}/attendance/?date={w.today.isoformat()}",
         {"director", "deputy", "class_teacher"},
         list_result=True,
+        outside=404,
     ),
     Endpoint(
         "period-mark-create",
@@ -590,6 +637,8 @@ ENDPOINTS = [
             "value": "4",
         },
         day=lambda w: w.period.ends_on - dt.timedelta(days=3),
+        outside=404,
+        sees=READS_MATH_5A,
     ),
     Endpoint(
         "pe-exemption-create",
@@ -602,6 +651,8 @@ ENDPOINTS = [
             "ends_on": w.today.isoformat(),
             "document": "Справка № 1",
         },
+        outside=404,
+        sees=SEES_5A_PUPILS,
     ),
     Endpoint("access-log", "get", lambda w: B + "audit/log/", {"director"}, list_result=True),
     Endpoint(
@@ -609,6 +660,8 @@ ENDPOINTS = [
         "post",
         lambda w: B + f"transfer/pupils/{w.pupils[0].pk}/export/",
         ROSTER,
+        outside=404,
+        sees=SEES_5A_PUPILS,
     ),
     Endpoint(
         "transfer-import",
@@ -616,12 +669,15 @@ ENDPOINTS = [
         lambda w: B + f"transfer/pupils/{w.pupils[1].pk}/import/",
         ROSTER,
         payload=transfer_package,
+        outside=404,
+        sees=SEES_5A_PUPILS,
     ),
     Endpoint(
         "transfer-records",
         "get",
         lambda w: B + f"transfer/pupils/{w.pupils[0].pk}/records/",
         SEES_5A_PUPILS,
+        outside=404,
     ),
     Endpoint("year-list", "get", lambda w: B + "structure/years/", ALL_STAFF, list_result=True),
     Endpoint(
@@ -695,6 +751,8 @@ ENDPOINTS = [
         lambda w: B + f"structure/classes/{w.class5a.pk}/class-teacher/",
         STRUCTURE,
         payload=lambda w: {"teacher_id": staff_id(w, "other_teacher")},
+        outside=404,
+        sees=SEES_5A_PUPILS,
     ),
     Endpoint(
         "subgroup-list",
@@ -703,6 +761,7 @@ ENDPOINTS = [
         ROSTER | {"teacher", "class_teacher"},
         setup=add_subgroups,
         list_result=True,
+        outside=404,
     ),
     Endpoint(
         "subgroup-create",
@@ -722,6 +781,8 @@ ENDPOINTS = [
         STRUCTURE,
         setup=add_subgroups,
         payload=split_payload,
+        outside=404,
+        sees=SEES_5A_PUPILS,
     ),
     Endpoint(
         "guardian-create",
@@ -767,6 +828,7 @@ ENDPOINTS += [
         "get",
         lambda w: B + f"register/period-sheet/?assignment_id={w.math5a.pk}&period_id={w.period.pk}",
         READS_MATH_5A,
+        outside=404,
     ),
     Endpoint(
         "period-marks-save",
@@ -780,12 +842,15 @@ ENDPOINTS += [
             "marks": [{"pupil_id": p.pk, "value": "4"} for p in w.pupils[:2]],
         },
         day=lambda w: w.period.ends_on - dt.timedelta(days=3),
+        outside=404,
+        sees=READS_MATH_5A,
     ),
     Endpoint(
         "year-sheet",
         "get",
         lambda w: B + f"register/year-sheet/?assignment_id={w.math5a.pk}",
         READS_MATH_5A,
+        outside=404,
     ),
     Endpoint(
         "final-marks-confirm",
@@ -794,6 +859,8 @@ ENDPOINTS += [
         {"teacher"},
         payload=lambda w: {"pupil_ids": [w.pupils[0].pk]},
         setup=year_mark_due_soon,
+        outside=404,
+        sees=READS_MATH_5A,
     ),
     Endpoint(
         "mark-deadline-list",
@@ -820,6 +887,7 @@ ENDPOINTS += [
         "get",
         lambda w: B + f"register/pupils/{w.pupils[0].pk}/year-marks/",
         SEES_5A_PUPILS,
+        outside=404,
     ),
 ]
 
@@ -832,6 +900,7 @@ ENDPOINTS += [
         lambda w: B + "register/substitutions/",
         {"director", "deputy", "teacher", "substitute"},
         list_result=True,
+        outside=200,
     ),
 ]
 
@@ -854,6 +923,7 @@ ENDPOINTS += [
         "get",
         lambda w: B + f"yearend/years/{w.year.pk}/check/",
         {"director", "deputy"},
+        outside=404,
     ),
     Endpoint(
         "year-close",
@@ -869,6 +939,7 @@ ENDPOINTS += [
         },
         # The day after the world's year ends: every period is over, so it may close.
         day=lambda w: w.year.ends_on + dt.timedelta(days=1),
+        outside=404,
     ),
     Endpoint(
         "year-closing",
@@ -876,6 +947,7 @@ ENDPOINTS += [
         lambda w: B + f"yearend/years/{w.year.pk}/closing/",
         {"director", "deputy"},
         setup=year_closed,
+        outside=404,
     ),
 ]
 
@@ -906,6 +978,7 @@ ENDPOINTS += [
         {"director", "deputy", "teacher"},
         setup=add_remark,
         list_result=True,
+        outside=200,
     ),
     Endpoint(
         "remark-create",
@@ -913,6 +986,8 @@ ENDPOINTS += [
         lambda w: B + "control/remarks/create/",
         {"director", "deputy"},
         payload=lambda w: {"assignment_id": w.math5a.pk, "text": "Нет домашнего задания"},
+        outside=404,
+        sees=READS_MATH_5A,
     ),
     Endpoint(
         "remark-mend",
@@ -921,6 +996,8 @@ ENDPOINTS += [
         {"teacher"},
         payload=lambda w: {"note": "Тема внесена"},
         setup=add_remark,
+        outside=404,
+        sees=WHOLE_SCHOOL_HEADS,
     ),
     Endpoint(
         "remark-summary",
@@ -929,6 +1006,7 @@ ENDPOINTS += [
         {"director", "deputy"},
         setup=add_remark,
         list_result=True,
+        outside=404,
     ),
 ]
 
@@ -970,6 +1048,7 @@ ENDPOINTS += [
         READS_MATH_5A,
         setup=add_attestation,
         list_result=True,
+        outside=200,
     ),
     Endpoint(
         "control-work-create",
@@ -982,6 +1061,8 @@ ENDPOINTS += [
             "planned_on": w.today.isoformat(),
             "topic": "Измерение площади",
         },
+        outside=404,
+        sees=READS_MATH_5A,
     ),
     Endpoint(
         "attestation-list",
@@ -990,6 +1071,7 @@ ENDPOINTS += [
         READS_MATH_5A,
         setup=add_attestation,
         list_result=True,
+        outside=200,
     ),
     Endpoint(
         "attestation-create",
@@ -1001,6 +1083,8 @@ ENDPOINTS += [
             "form": "testing",
             "held_on": w.today.isoformat(),
         },
+        outside=404,
+        sees=READS_MATH_5A,
     ),
     Endpoint(
         "attestation-detail",
@@ -1008,6 +1092,7 @@ ENDPOINTS += [
         lambda w: B + f"attestation/events/{_event_id()}/",
         READS_MATH_5A,
         setup=add_attestation,
+        outside=404,
     ),
     Endpoint(
         "attestation-results-save",
@@ -1016,6 +1101,8 @@ ENDPOINTS += [
         {"teacher"},
         payload=lambda w: {"results": [{"pupil_id": w.pupils[1].pk, "value": "5"}]},
         setup=add_attestation,
+        outside=404,
+        sees=READS_MATH_5A,
     ),
     Endpoint(
         "pupil-attestation-results",
@@ -1024,6 +1111,7 @@ ENDPOINTS += [
         SEES_5A_PUPILS,
         setup=add_attestation,
         list_result=True,
+        outside=404,
     ),
     # reports (issue #12; REP-1, REP-3, REP-5): the heads every report, the class teacher
     # their class, a teacher their subject; the whole-school jobs the heads only.
@@ -1033,24 +1121,28 @@ ENDPOINTS += [
         lambda w: B + "reports/forms/",
         READS_MATH_5A | {"other_teacher"},
         list_result=True,
+        outside=200,
     ),
     Endpoint(
         "report-run",
         "get",
         lambda w: B + "reports/run/?" + _report_query(w, "class-period-results"),
         READS_MATH_5A,
+        outside=404,
     ),
     Endpoint(
         "report-pdf",
         "get",
         lambda w: B + "reports/pdf/?" + _report_query(w, "journal-paper-copy"),
         READS_MATH_5A,
+        outside=404,
     ),
     Endpoint(
         "report-xlsx",
         "get",
         lambda w: B + "reports/xlsx/?" + _report_query(w, "summary-progress-sheet"),
         READS_MATH_5A,
+        outside=404,
     ),
     Endpoint(
         "report-job-list",
@@ -1059,6 +1151,7 @@ ENDPOINTS += [
         WHOLE_SCHOOL_HEADS,
         setup=add_report_job,
         list_result=True,
+        outside=200,
     ),
     Endpoint(
         "report-job-create",
@@ -1066,6 +1159,7 @@ ENDPOINTS += [
         lambda w: B + "reports/jobs/create/",
         WHOLE_SCHOOL_HEADS,
         payload=lambda w: {"kind": "paper_copies", "period_id": w.period.pk},
+        outside=404,
     ),
     Endpoint(
         "report-job-detail",
@@ -1073,6 +1167,7 @@ ENDPOINTS += [
         lambda w: B + f"reports/jobs/{w.extra['report_job'].pk}/",
         WHOLE_SCHOOL_HEADS,
         setup=add_report_job,
+        outside=404,
     ),
     Endpoint(
         "report-job-file",
@@ -1082,6 +1177,7 @@ ENDPOINTS += [
         ),
         WHOLE_SCHOOL_HEADS,
         setup=add_report_job,
+        outside=404,
     ),
 ]
 
@@ -1136,6 +1232,7 @@ ENDPOINTS += [
         IN_THREAD,
         setup=add_thread,
         list_result=True,
+        outside=200,
     ),
     Endpoint(
         "messages-thread-start",
@@ -1151,6 +1248,7 @@ ENDPOINTS += [
         lambda w: B + f"messages/threads/{_thread_id()}/",
         IN_THREAD,
         setup=add_thread,
+        outside=404,
     ),
     Endpoint(
         "messages-thread-reply",
@@ -1159,6 +1257,7 @@ ENDPOINTS += [
         IN_THREAD,
         setup=add_thread,
         payload=lambda w: {"body": "Ответ"},
+        outside=404,
     ),
     Endpoint(
         "messages-thread-read",
@@ -1166,6 +1265,7 @@ ENDPOINTS += [
         lambda w: B + f"messages/threads/{_thread_id()}/read/",
         IN_THREAD,
         setup=add_thread,
+        outside=404,
     ),
     Endpoint("messages-unread", "get", lambda w: B + "messages/unread/", EVERYONE),
     Endpoint(
@@ -1182,6 +1282,8 @@ ENDPOINTS += [
         {"parent"},  # the teacher's own message; the parent has reported it already
         setup=lambda w: thread_only(w),
         payload=lambda w: {"reason": "Грубость"},
+        outside=404,
+        sees=IN_THREAD,
     ),
     Endpoint(
         "messages-report-list",
@@ -1218,12 +1320,15 @@ ENDPOINTS += [
             "class_group_id": w.class5a.pk,
             "for_pupils": True,
         },
+        outside=404,
+        sees=SEES_5A_PUPILS,
     ),
     Endpoint(
         "notification-preferences",
         "get",
         lambda w: B + "notifications/preferences/",
         {"parent", "other_parent"},
+        outside=404,
     ),
     Endpoint(
         "notification-preferences-set",
@@ -1231,6 +1336,7 @@ ENDPOINTS += [
         lambda w: B + "notifications/preferences/set/",
         {"parent", "other_parent"},
         payload=lambda w: {"email_consent": False, "email_enabled": True},
+        outside=404,
     ),
     Endpoint(
         "notification-push-subscribe",
@@ -1242,6 +1348,7 @@ ENDPOINTS += [
             "p256dh": "B" + "A" * 86,  # 65 bytes in base64url
             "auth": "A" * 22,  # 16 bytes
         },
+        outside=404,
     ),
 ]
 
@@ -1273,6 +1380,21 @@ def test_every_journal_route_is_in_the_matrix() -> None:
 LEARNERS = {"pupil", "parent", "other_parent"}
 
 
+def refusal(endpoint: Endpoint, persona: str) -> int:
+    """The one code a persona outside `endpoint.allowed` gets (ROLE-1..3).
+
+    A parent or pupil on a staff route: the learners' guard answers before the view, 403
+    (ROLE-2). Else a role gate refuses before loading anything, 403; a route that looks its
+    object up in the user's scope answers 404 outside it (a scoped list: 200, empty) and
+    403 inside it, where the user sees the object but their role may not act on it.
+    """
+    if persona in LEARNERS and not LEARNERS & endpoint.allowed:
+        return 403
+    if endpoint.outside is None or persona in endpoint.sees:
+        return 403
+    return endpoint.outside
+
+
 @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda e: e.name)
 def test_access_matrix_role1(world: World, endpoint: Endpoint) -> None:
     with schema_context("school1"):
@@ -1286,20 +1408,14 @@ def test_access_matrix_role1(world: World, endpoint: Endpoint) -> None:
         finally:
             transaction.savepoint_rollback(sid)
         code = response.status_code
-        allowed = 200 <= code < 300 and _has_data(response, endpoint)
-        if persona in LEARNERS and not LEARNERS & endpoint.allowed:
-            # A staff route: the learners' guard answers before the view, always 403 (ROLE-2).
-            denied = code == 403
+        if persona in endpoint.allowed:
+            if not (200 <= code < 300 and _has_data(response, endpoint)):
+                outcomes[persona] = f"expected allow, got {code}: {response.content[:300]!r}"
         else:
-            # Staff, or a learner's route asked about another family's pupil: 403 where the
-            # role may not act, 404 where the object is outside the user's scope, an empty
-            # list where the route lists.
-            denied = code in (403, 404) or (code == 200 and not _has_data(response, endpoint))
-        expected = persona in endpoint.allowed
-        if expected and not allowed:
-            outcomes[persona] = f"expected allow, got {code}: {response.content[:300]!r}"
-        elif not expected and not denied:
-            outcomes[persona] = f"expected deny, got {code}: {response.content[:300]!r}"
+            want = refusal(endpoint, persona)
+            if code != want or (code == 200 and _has_data(response, endpoint)):
+                what = "an empty list" if want == 200 else str(want)
+                outcomes[persona] = f"expected {what}, got {code}: {response.content[:300]!r}"
         # ROLE-2: a pupil never succeeds at a write, but for their own messages (COM-1,
         # the names of settings.LEARNER_WRITE_URL_NAMES).
         own_messages = f"journal:{endpoint.name}" in settings.LEARNER_WRITE_URL_NAMES

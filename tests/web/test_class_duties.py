@@ -329,10 +329,11 @@ def test_acknowledgement_is_the_parents_own_and_needs_marks_dia5(
         roster.consent_revoke(
             consent=consent, revoked_on=w.today, reason="заявление", by=w.users["secretary"]
         )
-    # Consent withdrawn: the child is no longer the parent's to see (the session ends or
-    # the child is unknown), and nothing is recorded.
+    # Consent withdrawn: the child is no longer the parent's to see, the session ends (the
+    # parent is sent to sign in again), and nothing is recorded.
     refused = page_client("parent").post(ACKNOWLEDGE, form)
-    assert refused.status_code == 404 or "/accounts/login/" in refused.get("Location", "")
+    assert refused.status_code == 302
+    assert refused["Location"].startswith("/accounts/login/"), refused["Location"]
     with schema_context("school1"):
         assert not MarksAcknowledgement.objects.exists()
 
