@@ -49,7 +49,11 @@ def archive(request: HttpRequest) -> HttpResponse:
         )
     context = {
         "rows": rows,
-        "broken": [r for r in rows if r["summary"].broken],
+        "broken": [
+            r
+            for r, s in zip(rows, schools.values(), strict=True)
+            if summaries[s.schema_name].broken
+        ],
         "today": today,
         "drill": runs["drill"],
         "cluster_backups": cluster_backups(),

@@ -251,7 +251,8 @@ def department_report_html(report: DepartmentReport) -> str:
 def department_report_file(report: DepartmentReport, fmt: str) -> bytes:
     """The report as PDF or XLSX through the engine's renderers (reproducible bytes)."""
     assert report.table is not None and report.params is not None
-    render = {"pdf": pdf_document, "xlsx": xlsx_document}.get(fmt)
-    if render is None:
-        raise Http404
-    return render(report.table, heading(report.params))
+    if fmt == "pdf":
+        return pdf_document(report.table, heading(report.params))
+    if fmt == "xlsx":
+        return xlsx_document(report.table, heading(report.params))
+    raise Http404
