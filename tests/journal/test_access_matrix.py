@@ -142,6 +142,17 @@ def add_mark_under_corrections(world: World) -> None:
     add_mark(world)
 
 
+def _own_push_endpoint(world: World) -> None:
+    from journal.messaging.models import PushEndpoint
+
+    PushEndpoint.objects.create(
+        user=world.users["parent"],
+        endpoint="http://127.0.0.1:9/push/own",
+        p256dh="B" + "A" * 86,
+        auth="A" * 22,
+    )
+
+
 def add_order(world: World) -> None:
     from journal.structure.models import SchoolOrder
 
@@ -1348,6 +1359,16 @@ ENDPOINTS += [
             "p256dh": "B" + "A" * 86,  # 65 bytes in base64url
             "auth": "A" * 22,  # 16 bytes
         },
+        outside=404,
+    ),
+    # Only the parent's own browser: the world's parent registered one in the setup.
+    Endpoint(
+        "notification-push-unsubscribe",
+        "post",
+        lambda w: B + "notifications/push/unsubscribe/",
+        {"parent"},
+        payload=lambda w: {"endpoint": "http://127.0.0.1:9/push/own"},
+        setup=lambda w: _own_push_endpoint(w),
         outside=404,
     ),
 ]

@@ -21,9 +21,9 @@ from tenants.schema_state import disk_migrations, school_schemas, schools_behind
 REPO = Path(__file__).resolve().parents[2]
 PREFIX = "mig"
 SCHOOLS = ["mig0001", "mig0002", "mig0003"]
-# A leaf migration without SQL (nothing depends on it): deleting its row makes a school
-# "behind" by one, and migrating it again is harmless.
-PLANTED = ("accounts", "0003_user_schema_manager")
+# A leaf migration (nothing depends on it) that is harmless to apply again (it widens
+# columns to bigint, a no-op on bigint): deleting its row makes a school "behind" by one.
+PLANTED = ("accounts", "0004_third_party_keys_bigint")
 
 
 @pytest.fixture(scope="module")

@@ -27,6 +27,8 @@ from tests.world import World
 LATIN_ALLOWED = {
     *("PDF", "XLSX", "CSV", "JSON", "ZIP", "RTF", "Markdown", "Word", "Excel", "PowerPoint"),
     *("OpenDocument", "SHA", "e-mail", "Enter", "Ctrl", "Tab", "Esc"),
+    # The backup tool's name, which the operator meets in the console and the guide.
+    "pgBackRest",
 }
 SLUG_VERSION = re.compile(r"\b[a-z][a-z0-9]*(?:[-_][a-z0-9]+)+ v\d+\b")
 LATIN_WORD = re.compile(r"(?<![\w@./:-])[A-Za-z][A-Za-z-]+(?![\w@./-])")
