@@ -7,6 +7,7 @@ from contextvars import ContextVar
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, JsonResponse
+from django.template.loader import render_to_string
 
 from accounts.policy import LEARNER_DENIED, learner_refused
 
@@ -46,4 +47,5 @@ class SessionGuardMiddleware:
             return None
         if request.path.startswith("/api/"):
             return JsonResponse({"detail": LEARNER_DENIED, "errors": {}}, status=403)
-        return HttpResponseForbidden(LEARNER_DENIED)
+        # The school's Russian 403 page (issue #15), saying why: staff pages only.
+        return HttpResponseForbidden(render_to_string("403.html", {"detail": LEARNER_DENIED}))
