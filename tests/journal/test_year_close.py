@@ -331,6 +331,7 @@ NOT_YEAR_BOUND = {
     "announcement-create",
     "notification-preferences-set",
     "notification-push-subscribe",
+    "notification-push-unsubscribe",
     # A report job reads the closed year's records (its paper copies are what the archive
     # keeps); it writes only its own files.
     "report-job-create",
