@@ -94,6 +94,7 @@ def test_parent_changes_the_diary_period_and_a_staff_form_with_the_keyboard(
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent") == "Перейти к содержимому"
     page.keyboard.press("Enter")
+    page.wait_for_url("**/diary/#main", timeout=5000)  # the fragment is set after the key
     assert page.url.endswith("#main")
 
 

@@ -136,23 +136,33 @@ def test_a_parent_turns_on_browser_notifications_and_gets_the_digest(
 
     # The same message in the real service worker becomes a notification the parent sees.
     cdp = context.new_cdp_session(page)
-    registrations: list[str] = []
+    registrations: dict[str, dict[str, Any]] = {}
     cdp.on(
         "ServiceWorker.workerRegistrationUpdated",
-        lambda event: registrations.extend(r["registrationId"] for r in event["registrations"]),
+        lambda event: registrations.update(
+            {r["registrationId"]: r for r in event["registrations"]}
+        ),
     )
     cdp.send("ServiceWorker.enable")
-    for _ in range(50):
-        if registrations:
+
+    def ours() -> list[str]:
+        return [
+            rid
+            for rid, r in registrations.items()
+            if r["scopeURL"] == f"{origin}/" and not r.get("isDeleted")
+        ]
+
+    for _ in range(100):
+        if ours():
             break
         page.wait_for_timeout(100)
-    assert registrations, "the service worker's registration is not reported"
+    assert ours(), f"the service worker's registration is not reported: {registrations}"
     cdp.send(
         "ServiceWorker.deliverPushMessage",
-        {"origin": origin, "registrationId": registrations[0], "data": json.dumps(message)},
+        {"origin": origin, "registrationId": ours()[0], "data": json.dumps(message)},
     )
     shown = None
-    for _ in range(100):
+    for _ in range(300):  # up to 30 s on a loaded machine
         shown = page.evaluate(
             """navigator.serviceWorker.ready
                  .then(r => r.getNotifications())
