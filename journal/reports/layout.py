@@ -38,6 +38,19 @@ class FormDef:
     requirement: str = ""
     form_id: int | None = None
 
+    @classmethod
+    def of(cls, row: Any) -> FormDef:
+        """The definition of a published catalog.ReportForm version."""
+        return cls(
+            code=row.code,
+            version=row.version,
+            title=row.title,
+            columns=list(row.columns),
+            parameters=list(row.parameters),
+            requirement=row.requirement,
+            form_id=row.pk,
+        )
+
 
 @dataclass(frozen=True)
 class AxisItem:

@@ -23,25 +23,13 @@ from journal.structure.models import AcademicYear, ClassGroup, ReportingPeriod, 
 from journal.structure.selectors import visible_class_ids_q
 
 
-def _form_def(row: ReportForm) -> FormDef:
-    return FormDef(
-        code=row.code,
-        version=row.version,
-        title=row.title,
-        columns=list(row.columns),
-        parameters=list(row.parameters),
-        requirement=row.requirement,
-        form_id=row.pk,
-    )
-
-
 def form_def(code: str, version: int | None = None) -> FormDef:
     """The published form (its latest version, or the one a file recorded); 404 if none."""
     qs = ReportForm.objects.filter(code=code)
     row = qs.filter(version=version).first() if version else qs.order_by("-version").first()
     if row is None:
         raise Http404
-    return _form_def(row)
+    return FormDef.of(row)
 
 
 @dataclass(frozen=True)

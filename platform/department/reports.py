@@ -193,22 +193,10 @@ def department_forms() -> list[FormDef]:
     from catalog.selectors import report_form_list
 
     return [
-        _form_def(row)
+        FormDef.of(row)
         for row in report_form_list().filter(row_kind=ROW_KIND)
         if row.code in COMPUTE
     ]
-
-
-def _form_def(row: Any) -> FormDef:
-    return FormDef(
-        code=row.code,
-        version=row.version,
-        title=row.title,
-        columns=list(row.columns),
-        parameters=list(row.parameters),
-        requirement=row.requirement,
-        form_id=row.pk,
-    )
 
 
 def department_form(code: str) -> FormDef:

@@ -17,10 +17,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec
 
-from tests.messaging.push_peer import PushPeer, push_peer
+from tests.messaging.push_peer import PushPeer, school_push
 
 SLUG = "brs-push"
 HOST = f"{SLUG}.localhost"
@@ -52,14 +50,7 @@ REGISTRATION = """
 
 @pytest.fixture
 def peer(settings: Any) -> Iterator[PushPeer]:
-    key = ec.generate_private_key(ec.SECP256R1())
-    settings.WEBPUSH_VAPID_PRIVATE_KEY = key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    ).decode()
-    settings.WEBPUSH_VAPID_SUBJECT = "mailto:admin@brs-push.example"
-    with push_peer() as running:
+    with school_push(settings, subject="mailto:admin@brs-push.example") as running:
         yield running
 
 

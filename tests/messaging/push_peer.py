@@ -143,3 +143,17 @@ def push_peer() -> Iterator[PushPeer]:
         server.shutdown()
         server.server_close()
         thread.join(5)
+
+
+@contextmanager
+def school_push(settings: Any, *, subject: str) -> Iterator[PushPeer]:
+    """A fresh VAPID key for the platform (pytest-django's `settings`) and a running peer."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    settings.WEBPUSH_VAPID_PRIVATE_KEY = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode()
+    settings.WEBPUSH_VAPID_SUBJECT = subject
+    with push_peer() as running:
+        yield running

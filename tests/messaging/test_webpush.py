@@ -10,8 +10,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django_tenants.utils import schema_context
@@ -21,7 +19,7 @@ from journal.messaging.models import Delivery, Digest, PushEndpoint
 from journal.messaging.tasks import digest_deliver, digests_send
 from journal.register import services as reg
 from outbox.models import OutboxMessage
-from tests.messaging.push_peer import PushPeer, push_peer, verify_vapid
+from tests.messaging.push_peer import PushPeer, school_push, verify_vapid
 from tests.world import World
 
 SCHOOL1 = {"_schema_name": "school1"}
@@ -29,14 +27,7 @@ SCHOOL1 = {"_schema_name": "school1"}
 
 @pytest.fixture
 def peer(settings: Any) -> Iterator[PushPeer]:
-    key = ec.generate_private_key(ec.SECP256R1())
-    settings.WEBPUSH_VAPID_PRIVATE_KEY = key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    ).decode()
-    settings.WEBPUSH_VAPID_SUBJECT = "mailto:admin@school1.example"
-    with push_peer() as running:
+    with school_push(settings, subject="mailto:admin@school1.example") as running:
         yield running
 
 
