@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from archive_heads.models import PublishedTreeHead
 from archive_heads.signing import Head
 
@@ -34,3 +36,11 @@ def published_heads(*, school: str) -> list[Head]:
 def heads_export(*, school: str) -> list[dict[str, object]]:
     """The school's heads as plain data, for a third place."""
     return [h.__dict__ for h in published_heads(school=school)]
+
+
+def latest_published_heads() -> dict[str, Any]:
+    """Each school's largest published tree head, keyed by schema: one query for all."""
+    from archive_heads.models import PublishedTreeHead
+
+    rows = PublishedTreeHead.objects.order_by("school", "-tree_size").distinct("school")
+    return {row.school: row for row in rows}

@@ -23,36 +23,33 @@ from tenants.selectors import school_list
 @require_safe
 @operator_required
 def archive(request: HttpRequest) -> HttpResponse:
-    from archive_heads.models import PublishedTreeHead
+    from archive_heads.services import latest_published_heads
     from backups.services import cluster_backups, last_runs
     from journal.archive.selectors import archive_summary
 
     today = timezone.localdate()
     runs = last_runs()
-    rows = []
-    schools = {s.schema_name: s for s in school_list()}
+    heads = latest_published_heads()
+    schools = list(school_list())
     summaries = {}
-    for schema in each_school(schools):  # the connection recycled every K schools (#17)
+    for schema in each_school([s.schema_name for s in schools]):  # recycled every K (#17)
         summaries[schema] = archive_summary(on=today)
-    for school in schools.values():
-        summary = summaries[school.schema_name]
-        published = PublishedTreeHead.objects.filter(school=school.schema_name).order_by(
-            "-tree_size"
-        )
-        rows.append(
-            {
-                "school": school,
-                "summary": summary,
-                "published": published.first(),
-                "export": runs.get(school.schema_name),
-            }
-        )
+    rows = [
+        {
+            "school": school,
+            "summary": summaries[school.schema_name],
+            "published": heads.get(school.schema_name),
+            "export": runs.get(school.schema_name),
+        }
+        for school in schools
+    ]
     context = {
         "rows": rows,
+        # Schools with packages bad in both copies (ARC-3): the alert above the table.
         "broken": [
-            r
-            for r, s in zip(rows, schools.values(), strict=True)
-            if summaries[s.schema_name].broken
+            row
+            for school, row in zip(schools, rows, strict=True)
+            if summaries[school.schema_name].broken
         ],
         "today": today,
         "drill": runs["drill"],
