@@ -585,3 +585,15 @@ def rollup_freshness() -> list[Freshness]:
             )
         )
     return found
+
+
+def filter_schools() -> Any:
+    """The schools the filters offer (names only: no school data)."""
+    from tenants.models import School
+
+    return School.objects.exclude(schema_name="public").order_by("short_name")
+
+
+def filter_subjects() -> Any:
+    """The subjects the rollups know, for the filters."""
+    return PeriodRollup.objects.order_by("subject").values_list("subject", flat=True).distinct()

@@ -64,16 +64,11 @@ def filters_from(request: HttpRequest) -> s.Filters:
 
 
 def _choices(filters: s.Filters) -> dict[str, Any]:
-    from department.models import PeriodRollup
-    from tenants.models import School
-
     return {
         "periods": s.period_list(),
-        "schools": School.objects.exclude(schema_name="public").order_by("short_name"),
+        "schools": s.filter_schools(),
         "grades": range(1, 12),
-        "subjects": PeriodRollup.objects.order_by("subject")
-        .values_list("subject", flat=True)
-        .distinct(),
+        "subjects": s.filter_subjects(),
         "groups": [("school", "школам"), ("grade", "параллелям"), ("subject", "предметам")],
         "filters": filters,
     }
