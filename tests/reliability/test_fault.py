@@ -270,9 +270,9 @@ def test_redis_killed_and_restarted_mid_run(
     # outage: the broker check retries once after 0.2 s, not kombu's default 2 s).
     while_broken = readyz_while_broken(run)
     assert while_broken
-    assert [(code, "redis" in down) for code, down in while_broken] == [
-        (503, True)
-    ] * len(while_broken)
+    assert [(code, "redis" in down) for code, down in while_broken] == [(503, True)] * len(
+        while_broken
+    )
     assert run.readyz[-1][2] == 200
     assert_every_write_acknowledged_once(run, committed_school, before, django_db_blocker)
     assert web.process.poll() is None  # the same gunicorn throughout
