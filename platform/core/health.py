@@ -40,10 +40,10 @@ def _check_redis() -> None:
 def _check_broker() -> None:
     from celery import current_app  # the project's app (config.celery), set at start-up
 
-    # One quick retry, not kombu's default 2 s pause: a readiness probe must answer well
-    # inside the orchestrator's probe timeout, and a dead broker refuses at once.
+    # One retry at once, not after kombu's default 2 s pause: a readiness probe must answer
+    # well inside the orchestrator's probe timeout, and a dead broker refuses at once.
     with current_app.connection_for_write() as conn:
-        conn.ensure_connection(max_retries=1, interval_start=0.2, interval_step=0.2, timeout=2)
+        conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=2)
 
 
 CHECKS = {"postgresql": _check_postgresql, "redis": _check_redis, "broker": _check_broker}
