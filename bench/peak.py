@@ -177,6 +177,27 @@ def locust(
     }
 
 
+def web_backend_mib() -> float:
+    """The largest private memory (MiB) of the bench database's other client backends, i.e.
+    the gunicorn workers' connections (needs root to read /proc/<pid>/smaps_rollup)."""
+    from backend_memory import MIB, private_bytes
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+            "AND backend_type = 'client backend' AND pid <> pg_backend_pid()"
+        )
+        pids = [int(row[0]) for row in cursor.fetchall()]
+    sizes = []
+    for pid in pids:
+        try:
+            sizes.append(private_bytes(pid)[0])
+        except OSError:  # ended meanwhile, or not ours to read
+            continue
+    return round(max(sizes, default=0) / MIB, 1)
+
+
 def gunicorn(env: dict[str, str], log: Path) -> tuple[Any, int]:
     import httpx
 
@@ -224,6 +245,15 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=30)
     parser.add_argument("--max-requests", type=int, default=30000)
     parser.add_argument("--tenancy-rounds", type=int, default=3)
+    parser.add_argument(
+        "--groups",
+        type=int,
+        default=1,
+        help="web groups (gunicorns) with each school pinned to one, as an ingress hashing "
+        "the host does (school affinity); 1: one gunicorn for every school",
+    )
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers in all")
+    parser.add_argument("--warmup-seconds", type=int, default=10)
     args = parser.parse_args()
 
     redis_server = _procs.Redis().start()
@@ -262,18 +292,41 @@ def run(args: argparse.Namespace, redis_server: _procs.Redis) -> int:
     small, large = targets[: args.small], targets
 
     results: dict[str, Any] = {}
-    process, port = gunicorn(env, WORK / "gunicorn.log")
+    groups = max(1, args.groups)
+    group_env = {**env, "GUNICORN_WORKERS": str(max(1, args.workers // groups))}
+    web = []
+    memory: dict[str, float] = {}
     try:
+        for n in range(groups):
+            web.append(gunicorn(group_env, WORK / f"gunicorn-{n}.log"))
+        port = web[0][1]
+        if groups > 1:
+            # School i goes to group i mod groups: as balanced as a hash over many schools,
+            # and as balanced for the few (an uneven split would slow the few, not the many).
+            for i, target in enumerate(targets):
+                target["base"] = f"http://127.0.0.1:{web[i % groups][1]}"
         bound = {"seconds": args.seconds, "max_requests": args.max_requests}
-        locust("warmup", large, port, users=args.users, seconds=10, max_requests=2000)
+        locust(
+            "warmup",
+            large,
+            port,
+            users=args.users,
+            seconds=args.warmup_seconds,
+            max_requests=args.max_requests,
+        )
         # ABBA: few, many, many, few schools, so a drift of the machine's load cancels out.
         results["small"] = locust("small", small, port, users=args.users, **bound)
         results["large"] = locust("large", large, port, users=args.users, **bound)
         results["large2"] = locust("large2", large, port, users=args.users, **bound)
+        memory["after_large"] = web_backend_mib()
         results["small2"] = locust("small2", small, port, users=args.users, **bound)
         results["burst"] = locust("burst", large, port, users=args.users * args.burst, **bound)
+        memory["after_burst"] = web_backend_mib()
     finally:
-        _procs.stop(process)
+        for process, _ in web:
+            _procs.stop(process)
+    for target in targets:
+        target.pop("base", None)
     # Tenancy overhead: the same views, with tenant resolution (a school's host) and without
     # (bench/notenancy_settings.py, the public host), both gunicorns up, runs alternated.
     trivial = [
@@ -327,6 +380,11 @@ def run(args: argparse.Namespace, redis_server: _procs.Redis) -> int:
         "users": args.users,
         "burst_users": args.users * args.burst,
         "seconds_per_phase": args.seconds,
+        "web_groups": groups,
+        "gunicorn_workers": max(1, args.workers // groups) * groups,
+        "warmup_seconds": args.warmup_seconds,
+        "recycle_after_schools_web": os.environ.get("DB_RECYCLE_AFTER_SCHOOLS_WEB", "default"),
+        "web_backend_private_mib_max": memory,
         "rps_small": [rps("small"), rps("small2")],
         "rps_large": [rps("large"), rps("large2")],
         "throughput_ratio": round(

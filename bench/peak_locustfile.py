@@ -1,7 +1,8 @@
 """Locust user for bench/peak.py: the morning read mix, each response checked for its school.
 
 PEAK_TARGETS names a JSON file written by bench/peak.py: a list of schools, each with its
-host, slug and, per page, the path and the session cookie of the user who reads it.
+host, slug, optionally the base URL of the web group it is pinned to, and, per page, the
+path and the session cookie of the user who reads it.
 PEAK_MAX_REQUESTS bounds the requests of one run (shared by the users of this process).
 Only the pages' own HTML is fetched (the static files are the same for every school).
 """
@@ -39,7 +40,9 @@ class MorningUser(FastHttpUser):
         headers = {"Host": school["host"]}
         if cookie:
             headers["Cookie"] = f"sessionid={cookie}"
-        with self.client.get(path, headers=headers, name=page, catch_response=True) as resp:
+        # With school affinity (bench/peak.py --groups) each school has its own web group.
+        url = school.get("base", "") + path
+        with self.client.get(url, headers=headers, name=page, catch_response=True) as resp:
             if resp.status_code != 200:
                 resp.failure(f"status {resp.status_code}")
                 return

@@ -13,7 +13,10 @@ fresh one on the next query.
   CELERY_DB_REUSE_MAX set it leaves that to us: before and after each task Django's
   `close_old_connections()` drops a broken or too old connection, as it does around each
   web request, and the count closes it after K schools.
-- Web processes: after each request (`request_finished`), for the request's school.
+- Web processes: after each request (`request_finished`), for the request's school, at
+  `DB_RECYCLE_AFTER_SCHOOLS_WEB` (a page reads a tenth of a school's tables, so a web
+  connection may serve more schools in the same memory; with school-affinity routing a
+  web pod serves that many schools at most and its connections stay warm).
 - Loops over schools inside one process (commands, operator pages): `each_school()`.
 
 Never inside a transaction: a connection in an atomic block is left alone (the count goes
@@ -33,7 +36,12 @@ from django_tenants.utils import get_public_schema_name, schema_context
 _seen = threading.local()
 
 
-def recycle_after() -> int:
+def recycle_after(kind: str = "task") -> int:
+    """K for a worker or command ("task") or for a web process ("web")."""
+    if kind == "web":
+        web = getattr(settings, "DB_RECYCLE_AFTER_SCHOOLS_WEB", None)
+        if web:
+            return max(1, int(web))
     return max(1, int(getattr(settings, "DB_RECYCLE_AFTER_SCHOOLS", 50)))
 
 
@@ -49,7 +57,7 @@ def schools_on_connection() -> int:
     return len(state[1])
 
 
-def note_school(schema: str | None) -> bool:
+def note_school(schema: str | None, kind: str = "task") -> bool:
     """Count `schema` against this thread's connection; close it at K. True if closed."""
     raw = _raw()
     if raw is None:
@@ -61,7 +69,7 @@ def note_school(schema: str | None) -> bool:
         _seen.state = state
     if schema and schema != get_public_schema_name():
         state[1].add(schema)
-    if len(state[1]) < recycle_after() or connection.in_atomic_block:
+    if len(state[1]) < recycle_after(kind) or connection.in_atomic_block:
         return False
     connection.close()
     _seen.state = None
@@ -101,7 +109,7 @@ def _after_task(sender: Any = None, task: Any = None, **kwargs: Any) -> None:
 
 
 def _after_request(sender: Any = None, **kwargs: Any) -> None:
-    note_school(getattr(connection, "schema_name", None))
+    note_school(getattr(connection, "schema_name", None), "web")
 
 
 def connect_signals() -> None:

@@ -121,6 +121,7 @@ def test_compose_settings_are_names_the_chart_sets(
         "OUTBOUND_HOST_ALLOWLIST",
         "GUNICORN_WORKERS",
         "FORWARDED_ALLOW_IPS",
+        "DB_RECYCLE_AFTER_SCHOOLS_WEB",
     }
 
 

@@ -330,6 +330,22 @@ def test_ingress_serves_the_public_host_and_every_school_with_tls(
         assert backend == {"name": "edujournal-web", "port": {"name": "http"}}
 
 
+def test_the_ingress_pins_each_school_to_a_web_pod_unless_told_not_to() -> None:
+    """School affinity (#17): the ingress hashes the Host, so a school's requests reach the
+    same web pod, whose connections keep that school's catalogue cache warm; the web pods'
+    connections are recycled after the configured number of schools."""
+    (ingress,) = by_kind(objects(render({})), "Ingress").values()
+    assert ingress["metadata"]["annotations"] == {
+        "nginx.ingress.kubernetes.io/upstream-hash-by": "$host"
+    }
+    config = by_kind(objects(render({"web": {"recycleAfterSchools": 120}})), "ConfigMap")
+    assert config["edujournal-config"]["data"]["DB_RECYCLE_AFTER_SCHOOLS_WEB"] == "120"
+    own = {"example.org/owner": "municipality"}
+    values = {"ingress": {"schoolAffinity": False, "annotations": own}}
+    (plain,) = by_kind(objects(render(values)), "Ingress").values()
+    assert plain["metadata"]["annotations"] == own
+
+
 # --- Secrets --------------------------------------------------------------------------------
 
 PLANTED = {
@@ -499,6 +515,7 @@ def test_in_chart_pgbouncer_pools_sessions(rendered: dict[str, list[dict[str, An
 
 BAD_VALUES = [
     ("web.replicas", "two", "at '/web/replicas': got string, want integer"),
+    ("web.recycleAfterSchools", 0, "at '/web/recycleAfterSchools': minimum: got 0, want 1"),
     (
         "workers.bulk",
         {"queues": ["bulk"]},

@@ -106,3 +106,33 @@ def test_worker_recycles_its_connection_every_k_schools_of_a_fan_out(
     runs = _runs(pids)
     assert max(runs) <= 2 and all(r == 2 for r in runs[1:-1]), runs
     assert len(set(pids)) >= (len(five_schools) + 1) // 2
+
+
+@pytest.mark.usefixtures("persistent_worker_connections")
+def test_web_requests_recycle_the_connection_every_k_web_schools(
+    django_db_blocker: Any, five_schools: list[str], settings: Any
+) -> None:
+    """A web process counts the schools its connection served against
+    DB_RECYCLE_AFTER_SCHOOLS_WEB (a page reads a tenth of a school's tables), not against
+    the workers' K."""
+    from django.test import Client
+
+    from tenants.models import Domain
+
+    settings.DB_RECYCLE_AFTER_SCHOOLS = 1  # the workers' K: would close after every request
+    settings.DB_RECYCLE_AFTER_SCHOOLS_WEB = 3
+    with django_db_blocker.unblock():
+        hosts = [
+            Domain.objects.get(tenant__schema_name=schema, is_primary=True).domain
+            for schema in five_schools[:5]
+        ]
+        connection.close()
+        client = Client()
+        still_open = []
+        for host in hosts + hosts:
+            assert client.get("/readyz", HTTP_HOST=host).status_code == 200
+            still_open.append(connection.connection is not None)
+        connection.close()
+    # Five schools twice: closed as the 3rd, 6th and 9th distinct school of a connection
+    # is served (the 6th request is school 1 again, the 3rd school of the second connection).
+    assert still_open == [True, True, False, True, True, False, True, True, False, True]

@@ -124,7 +124,8 @@ OUTBOUND_HOST_ALLOWLIST: {{ join "," $c.outboundHostAllowlist | quote }}
 GUNICORN_WORKERS: {{ .Values.web.gunicornWorkers | quote }}
 {{- /* Behind a session-mode PgBouncer a kept connection holds a pooled server connection
        between requests: close it after each request (docs/operations.md). */}}
-DATABASE_CONN_MAX_AGE: {{ ternary "0" "60" .Values.pgbouncer.enabled | quote }}
+DATABASE_CONN_MAX_AGE: {{ ternary "0" "600" .Values.pgbouncer.enabled | quote }}
+DB_RECYCLE_AFTER_SCHOOLS_WEB: {{ .Values.web.recycleAfterSchools | quote }}
 FORWARDED_ALLOW_IPS: {{ default "*" $c.forwardedAllowIps | quote }}
 MEDIA_ROOT: /var/lib/edujournal/media
 BACKUP_ROOT: /var/lib/edujournal/backups

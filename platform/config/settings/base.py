@@ -169,15 +169,18 @@ WSGI_APPLICATION = "config.wsgi.application"
 DATABASES = {"default": database_from_url(service_url("DATABASE_URL"))}
 # A PostgreSQL that does not answer costs seconds, not the kernel's minutes (TEN-3).
 DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 5
-# Bounded backends at many schools (#17, docs/upgrades.md#memory): connections persist for a
-# minute (no connect per request), are checked before reuse, and are closed after serving
-# DB_RECYCLE_AFTER_SCHOOLS distinct schools (tenants/recycling.py), since a PostgreSQL
-# backend keeps every school's catalogue cache it has touched for as long as it lives.
-# Behind a session-mode PgBouncer set DATABASE_CONN_MAX_AGE=0: a connection kept between
-# requests keeps its server connection too (docs/operations.md, "PgBouncer").
-DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)
+# Bounded backends at many schools (#17, docs/upgrades.md#memory): connections persist for
+# ten minutes (no connect per request, and the schools' catalogue caches stay warm), are
+# checked before reuse, and are closed after serving DB_RECYCLE_AFTER_SCHOOLS distinct
+# schools in a worker or command, DB_RECYCLE_AFTER_SCHOOLS_WEB in a web process
+# (tenants/recycling.py), since a PostgreSQL backend keeps every school's catalogue cache
+# it has touched for as long as it lives (~1 MiB a school for every table, ~0.25 MiB for
+# a page's tables). Behind a session-mode PgBouncer set DATABASE_CONN_MAX_AGE=0: a
+# connection kept between requests keeps its server connection too (docs/operations.md).
+DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 600)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DB_RECYCLE_AFTER_SCHOOLS = env_int("DB_RECYCLE_AFTER_SCHOOLS", 50)
+DB_RECYCLE_AFTER_SCHOOLS_WEB = env_int("DB_RECYCLE_AFTER_SCHOOLS_WEB", 300)
 # An optional streaming replica for the department's statistics and heavy reports
 # (core/replica.py): unreachable, its reads fall back to the primary for this long.
 if env("DATABASE_REPLICA_URL"):
