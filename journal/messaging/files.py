@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 
+from core.storage_tx import delete_on_rollback
 from journal.messaging.models import Message, MessageAttachment
 from journal.register.services import HOMEWORK_FILE_TYPES, homework_file_name
 
@@ -56,7 +57,10 @@ def attachment_check(upload: UploadedFile) -> tuple[str, str]:
 
 
 def attachments_store(message: Message, uploads: Sequence[UploadedFile]) -> list[MessageAttachment]:
-    """Store the files of a message being written (inside the caller's transaction)."""
+    """Store the files of a message being written (inside the caller's transaction).
+
+    Each stored file is deleted again if the caller's `atomic_with_files` block rolls back
+    (the services' own, or the Idempotency-Key middleware's around the view)."""
     if len(uploads) > FILES_PER_MESSAGE:
         raise ValidationError({"file": [f"Не более {FILES_PER_MESSAGE} файлов в сообщении."]})
     checked = [(upload, *attachment_check(upload)) for upload in uploads]
@@ -76,6 +80,7 @@ def attachments_store(message: Message, uploads: Sequence[UploadedFile]) -> list
                 sha256=digest.hexdigest(),
             )
             row.file.save("upload", upload, save=False)
+            delete_on_rollback(row.file.storage, row.file.name or "")
             stored.append(row)
             row.save()
     except Exception:

@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from core.storage_tx import atomic_with_files
 from journal.access import WHOLE_SCHOOL, deny, require_roles, scope_for
 from journal.messaging import policy
 from journal.messaging.files import attachments_store
@@ -107,7 +108,7 @@ def _direct_thread(a: int, b: int) -> Thread | None:
     )
 
 
-@transaction.atomic
+@atomic_with_files()
 def thread_start(
     *,
     recipient_ids: Sequence[int],
@@ -154,7 +155,7 @@ def _require_participant(thread: Thread, by: Any) -> Participant:
     return found
 
 
-@transaction.atomic
+@atomic_with_files()
 def message_send(
     *, thread: Thread, body: str, files: Sequence[UploadedFile] = (), by: Any
 ) -> Message:

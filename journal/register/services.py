@@ -25,6 +25,7 @@ from accounts import roles
 from catalog.rules import DEADLINE_FROM_LESSONS_END, Rules
 from catalog.selectors import current_rules
 from core.errors import ApplicationError
+from core.storage_tx import atomic_with_files, delete_on_rollback
 from journal.access import STRUCTURE_MANAGERS, Scope, deny, require_roles, scope_for
 from journal.audit.services import access_log
 from journal.permissions import SUBSTITUTE_LESSON_PERM
@@ -1325,7 +1326,7 @@ def _homework_refusal(rules: Rules, lesson: Lesson) -> str | None:
     return None
 
 
-@transaction.atomic
+@atomic_with_files()
 def homework_attachment_add(*, lesson: Lesson, upload: UploadedFile, by: Any) -> HomeworkAttachment:
     """Attach a file to the lesson's homework (LES-1), stored in the school's own folder.
 
@@ -1392,14 +1393,10 @@ def homework_attachment_add(*, lesson: Lesson, upload: UploadedFile, by: Any) ->
         uploaded_by=by,
     )
     attachment.file.save("upload", upload, save=False)
-    stored = attachment.file.name
-    try:
-        attachment.save()
-    except Exception:
-        attachment.file.storage.delete(stored)
-        raise
-    # An outer transaction rolled back after this point leaves an orphan file (no row
-    # points at it, so it is never served); the row save failing here removes it at once.
+    # Deleted again if this block, or the Idempotency-Key middleware's around the view,
+    # rolls back (core.storage_tx): no file is left that no row points at.
+    delete_on_rollback(attachment.file.storage, attachment.file.name or "")
+    attachment.save()
     return attachment
 
 

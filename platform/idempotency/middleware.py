@@ -6,8 +6,15 @@ the stored answer commit together (see idempotency/services.py for the rules).
 The key is scoped to the user who sends it. Sessions are checked for CSRF here exactly as
 DRF does, before anything is replayed; tokens are authenticated with DRF's
 TokenAuthentication. A request with no valid user passes through untouched (the view
-refuses it). Multipart uploads are not covered (their body is not read into memory): a key
-on one is refused with 400 rather than silently ignored.
+refuses it).
+
+Multipart uploads (message files, homework files, plan imports) take a key like any write:
+they are parsed here, before the key is claimed (Django streams the files to its upload
+handlers; DRF then uses the parsed request.POST and request.FILES), and fingerprinted by
+their fields and files, not by the raw body, whose boundary a client picks afresh on every
+retry. The view runs inside `atomic_with_files`, so files it stored are deleted again if
+the key's transaction does not commit; a replay or a refusal never reaches the view and
+stores nothing.
 """
 
 from __future__ import annotations
@@ -17,7 +24,9 @@ from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 
+from core.storage_tx import atomic_with_files
 from idempotency import services
 
 HEADER = "Idempotency-Key"
@@ -74,16 +83,22 @@ class IdempotencyMiddleware:
         key = parse_key(raw)
         if key is None:
             return _error(400, "Неверный заголовок Idempotency-Key: 1–255 печатных символов ASCII.")
-        if (request.content_type or "").startswith("multipart/"):
-            return _error(400, "Загрузка файлов не принимает заголовок Idempotency-Key.")
-        user_id = request_user_id(request)
+        if services.is_multipart(request) and request.method != "POST":
+            # Django parses multipart bodies of POST only; a PATCH upload's fields would be
+            # invisible to the fingerprint, so two different ones would look the same.
+            return _error(400, "Загрузка файлов с Idempotency-Key принимается только в POST.")
+        try:  # a session's CSRF check or the fingerprint parse a multipart body
+            user_id = request_user_id(request)
+            request_fingerprint = services.fingerprint(request) if user_id is not None else ""
+        except MultiPartParserError:
+            return _error(400, "Не удалось разобрать запрос multipart/form-data.")
         if user_id is None:
             return self.get_response(request)
-        with transaction.atomic():
+        with atomic_with_files():
             outcome = services.idempotency_claim(
                 user_id=user_id,
                 key=key,
-                request_fingerprint=services.fingerprint(request),
+                request_fingerprint=request_fingerprint,
                 method=request.method or "",
                 path=request.get_full_path(),
             )

@@ -17,7 +17,8 @@ class IdempotencyRecord(models.Model):
     id = models.BigAutoField(primary_key=True)
     user_id = models.BigIntegerField()
     key = models.CharField(max_length=255)
-    # sha256 over method, path with query, content type and body.
+    # sha256 over method, path with query, content type and body (multipart: its parsed
+    # fields and files, not the raw body with its per-send boundary).
     fingerprint = models.CharField(max_length=64)
     method = models.CharField(max_length=8)
     path = models.CharField(max_length=2000)

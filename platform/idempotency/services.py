@@ -5,7 +5,9 @@ A write sent with a key runs inside one transaction that first inserts the key's
 
 - a repeated key whose first request was committed gets the stored answer again
   (`Idempotent-Replayed: true`), and the write does not run twice;
-- a repeated key with a different request (method, path, body) gets 422;
+- a repeated key with a different request (method, path, body) gets 422; a multipart
+  upload is compared by its fields and files (name, type, size, SHA-256), not by its raw
+  body, whose boundary differs on every send;
 - a duplicate that arrives while the first is still running waits on the unique index
   (PostgreSQL blocks the second INSERT until the first transaction ends) for at most
   `IDEMPOTENCY_WAIT_SECONDS`, then replays the committed answer -- or, if the first is
@@ -20,9 +22,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -37,12 +41,51 @@ def key_ttl() -> dt.timedelta:
     return dt.timedelta(seconds=getattr(settings, "IDEMPOTENCY_KEY_TTL_SECONDS", 24 * 3600))
 
 
+def is_multipart(request: HttpRequest) -> bool:
+    return (request.content_type or "").lower() == "multipart/form-data"
+
+
+def _file_sha256(upload: UploadedFile) -> str:
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)  # the view reads it from the start
+    return digest.hexdigest()
+
+
+def _file_entry(upload: UploadedFile) -> list[str | int]:
+    return [upload.name or "", upload.content_type or "", upload.size or 0, _file_sha256(upload)]
+
+
+def multipart_content(request: HttpRequest) -> bytes:
+    """What a multipart request says, independent of how it was framed.
+
+    The boundary is chosen afresh by the client for every send, so a retry of the same
+    upload has another raw body; the fields are parsed instead (Django streams the files to
+    its upload handlers, large ones to temporary files, so the body is never held in
+    memory; the view gets the same parsed request.POST and request.FILES): every field
+    with its values in the order sent, fields sorted by name, and every file as its name,
+    content type, size and SHA-256. Field order is free in a form; the order of one
+    field's values is kept (it can mean something, e.g. the first recipient). Raises
+    MultiPartParserError on a broken body.
+    """
+    fields = [[name, request.POST.getlist(name)] for name in sorted(request.POST)]
+    files = [
+        [name, [_file_entry(upload) for upload in request.FILES.getlist(name)]]
+        for name in sorted(request.FILES)
+    ]
+    return json.dumps({"fields": fields, "files": files}, ensure_ascii=False).encode()
+
+
 def fingerprint(request: HttpRequest) -> str:
+    """sha256 over method, path with query, content type (without parameters) and body --
+    for multipart, the parsed content (`multipart_content`) instead of the raw body."""
     digest = hashlib.sha256()
     for part in (request.method or "", request.get_full_path(), request.content_type or ""):
         digest.update(part.encode())
         digest.update(b"\0")
-    digest.update(request.body)
+    digest.update(multipart_content(request) if is_multipart(request) else request.body)
     return digest.hexdigest()
 
 
