@@ -46,6 +46,27 @@ def today(request: HttpRequest) -> HttpResponse:
     )
 
 
+@school_page(roles=TEACHERS)
+def timetable(request: HttpRequest) -> HttpResponse:
+    """The teacher's own week: the timetable on the week's dates, the substitutions they
+    take and the lessons others take for them (SET-3, ROLE-3), by week."""
+    today = timezone.localdate()
+    chosen = date_param(request.GET, "week", today)
+    week = chosen - dt.timedelta(days=chosen.weekday())
+    return render(
+        request,
+        "web/teacher/timetable.html",
+        {
+            "week": selectors.teacher_timetable(for_user=request.user, week_start=week),
+            "week_end": week + dt.timedelta(days=6),
+            "prev_week": week - dt.timedelta(days=7),
+            "next_week": week + dt.timedelta(days=7),
+            "is_this_week": week <= today <= week + dt.timedelta(days=6),
+            "today": today,
+        },
+    )
+
+
 @school_page(roles=STAFF_ROLES, deny=404)
 def journals(request: HttpRequest) -> HttpResponse:
     """Journals the user may read: the whole school for the director and deputies."""
