@@ -42,7 +42,9 @@ def stand_in(live_server_port: int, tmp_path_factory: Any) -> Iterator[str]:
             "public_key": key.public_pem,
         }
     ]
-    with run_stub(tmp_path_factory.mktemp("esia-consent"), clients=clients, people=[PERSON]) as stub:
+    with run_stub(
+        tmp_path_factory.mktemp("esia-consent"), clients=clients, people=[PERSON]
+    ) as stub:
         with override_settings(
             SSO_ISSUER=stub,
             SSO_CLIENT_ID="edujournal-consent-browser",

@@ -41,10 +41,14 @@ def test_teacher_reads_the_week_and_the_regulation(
     page.get_by_role("link", name="Расписание на неделю").click()
     page.get_by_role("heading", name="Моё расписание", exact=False).wait_for()
     today = page.locator(".day--today")
-    assert today.locator("h2").inner_text().startswith(
-        ["Понедельник", "Вторник", "Среда", "Четверг", "Пятница", "Суббота", "Воскресенье"][
-            world.today.weekday()
-        ]
+    assert (
+        today.locator("h2")
+        .inner_text()
+        .startswith(
+            ["Понедельник", "Вторник", "Среда", "Четверг", "Пятница", "Суббота", "Воскресенье"][
+                world.today.weekday()
+            ]
+        )
     )
     slots = today.locator("li[data-timetable-slot]")
     texts = [" ".join(t.split()) for t in slots.all_inner_texts()]

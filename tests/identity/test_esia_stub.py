@@ -266,9 +266,7 @@ def test_the_consent_screen_asks_once_and_a_refusal_comes_back_as_access_denied(
     `error=access_denied`, which our callback explains in Russian; «Предоставить» issues
     the code; the next sign-in asks for the password only."""
     with httpx.Client(base_url=adapter, timeout=10) as http:
-        url, pending = services.sso_start(
-            redirect_uri=REDIRECT_URI, purpose=services.PURPOSE_LINK
-        )
+        url, pending = services.sso_start(redirect_uri=REDIRECT_URI, purpose=services.PURPOSE_LINK)
         page = sign_in_page(http, url)
         done = submit(http, page, NEWCOMER["snils"], NEWCOMER["password"])
         consent = http.get(done.headers["Location"])
@@ -286,9 +284,7 @@ def test_the_consent_screen_asks_once_and_a_refusal_comes_back_as_access_denied(
         assert "отказались предоставить" in error.value.message
 
         # Asked again (a refusal is not remembered); granted, the code comes.
-        url, pending = services.sso_start(
-            redirect_uri=REDIRECT_URI, purpose=services.PURPOSE_LINK
-        )
+        url, pending = services.sso_start(redirect_uri=REDIRECT_URI, purpose=services.PURPOSE_LINK)
         page = sign_in_page(http, url)
         done = submit(http, page, NEWCOMER["snils"], NEWCOMER["password"])
         consent = http.get(done.headers["Location"])
@@ -298,9 +294,7 @@ def test_the_consent_screen_asks_once_and_a_refusal_comes_back_as_access_denied(
         assert result.snils_hash == snils_hash(NEWCOMER["snils"])
 
         # The next sign-in: the password, then straight back with a code, no question.
-        url, pending = services.sso_start(
-            redirect_uri=REDIRECT_URI, purpose=services.PURPOSE_LINK
-        )
+        url, pending = services.sso_start(redirect_uri=REDIRECT_URI, purpose=services.PURPOSE_LINK)
         page = sign_in_page(http, url)
         done = submit(http, page, NEWCOMER["snils"], NEWCOMER["password"])
         again = http.get(done.headers["Location"])

@@ -33,7 +33,6 @@ from journal.web.selectors import period_chosen, periods_for_grade
 from journal.web.timetable import WEEKDAYS, TimetableDay, TimetableLesson, bells_of, times
 
 
-
 def diary_children(*, for_user: Any) -> list[Pupil]:
     """Whose diary the user may open: a pupil themself, a parent's linked children with
     consent in force (SET-5). One query (plus the scope)."""
