@@ -13,7 +13,7 @@ from django_tenants.utils import schema_context
 
 from journal.register.models import Lesson
 from journal.structure import services as structure
-from journal.web.teacher.selectors import teacher_timetable
+from journal.web.timetable.selectors import teacher_timetable
 from tests.web.test_diary_control_import import queries_of
 from tests.world import World
 

@@ -23,6 +23,7 @@ from journal.register import services as reg_services
 from journal.web.pages import STAFF_ROLES, TEACHERS, date_param, int_param, school_page, submit
 from journal.web.teacher import selectors
 from journal.web.teacher.forms import CorrectionForm, HomeworkFileForm, LessonForm, LessonSaveInput
+from journal.web.timetable import selectors as timetable_selectors
 
 
 def mark_scale() -> str:
@@ -57,7 +58,7 @@ def timetable(request: HttpRequest) -> HttpResponse:
         request,
         "web/teacher/timetable.html",
         {
-            "week": selectors.teacher_timetable(for_user=request.user, week_start=week),
+            "week": timetable_selectors.teacher_timetable(for_user=request.user, week_start=week),
             "week_end": week + dt.timedelta(days=6),
             "prev_week": week - dt.timedelta(days=7),
             "next_week": week + dt.timedelta(days=7),
