@@ -42,6 +42,7 @@ def leads_a_class(user: Any) -> bool:
 
 SCHOOL_NAVIGATION = [
     school("Мои уроки", "web:teacher-today", TEACHERS, 10),
+    school("Моё расписание", "web:teacher-timetable", TEACHERS, 11),
     school("Дневник", "diary:index", LEARNERS, 10),
     school("Расписание уроков", "diary:timetable", LEARNERS, 11),
     # Every journal the user may read; for a class teacher, their class's journals too.

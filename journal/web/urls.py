@@ -47,6 +47,7 @@ PUPIL = "manage/pupils/<int:pupil_id>/"
 urlpatterns = [
     # the teacher
     path("teacher/today/", teacher.today, name="teacher-today"),
+    path("teacher/timetable/", teacher.timetable, name="teacher-timetable"),
     path("journals/", teacher.journals, name="teacher-journals"),
     path("journals/<int:assignment_id>/", teacher.grid, name="teacher-grid"),
     path(LESSON, teacher.lesson, name="teacher-lesson"),

@@ -176,7 +176,8 @@ class Step:
         if self.kind == "esia":
             return (
                 f"«Войти через Госуслуги» → на стенде Госуслуг: СНИЛС {self.login}, "
-                f"пароль {self.password} → «Войти»"
+                f"пароль {self.password} → «Войти» → при первом входе разрешите "
+                "доступ к данным: «Предоставить»"
             )
         if self.kind == "pick":
             return f"выберите школу «{self.school}»"

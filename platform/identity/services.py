@@ -57,6 +57,14 @@ def sso_complete(
         raise SsoError("bad_state")
     if time.time() - pending.started_at > PENDING_MAX_AGE:
         raise SsoError("pending_expired", "Вход занял слишком много времени. Начните заново.")
+    if params.get("error") == "access_denied":
+        # The person pressed «Отказать» on the provider's consent screen (RFC 6749 §4.1.2.1).
+        raise SsoError(
+            "access_denied",
+            "Вход не выполнен: вы отказались предоставить электронному журналу доступ к "
+            "данным на Госуслугах. Чтобы войти, начните вход заново и на странице Госуслуг "
+            "нажмите «Предоставить».",
+        )
     if params.get("error"):
         raise SsoError("provider_error", "Вход через Госуслуги отменён.")
     code = params.get("code", "")

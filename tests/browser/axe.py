@@ -14,6 +14,7 @@ AXE_SOURCE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 AXE_IMPACTS = ("serious", "critical")
 AXE_CHECKED: dict[str, int] = {}  # page (path, digits as N) -> times checked, for the summary
 AXE_FOUND: list[str] = []  # serious/critical violations of the running test
+LAST_CHECKED: dict[int, str] = {}  # id(page) -> the address axe-core last finished on
 
 
 def page_key(address: str) -> str:
@@ -54,6 +55,18 @@ def axe_check(page: Any) -> None:
     key = page_key(address)
     AXE_CHECKED[key] = AXE_CHECKED.get(key, 0) + 1
     AXE_FOUND.extend(f"{address}: {v}" for v in found)
+    LAST_CHECKED[id(page)] = address
+
+
+def wait_for_axe(page: Any, timeout_s: float = 15.0) -> None:
+    """Wait until the load hook's axe-core check of the page as it is now has finished, for
+    a test that leaves a page at once (go_back, the test's end): otherwise the next
+    navigation interrupts the check and the page goes unchecked."""
+    for _ in range(int(timeout_s / 0.05)):
+        if LAST_CHECKED.get(id(page)) == page.url:
+            return
+        page.wait_for_timeout(50)  # lets Playwright run the hook meanwhile
+    raise AssertionError(f"axe-core did not check {page.url}")
 
 
 def watch_with_axe(context: Any) -> Any:

@@ -13,6 +13,7 @@ import io
 import re
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from django.core.management import call_command
@@ -117,6 +118,11 @@ def follow(page: Any, step: Step, committed: Any) -> None:
         page.get_by_label("Телефон / Email / СНИЛС").fill(step.login)
         page.get_by_label("Пароль").fill(step.password)
         page.get_by_role("button", name="Войти").click()
+        # The stand-in asks for consent on a person's first sign-in to the journal.
+        page.wait_for_url(lambda u: urlsplit(u).path in ("/sso/", "/authorize/"))
+        if urlsplit(page.url).path == "/authorize/":
+            page.get_by_role("heading", name="Предоставление прав доступа").wait_for()
+            page.get_by_role("button", name="Предоставить").click()
         page.wait_for_url("**/sso/")
     elif step.kind == "pick":
         page.locator("ul.schools").get_by_role("link", name=step.school, exact=True).click()

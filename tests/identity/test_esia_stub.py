@@ -1,10 +1,13 @@
 """The demo's Госуслуги stand-in (infra/esia_stub, django-oauth-toolkit) speaks what our
 SSO adapter uses: discovery, ЕСИА's signed client_secret at the authorization and the
 token endpoints, PKCE, nonce, `sub` = the person's oid, the СНИЛС claim with the `snils`
-scope only, the sign-in page by СНИЛС/phone/e-mail (issue #15, SEC-1)."""
+scope only, the sign-in page by СНИЛС/phone/e-mail, the consent screen before the code,
+remembered per person and client, and a refusal our callback explains in Russian (issue #15,
+SEC-1)."""
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,6 +34,17 @@ PERSON = {
     "email": "o.smirnova@example.ru",
     "password": "stub-pass-1",
 }
+# Someone who has never granted the journal anything (the consent story's person).
+NEWCOMER = {
+    "oid": "1000399002",
+    "last_name": "Новикова",
+    "first_name": "Дарья",
+    "middle_name": "Павловна",
+    "snils": "112-233-445 95",
+    "phone": "+7 913 555-01-03",
+    "email": "d.novikova@example.ru",
+    "password": "stub-pass-2",
+}
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +64,7 @@ def stub(tmp_path_factory: Any, key: ClientKey) -> Iterator[str]:
         }
     ]
     folder: Path = tmp_path_factory.mktemp("esia-stub")
-    with run_stub(folder, clients=clients, people=[PERSON]) as url:
+    with run_stub(folder, clients=clients, people=[PERSON, NEWCOMER]) as url:
         yield url
 
 
@@ -90,19 +104,47 @@ def submit(http: httpx.Client, page: httpx.Response, login: str, password: str) 
     )
 
 
+def hidden_fields(page: httpx.Response) -> dict[str, str]:
+    fields = {}
+    for tag in re.findall(r"<input[^>]*>", page.text):
+        name = re.search(r'name="([^"]*)"', tag)
+        if 'type="hidden"' in tag and name is not None:
+            value = re.search(r'value="([^"]*)"', tag)
+            fields[name.group(1)] = html.unescape(value.group(1)) if value else ""
+    return fields
+
+
+def answer_consent(http: httpx.Client, page: httpx.Response, *, allow: bool) -> httpx.Response:
+    """Press «Предоставить» (allow) or «Отказать» on the consent screen."""
+    data = hidden_fields(page)
+    if allow:
+        data["allow"] = "1"
+    return http.post(str(page.url), data=data)
+
+
+def is_consent(page: httpx.Response) -> bool:
+    return page.status_code == 200 and "Предоставление прав доступа" in page.text
+
+
+def callback_query(response: httpx.Response) -> dict[str, str]:
+    assert response.status_code == 302, response.text
+    parts = urlsplit(response.headers["Location"])
+    assert f"{parts.scheme}://{parts.netloc}{parts.path}" == REDIRECT_URI
+    return {k: v[0] for k, v in parse_qs(parts.query).items()}
+
+
 def walk(stub: str, authorize_url: str, login: str = SNILS) -> dict[str, str]:
-    """Sign in on the stand-in; the callback's query (code, state)."""
+    """Sign in on the stand-in, granting access if it asks (the person's first sign-in to
+    these scopes); the callback's query (code, state)."""
     with httpx.Client(base_url=stub, timeout=10) as http:
         page = sign_in_page(http, authorize_url)
         assert "Телефон / Email / СНИЛС" in page.text
         done = submit(http, page, login, PERSON["password"])
         assert done.status_code == 302, done.text
         back = http.get(done.headers["Location"])
-        assert back.status_code == 302, back.text
-        location = back.headers["Location"]
-    parts = urlsplit(location)
-    assert f"{parts.scheme}://{parts.netloc}{parts.path}" == REDIRECT_URI
-    return {k: v[0] for k, v in parse_qs(parts.query).items()}
+        if is_consent(back):
+            back = answer_consent(http, back, allow=True)
+        return callback_query(back)
 
 
 def test_discovery_names_the_stand_in_as_issuer(adapter: str) -> None:
@@ -144,9 +186,9 @@ def test_plain_sign_in_gets_no_snils_and_asks_for_the_password_every_time(adapte
             page = sign_in_page(http, url)
             done = submit(http, page, SNILS, PERSON["password"])
             back = http.get(done.headers["Location"])
-            params = {
-                k: v[0] for k, v in parse_qs(urlsplit(back.headers["Location"]).query).items()
-            }
+            if is_consent(back):
+                back = answer_consent(http, back, allow=True)
+            params = callback_query(back)
             result = services.sso_complete(
                 params=params, pending=pending, redirect_uri=REDIRECT_URI
             )
@@ -214,3 +256,47 @@ def test_the_token_endpoint_checks_the_signature_and_pkce(adapter: str, key: Cli
     assert result.subject_hash == subject_hash(issuer=adapter, subject=PERSON["oid"])
     replay = httpx.post(f"{adapter}/token/", data={**form, "client_secret": secret()})
     assert replay.status_code == 400 and replay.json()["error"] == "invalid_grant"
+
+
+@pytest.mark.django_db
+def test_the_consent_screen_asks_once_and_a_refusal_comes_back_as_access_denied(
+    adapter: str,
+) -> None:
+    """A person new to the journal is asked which data it gets; «Отказать» returns
+    `error=access_denied`, which our callback explains in Russian; «Предоставить» issues
+    the code; the next sign-in asks for the password only."""
+    with httpx.Client(base_url=adapter, timeout=10) as http:
+        url, pending = services.sso_start(redirect_uri=REDIRECT_URI, purpose=services.PURPOSE_LINK)
+        page = sign_in_page(http, url)
+        done = submit(http, page, NEWCOMER["snils"], NEWCOMER["password"])
+        consent = http.get(done.headers["Location"])
+        assert is_consent(consent)
+        assert "Система «Электронный журнал» запрашивает доступ" in consent.text
+        assert "<li>Идентификатор пользователя</li>" in consent.text
+        assert "<li>СНИЛС</li>" in consent.text
+        assert "Предоставить" in consent.text and "Отказать" in consent.text
+        refused = callback_query(answer_consent(http, consent, allow=False))
+        assert refused["error"] == "access_denied" and "code" not in refused
+        assert refused["state"] == pending.state
+        with pytest.raises(services.SsoError) as error:
+            services.sso_complete(params=refused, pending=pending, redirect_uri=REDIRECT_URI)
+        assert error.value.reason == "access_denied"
+        assert "отказались предоставить" in error.value.message
+
+        # Asked again (a refusal is not remembered); granted, the code comes.
+        url, pending = services.sso_start(redirect_uri=REDIRECT_URI, purpose=services.PURPOSE_LINK)
+        page = sign_in_page(http, url)
+        done = submit(http, page, NEWCOMER["snils"], NEWCOMER["password"])
+        consent = http.get(done.headers["Location"])
+        assert is_consent(consent)
+        granted = callback_query(answer_consent(http, consent, allow=True))
+        result = services.sso_complete(params=granted, pending=pending, redirect_uri=REDIRECT_URI)
+        assert result.snils_hash == snils_hash(NEWCOMER["snils"])
+
+        # The next sign-in: the password, then straight back with a code, no question.
+        url, pending = services.sso_start(redirect_uri=REDIRECT_URI, purpose=services.PURPOSE_LINK)
+        page = sign_in_page(http, url)
+        done = submit(http, page, NEWCOMER["snils"], NEWCOMER["password"])
+        again = http.get(done.headers["Location"])
+        assert not is_consent(again)
+        assert "code" in callback_query(again)

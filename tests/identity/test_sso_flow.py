@@ -4,6 +4,7 @@ process, real HTTP), the school list on the portal, and the hand-over to each sc
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django_tenants.utils import schema_context
@@ -226,3 +227,20 @@ def test_handover_binding_travels_in_its_own_cross_site_cookie(
     assert entered.status_code == 302 and entered["Location"] == "/"
     assert entered.cookies["__Host-sso-binding"]["max-age"] == 0
     assert school.get("/api/v1/me/").json()["roles"] == ["parent"]
+
+
+def test_a_refused_consent_comes_back_with_a_russian_explanation(
+    browser: Browser, family1: Family
+) -> None:
+    """«Отказать» on the provider's consent screen returns `error=access_denied` with the
+    flow's state: the callback says in Russian what happened and how to sign in."""
+    authorize = browser.start()
+    state = parse_qs(urlsplit(authorize).query)["state"][0]
+    response = browser.portal.get(f"/sso/callback/?error=access_denied&state={state}")
+    refused(response)
+    page = response.content.decode()
+    assert "вы отказались предоставить электронному журналу доступ" in page
+    assert "нажмите «Предоставить»" in page
+    assert "access_denied" not in page
+    # Nothing was signed in: the portal offers the provider's button again.
+    assert "sso-login" in browser.portal.get("/sso/").content.decode()

@@ -38,6 +38,7 @@ def no_args(world: World) -> dict[str, int | str]:
 
 PAGES: dict[str, Args] = {
     "web:teacher-today": no_args,
+    "web:teacher-timetable": no_args,
     "web:teacher-journals": no_args,
     "web:teacher-grid": lambda w: {"assignment_id": w.math5a.pk},
     "web:teacher-lesson": lambda w: {"lesson_id": w.lesson_today.pk},

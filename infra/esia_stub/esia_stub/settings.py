@@ -108,6 +108,9 @@ OAUTH2_PROVIDER = {
         "mobile": "Номер мобильного телефона",
     },
     "DEFAULT_SCOPES": ["openid"],
+    # The consent screen: asked once per person and client, then remembered while a token
+    # granted to that client for the same scopes is valid (ЕСИА remembers consents too).
+    "REQUEST_APPROVAL_PROMPT": "auto",
     "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
     "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,
     "ID_TOKEN_EXPIRE_SECONDS": 300,

@@ -4,6 +4,12 @@ The authorization endpoint is django-oauth-toolkit's, with two ЕСИА habits a
 client registered as ``esia`` must sign its request (``client_secret``, ``timestamp``,
 ``state``; checked before the sign-in page is shown), and every authorization asks for
 the password again (a demo shows several people in one browser), like ``prompt=login``.
+
+Like ЕСИА, the person is asked to grant the system access to the requested data (the
+consent screen, «Предоставить» / «Отказать») before a code is issued. The toolkit's
+``approval_prompt=auto`` remembers the answer per person and client: while a token it
+issued to that client for those scopes is valid, the next sign-in does not ask again. A
+refusal returns to the client as ``error=access_denied``.
 """
 
 from __future__ import annotations
@@ -70,6 +76,8 @@ def login_view(request: HttpRequest) -> HttpResponse:
 
 
 class EsiaAuthorizationView(AuthorizationView):
+    template_name = "esia_stub/consent.html"
+
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.method == "GET":
             refused = self._signature_refusal(request)

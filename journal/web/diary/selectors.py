@@ -24,15 +24,13 @@ from journal.roster.models import Pupil
 from journal.structure import selectors as structure_selectors
 from journal.structure.models import (
     AcademicYear,
-    BellSlot,
     ReportingPeriod,
     SubgroupMember,
     TeachingAssignment,
     TimetableEntry,
 )
 from journal.web.selectors import period_chosen, periods_for_grade
-
-WEEKDAYS = ["Понедельник", "Вторник", "Среда", "Четверг", "Пятница", "Суббота", "Воскресенье"]
+from journal.web.timetable import WEEKDAYS, TimetableDay, TimetableLesson, bells_of, times
 
 
 def diary_children(*, for_user: Any) -> list[Pupil]:
@@ -132,12 +130,7 @@ def diary_week(*, pupil: Pupil, week_start: dt.date) -> list[DiaryDay]:
     bells: dict[int, tuple[dt.time, dt.time]] = {}
     rooms: dict[tuple[int, int, int], str] = {}
     if lessons and pupil.class_group is not None:
-        bells = {
-            number: (starts, ends)
-            for number, starts, ends in BellSlot.objects.filter(
-                year_id=pupil.class_group.year_id
-            ).values_list("number", "starts_at", "ends_at")
-        }
+        bells = bells_of(pupil.class_group.year_id)
         rooms = {
             (assignment_id, weekday, slot): room
             for assignment_id, weekday, slot, room in TimetableEntry.objects.filter(
@@ -170,22 +163,6 @@ def diary_week(*, pupil: Pupil, week_start: dt.date) -> list[DiaryDay]:
 # ---------------------------------------------------------------- the weekly timetable (SET-3)
 
 
-@dataclass
-class TimetableLesson:
-    slot: int
-    starts_at: dt.time | None
-    ends_at: dt.time | None
-    subject: str
-    teacher: str
-    room: str
-
-
-@dataclass
-class TimetableDay:
-    weekday: str
-    lessons: list[TimetableLesson]
-
-
 def diary_timetable(*, pupil: Pupil, for_user: Any) -> list[TimetableDay]:
     """The pupil's weekly timetable by school day: lesson number, bell times, subject,
     teacher and room, only the subgroups the pupil belongs to. `pupil` must come from
@@ -200,22 +177,16 @@ def diary_timetable(*, pupil: Pupil, for_user: Any) -> list[TimetableDay]:
         .filter(assignment__in=TeachingAssignment.objects.filter(pupil_assignments_q(pupil)))
         .select_related("teacher__user")
     )
-    bells = {
-        number: (starts, ends)
-        for number, starts, ends in BellSlot.objects.filter(year_id=group.year_id).values_list(
-            "number", "starts_at", "ends_at"
-        )
-    }
+    bells = bells_of(group.year_id)
     days = []
     for weekday in range(1, group.year.days_per_week + 1):
         lessons = [
             TimetableLesson(
-                slot=e.slot,
-                starts_at=bells.get(e.slot, (None, None))[0],
-                ends_at=bells.get(e.slot, (None, None))[1],
+                e.slot,
+                *times(bells, e.slot),
                 subject=e.assignment.subject.title,
-                teacher=e.teacher.user.full_name,
                 room=e.room,
+                teacher=e.teacher.user.full_name,
             )
             for e in entries
             if e.weekday == weekday

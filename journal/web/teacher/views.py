@@ -23,6 +23,7 @@ from journal.register import services as reg_services
 from journal.web.pages import STAFF_ROLES, TEACHERS, date_param, int_param, school_page, submit
 from journal.web.teacher import selectors
 from journal.web.teacher.forms import CorrectionForm, HomeworkFileForm, LessonForm, LessonSaveInput
+from journal.web.timetable import selectors as timetable_selectors
 
 
 def mark_scale() -> str:
@@ -42,6 +43,27 @@ def today(request: HttpRequest) -> HttpResponse:
             "next_day": on_date + dt.timedelta(days=1),
             "lessons": selectors.teacher_day(for_user=request.user, on_date=on_date),
             "assignments": selectors.teacher_assignments(for_user=request.user),
+        },
+    )
+
+
+@school_page(roles=TEACHERS)
+def timetable(request: HttpRequest) -> HttpResponse:
+    """The teacher's own week: the timetable on the week's dates, the substitutions they
+    take and the lessons others take for them (SET-3, ROLE-3), by week."""
+    today = timezone.localdate()
+    chosen = date_param(request.GET, "week", today)
+    week = chosen - dt.timedelta(days=chosen.weekday())
+    return render(
+        request,
+        "web/teacher/timetable.html",
+        {
+            "week": timetable_selectors.teacher_timetable(for_user=request.user, week_start=week),
+            "week_end": week + dt.timedelta(days=6),
+            "prev_week": week - dt.timedelta(days=7),
+            "next_week": week + dt.timedelta(days=7),
+            "is_this_week": week <= today <= week + dt.timedelta(days=6),
+            "today": today,
         },
     )
 

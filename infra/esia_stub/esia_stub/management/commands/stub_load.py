@@ -29,7 +29,8 @@ class Command(BaseCommand):
             app.authorization_grant_type = application.GRANT_AUTHORIZATION_CODE
             app.redirect_uris = " ".join(client.redirect_uris)
             app.algorithm = application.RS256_ALGORITHM
-            app.skip_authorization = True
+            # Every client asks for consent (the screen before the code), like ЕСИА.
+            app.skip_authorization = False
             # A signed-secret (ЕСИА) client never presents this one.
             app.client_secret = client.secret or secrets.token_urlsafe(32)
             app.save()
