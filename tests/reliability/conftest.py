@@ -3,6 +3,10 @@ Celery workers in subprocesses, a TCP proxy in front of PostgreSQL, and a commit
 
 Everything here sees only committed rows (other processes), so the school is created outside
 any test transaction and dropped at the end of the module that asked for it.
+
+The process kit itself (ports, waiting, stopping, redis-server, gunicorn, the proxy) is
+infra/procs.py, shared with tests/deploy and the benches; the names the test modules import
+from here stay here.
 """
 
 from __future__ import annotations
