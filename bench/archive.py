@@ -31,6 +31,7 @@ its files are removed at the end. The last line is JSON for scripts.
 
 from __future__ import annotations
 
+import argparse
 import base64
 import datetime as dt
 import json
@@ -42,7 +43,6 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -59,86 +59,22 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.conf import settings  # noqa: E402
+import _school  # noqa: E402
 from django.db import connection  # noqa: E402
 from django_tenants.utils import schema_context  # noqa: E402
 
 from core.tenancy import db  # noqa: E402
-from tenants.models import Domain, School  # noqa: E402
-from tenants.services import school_create  # noqa: E402
-from tests.world import World, build_world, make_user, staff  # noqa: E402
-
-VALID_INNS = ("7830002293", "5258052348", "7728168971", "7707083893", "7736207543")
-SUBJECTS = [
-    "Русский язык",
-    "Литература",
-    "Математика",
-    "Английский язык",
-    "История",
-    "Обществознание",
-    "География",
-    "Биология",
-    "Физика",
-    "Химия",
-    "Информатика",
-    "Музыка",
-    "Изобразительное искусство",
-    "Технология",
-    "Физическая культура",
-]
-LETTERS = "ВГДЕ"
-LESSONS_PER_WEEK = 3
+from tests.world import World, build_world  # noqa: E402
 
 
 def build_school(world: World, per_class: int, mark_every: int) -> dict[str, Any]:
     """The large school's year inside the bench school's schema."""
-    from journal.register.models import Attendance, Lesson, Mark, PeriodMark, WorkKind
-    from journal.roster import services as roster
-    from journal.structure.models import ClassGroup, ReportingPeriod, Subject, TeachingAssignment
+    from journal.register.models import Lesson, PeriodMark
 
-    year = world.year
-    subjects = [
-        Subject.objects.get_or_create(
-            title=title,
-            defaults={"short_title": title[:6], "is_physical_education": title.startswith("Физи")},
-        )[0]
-        for title in SUBJECTS
-    ]
-    teachers = [
-        staff(make_user(f"bench-t{i:02d}", "teacher", last_name=f"Учителева{i:02d}"))
-        for i in range(len(SUBJECTS))
-    ]
-    classes = ClassGroup.objects.bulk_create(
-        ClassGroup(year=year, grade=grade, letter=letter)
-        for grade in range(2, 12)
-        for letter in LETTERS
-    )
-    assignments = TeachingAssignment.objects.bulk_create(
-        TeachingAssignment(
-            year=year,
-            teacher=teachers[j],
-            subject=subject,
-            class_group=group,
-            weekly_hours=Decimal(LESSONS_PER_WEEK),
-        )
-        for group in classes
-        for j, subject in enumerate(subjects)
-    )
-    pupils: dict[int, list[Any]] = {
-        group.pk: [
-            roster.pupil_create(
-                last_name=f"Ученик{group.grade:02d}{group.letter}{n:02d}",
-                first_name="Иван",
-                class_group=group,
-                enrolled_on=year.starts_on,
-                order_number=f"b-{group.pk}-{n}",
-                by=world.users["secretary"],
-            )
-            for n in range(per_class)
-        ]
-        for group in classes
-    }
-    periods = list(ReportingPeriod.objects.filter(year=year).order_by("starts_on"))
+    frame = _school.large_school(world, per_class)
+    classes, assignments, pupils, periods = (
+        frame.classes, frame.assignments, frame.pupils, frame.periods,
+    )  # fmt: skip
 
     def periods_of(grade: int) -> list[Any]:
         return [p for p in periods if p.grade_from <= grade <= p.grade_to]
@@ -162,36 +98,16 @@ def build_school(world: World, per_class: int, mark_every: int) -> dict[str, Any
             for k, a in enumerate(assignments)
             for period in periods_of(by_class[a.class_group_id].grade)
             for n, day in enumerate(
-                d for d in days_of[period.pk] if (d.weekday() + k) % 5 < LESSONS_PER_WEEK
+                d for d in days_of[period.pk] if (d.weekday() + k) % 5 < _school.LESSONS_PER_WEEK
             )
         ),
         batch_size=5000,
     )
-    oral = WorkKind.objects.get(code="oral")
     class_of = {a.pk: a.class_group_id for a in assignments}
     entered_by = world.users["teacher"]
-    marks, absences = [], []
-    for i, lesson in enumerate(lessons):
-        for j, p in enumerate(pupils[class_of[lesson.assignment_id]]):
-            if (i + j) % mark_every == 0:
-                marks.append(
-                    Mark(
-                        lesson=lesson,
-                        pupil=p,
-                        value=2 + (i + j) % 4,
-                        work_kind=oral,
-                        weight=1,
-                        entered_by=entered_by,
-                    )
-                )
-            elif (i + j) % 20 == 1:
-                absences.append(
-                    Attendance(
-                        lesson=lesson, pupil=p, code="НБУ"[(i + j) % 3], marked_by=entered_by
-                    )
-                )
-    Mark.objects.bulk_create(marks, batch_size=5000)
-    Attendance.objects.bulk_create(absences, batch_size=5000)
+    marks, absences = _school.marks_and_absences(
+        world, lessons, class_of, pupils, mark_every=mark_every, absence_every=20
+    )
     PeriodMark.objects.bulk_create(
         (
             PeriodMark(
@@ -212,8 +128,8 @@ def build_school(world: World, per_class: int, mark_every: int) -> dict[str, Any
         "classes": len(classes),
         "pupils": sum(len(v) for v in pupils.values()),
         "lessons": len(lessons),
-        "marks": len(marks),
-        "absences": len(absences),
+        "marks": marks,
+        "absences": absences,
     }
 
 
@@ -251,15 +167,8 @@ def in_child(work: Callable[[], dict[str, Any]]) -> dict[str, Any]:
 def main(per_class: int, mark_every: int, sample: int) -> dict[str, Any]:
     import archive_tree
 
-    slug = f"bench-archive-{secrets.token_hex(3)}"
-    schema = slug.replace("-", "_")
-    db.set_schema_to_public()
-    used = set(School.objects.values_list("inn", flat=True))
-    inn = next(i for i in VALID_INNS if i not in used)
-    school_create(
-        slug=slug, name="Бенчмарк архива", short_name="Бенч", inn=inn, admin_email="b@example.org"
-    )
-    host = f"{slug}.{settings.PLATFORM_DOMAIN}"
+    school = _school.throwaway_school("archive", "Бенчмарк архива")
+    schema = school.schema
     out: dict[str, Any] = {"bench": "archive"}
     try:
         with schema_context(schema):
@@ -326,10 +235,7 @@ def main(per_class: int, mark_every: int, sample: int) -> dict[str, Any]:
         from archive_heads.models import PublishedTreeHead
 
         PublishedTreeHead.objects.filter(school=schema).delete()
-        with connection.cursor() as cursor:
-            cursor.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-        Domain.objects.filter(domain=host).delete()
-        School.objects.filter(schema_name=schema).delete()
+        _school.school_drop(school)
         shutil.rmtree(FILES, ignore_errors=True)
     a = out["archive"]
     a["seconds_per_package"] = round(a["wall_s"] / a["packages"], 2)
@@ -349,11 +255,12 @@ def main(per_class: int, mark_every: int, sample: int) -> dict[str, Any]:
 
 
 if __name__ == "__main__":
-    result = main(
-        int(sys.argv[1]) if len(sys.argv) > 1 else 25,
-        int(sys.argv[2]) if len(sys.argv) > 2 else 8,
-        int(sys.argv[3]) if len(sys.argv) > 3 else 1,
-    )
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("per_class", type=int, nargs="?", default=25, help="pupils a class")
+    parser.add_argument("mark_every", type=int, nargs="?", default=8, help="a mark every N cells")
+    parser.add_argument("sample", type=int, nargs="?", default=1, help="archive every N-th class")
+    args = parser.parse_args()
+    result = main(args.per_class, args.mark_every, args.sample)
     a, v = result["archive"], result["verify"]
     print(
         f"school: {result['classes']} classes, {result['pupils']} pupils, {result['lessons']} "

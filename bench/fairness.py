@@ -39,7 +39,7 @@ CONCURRENCY = int(sys.argv[3]) if len(sys.argv) > 3 else 2
 
 
 def main() -> int:
-    redis_server = _procs.Redis().start()
+    redis_server = _procs.RedisServer().start()
     env = _procs.process_env(redis_server.url)
     os.environ.update({k: env[k] for k in ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL")})
     os.environ["CELERY_RESULT_BACKEND"] = env["CELERY_RESULT_BACKEND"]

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 import statistics
 import sys
 import time
@@ -20,26 +19,19 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "platform")]
+sys.path[:0] = [str(ROOT), str(ROOT / "platform"), str(ROOT / "bench")]
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
 
 import django  # noqa: E402
 
 django.setup()
 
-from django.conf import settings  # noqa: E402
-from django.db import connection  # noqa: E402
+import _school  # noqa: E402
 from django_tenants.utils import schema_context  # noqa: E402
 from rest_framework.test import APIClient  # noqa: E402
 
-from core.tenancy import db  # noqa: E402
-from tenants.models import Domain, School  # noqa: E402
-from tenants.services import school_create  # noqa: E402
 from tests.factories import journal_fill  # noqa: E402
 from tests.world import World, build_world  # noqa: E402
-
-# Valid legal-entity INNs (check digit correct) for the throwaway school.
-VALID_INNS = ("7830002293", "5258052348", "7728168971", "7707083893", "7736207543")
 
 
 def median_ms(call: Callable[[], None], runs: int) -> float:
@@ -53,19 +45,8 @@ def median_ms(call: Callable[[], None], runs: int) -> float:
 
 
 def main(runs: int) -> dict[str, object]:
-    slug = f"bench-journal-{secrets.token_hex(3)}"
-    schema = slug.replace("-", "_")
-    db.set_schema_to_public()
-    used = set(School.objects.values_list("inn", flat=True))
-    inn = next(i for i in VALID_INNS if i not in used)
-    school_create(
-        slug=slug,
-        name="Бенчмарк журнала",
-        short_name="Бенч",
-        inn=inn,
-        admin_email="bench@example.org",
-    )
-    host = f"{slug}.{settings.PLATFORM_DOMAIN}"
+    school = _school.throwaway_school("journal", "Бенчмарк журнала")
+    schema, host = school.schema, school.host
     try:
         with schema_context(schema):
             world: World = build_world(n_pupils=5)
@@ -98,11 +79,7 @@ def main(runs: int) -> dict[str, object]:
         bulk1 = median_ms(lambda: save(one), runs)
         bulk30 = median_ms(lambda: save(thirty), runs)
     finally:
-        db.set_schema_to_public()
-        with connection.cursor() as cursor:
-            cursor.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-        Domain.objects.filter(domain=host).delete()
-        School.objects.filter(schema_name=schema).delete()
+        _school.school_drop(school)
     return {
         "bench": "journal",
         "runs": runs,

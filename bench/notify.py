@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import secrets
 import statistics
 import sys
 import time
@@ -24,24 +23,20 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "platform")]
+sys.path[:0] = [str(ROOT), str(ROOT / "platform"), str(ROOT / "bench")]
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
 
 import django  # noqa: E402
 
 django.setup()
 
+import _school  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from django_tenants.utils import schema_context  # noqa: E402
 
-from core.tenancy import db  # noqa: E402
-from tenants.models import Domain, School  # noqa: E402
-from tenants.services import school_create  # noqa: E402
-
-VALID_INNS = ("7830002293", "5258052348", "7728168971", "7707083893", "7736207543")
 PUPILS = 1000
 EVENTS = 300
 
@@ -121,19 +116,8 @@ def main(runs: int) -> dict[str, Any]:
     from journal.messaging.notifications import digest_deliver, digest_recipients
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    slug = f"bench-notify-{secrets.token_hex(3)}"
-    schema = slug.replace("-", "_")
-    db.set_schema_to_public()
-    used = set(School.objects.values_list("inn", flat=True))
-    inn = next(i for i in VALID_INNS if i not in used)
-    school_create(
-        slug=slug,
-        name="Бенчмарк уведомлений",
-        short_name="Бенч",
-        inn=inn,
-        admin_email="bench@example.org",
-    )
-    host = f"{slug}.{settings.PLATFORM_DOMAIN}"
+    school = _school.throwaway_school("notify", "Бенчмарк уведомлений")
+    schema = school.schema
     recipients_ms: list[float] = []
     deliver_ms: list[float] = []
     per_recipient: dict[int, set[int]] = {}  # events carried -> queries seen
@@ -156,11 +140,7 @@ def main(runs: int) -> dict[str, Any]:
                 deliver_ms.append((time.perf_counter() - start) * 1000)
                 assert Delivery.objects.count() == EVENTS * (round_no + 1)
     finally:
-        db.set_schema_to_public()
-        with connection.cursor() as cursor:
-            cursor.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-        Domain.objects.filter(domain=host).delete()
-        School.objects.filter(schema_name=schema).delete()
+        _school.school_drop(school)
     seen = sorted(q for qs in per_recipient.values() for q in qs)
     deliver = statistics.median(deliver_ms)
     return {

@@ -15,34 +15,30 @@ import gzip
 import json
 import os
 import re
-import secrets
 import statistics
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "platform")]
+sys.path[:0] = [str(ROOT), str(ROOT / "platform"), str(ROOT / "bench")]
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
 
 import django  # noqa: E402
 
 django.setup()
 
+import _school  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.contrib.staticfiles import finders  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django_tenants.utils import schema_context  # noqa: E402
 
-from core.tenancy import db  # noqa: E402
-from tenants.models import Domain, School  # noqa: E402
-from tenants.services import school_create  # noqa: E402
 from tests.factories import journal_fill  # noqa: E402
 from tests.web.conftest import learner_backend  # noqa: E402
 from tests.world import World, build_world  # noqa: E402
 
-VALID_INNS = ("7830002293", "5258052348", "7728168971", "7707083893", "7736207543")
 ASSET_RE = re.compile(r'(?:href|src)="(/static/[^"]+\.(?:css|js))"')
 
 
@@ -83,15 +79,8 @@ def measure(client: Client, path: str, runs: int) -> dict[str, float]:
 
 
 def main(runs: int) -> dict[str, object]:
-    slug = f"bench-pages-{secrets.token_hex(3)}"
-    schema = slug.replace("-", "_")
-    db.set_schema_to_public()
-    used = set(School.objects.values_list("inn", flat=True))
-    inn = next(i for i in VALID_INNS if i not in used)
-    school_create(
-        slug=slug, name="Бенчмарк страниц", short_name="Бенч", inn=inn, admin_email="b@example.org"
-    )
-    host = f"{slug}.{settings.PLATFORM_DOMAIN}"
+    school = _school.throwaway_school("pages", "Бенчмарк страниц")
+    schema, host = school.schema, school.host
     results: dict[str, dict[str, float]] = {}
     try:
         with schema_context(schema):
@@ -119,11 +108,7 @@ def main(runs: int) -> dict[str, object]:
             journal_fill(world, pupils=30, lessons=60)
         run_all("large")
     finally:
-        db.set_schema_to_public()
-        with connection.cursor() as cursor:
-            cursor.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-        Domain.objects.filter(domain=host).delete()
-        School.objects.filter(schema_name=schema).delete()
+        _school.school_drop(school)
     summary: dict[str, object] = {"bench": "pages", "runs": runs}
     for key, figures in results.items():
         for figure, value in figures.items():

@@ -199,41 +199,12 @@ def web_backend_mib() -> float:
 
 
 def gunicorn(env: dict[str, str], log: Path) -> tuple[Any, int]:
-    import httpx
-
-    port = _procs.free_port()
-    process = _procs.start(
-        [
-            str(_procs.BIN / "gunicorn"),
-            "config.wsgi",
-            "--config",
-            str(ROOT / "infra" / "gunicorn.conf.py"),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--access-logfile",
-            "/dev/null",
-        ],
-        env,
-        log,
-    )
-
-    def up() -> bool:
-        if process.poll() is not None:
-            raise RuntimeError(log.read_text()[-2000:])
-        try:
-            answer = httpx.get(
-                f"http://127.0.0.1:{port}/healthz", headers={"Host": "localhost"}, timeout=2
-            )
-        except httpx.TransportError:
-            return False
-        return answer.status_code == 200
-
-    try:
-        _procs.wait_for(up, 90, "gunicorn")
-    except BaseException:
-        _procs.stop(process)
-        raise
-    return process, port
+    options = ["--config", str(ROOT / "infra" / "gunicorn.conf.py")]
+    server = _procs.start_gunicorn(
+        env, log, [*options, "--access-logfile", "/dev/null"], host="localhost",
+        ready_timeout=90, log_mode="ab",
+    )  # fmt: skip
+    return server.process, server.port
 
 
 def main() -> int:
@@ -256,14 +227,14 @@ def main() -> int:
     parser.add_argument("--warmup-seconds", type=int, default=10)
     args = parser.parse_args()
 
-    redis_server = _procs.Redis().start()
+    redis_server = _procs.RedisServer().start()
     try:
         return run(args, redis_server)
     finally:
         redis_server.stop()
 
 
-def run(args: argparse.Namespace, redis_server: _procs.Redis) -> int:
+def run(args: argparse.Namespace, redis_server: _procs.RedisServer) -> int:
     env = _procs.process_env(redis_server.url)
     for key in ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND"):
         os.environ[key] = env[key]

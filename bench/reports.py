@@ -18,108 +18,43 @@ copy PDF ≤ 10 s. Drops the school at the end. The last line is JSON for script
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import json
 import os
-import secrets
 import statistics
 import sys
 import time
 import tracemalloc
 from collections.abc import Callable
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "platform")]
+sys.path[:0] = [str(ROOT), str(ROOT / "platform"), str(ROOT / "bench")]
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
 
 import django  # noqa: E402
 
 django.setup()
 
-from django.conf import settings  # noqa: E402
+import _school  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django_tenants.utils import schema_context  # noqa: E402
 
-from core.tenancy import db  # noqa: E402
-from tenants.models import Domain, School  # noqa: E402
-from tenants.services import school_create  # noqa: E402
-from tests.world import World, build_world, make_user, staff  # noqa: E402
-
-VALID_INNS = ("7830002293", "5258052348", "7728168971", "7707083893", "7736207543")
-SUBJECTS = [
-    "Русский язык",
-    "Литература",
-    "Математика",
-    "Английский язык",
-    "История",
-    "Обществознание",
-    "География",
-    "Биология",
-    "Физика",
-    "Химия",
-    "Информатика",
-    "Музыка",
-    "Изобразительное искусство",
-    "Технология",
-    "Физическая культура",
-]
-LETTERS = "ВГДЕ"
-LESSONS_PER_WEEK = 3
+from tests.world import World, build_world  # noqa: E402
 
 
 def build_school(world: World, per_class: int) -> dict[str, Any]:
     """The large school inside the bench school's schema; returns what the bench reads."""
-    from journal.register.models import Attendance, Lesson, Mark, PeriodMark, WorkKind
-    from journal.roster import services as roster
-    from journal.structure.models import ClassGroup, ReportingPeriod, Subject, TeachingAssignment
+    from journal.register.models import Lesson, PeriodMark
+    from journal.structure.models import TeachingAssignment
 
-    year = world.year
-    subjects = []
-    for title in SUBJECTS:
-        subject, _ = Subject.objects.get_or_create(
-            title=title,
-            defaults={"short_title": title[:6], "is_physical_education": title.startswith("Физи")},
-        )
-        subjects.append(subject)
-    teachers = [
-        staff(make_user(f"bench-t{i:02d}", "teacher", last_name=f"Учителева{i:02d}"))
-        for i in range(len(SUBJECTS))
-    ]
-    classes = ClassGroup.objects.bulk_create(
-        ClassGroup(year=year, grade=grade, letter=letter)
-        for grade in range(2, 12)
-        for letter in LETTERS
-    )
-    assignments = TeachingAssignment.objects.bulk_create(
-        TeachingAssignment(
-            year=year,
-            teacher=teachers[j],
-            subject=subject,
-            class_group=group,
-            weekly_hours=Decimal(LESSONS_PER_WEEK),
-        )
-        for group in classes
-        for j, subject in enumerate(subjects)
-    )
-    first_day = year.starts_on
-    pupils: dict[int, list[Any]] = {}
-    for group in classes:
-        pupils[group.pk] = [
-            roster.pupil_create(
-                last_name=f"Ученик{group.grade:02d}{group.letter}{n:02d}",
-                first_name="Иван",
-                class_group=group,
-                enrolled_on=first_day,
-                order_number=f"b-{group.pk}-{n}",
-                by=world.users["secretary"],
-            )
-            for n in range(per_class)
-        ]
-    periods = list(ReportingPeriod.objects.filter(year=year).order_by("starts_on"))
+    frame = _school.large_school(world, per_class)
+    classes, assignments, pupils, periods = (
+        frame.classes, frame.assignments, frame.pupils, frame.periods,
+    )  # fmt: skip
 
     def first_period(grade: int) -> Any:
         return next(p for p in periods if p.grade_from <= grade <= p.grade_to)
@@ -140,35 +75,13 @@ def build_school(world: World, per_class: int) -> dict[str, Any]:
         )
         for k, a in enumerate(assignments)
         # three of the week's five days, a different three per subject
-        for n, day in enumerate(d for d in days if (d.weekday() + k) % 5 < LESSONS_PER_WEEK)
+        for n, day in enumerate(d for d in days if (d.weekday() + k) % 5 < _school.LESSONS_PER_WEEK)
     )
-    oral = WorkKind.objects.get(code="oral")
-    by_assignment = {a.pk: a for a in assignments}
+    class_of = {a.pk: a.class_group_id for a in assignments}
     entered_by = world.users["teacher"]
-    marks = []
-    absences = []
-    for i, lesson in enumerate(lessons):
-        group_pupils = pupils[by_assignment[lesson.assignment_id].class_group_id]
-        for j, p in enumerate(group_pupils):
-            if (i + j) % 3 == 0:
-                marks.append(
-                    Mark(
-                        lesson=lesson,
-                        pupil=p,
-                        value=2 + (i + j) % 4,
-                        work_kind=oral,
-                        weight=1,
-                        entered_by=entered_by,
-                    )
-                )
-            elif (i + j) % 14 == 1:
-                absences.append(
-                    Attendance(
-                        lesson=lesson, pupil=p, code="НБУ"[(i + j) % 3], marked_by=entered_by
-                    )
-                )
-    Mark.objects.bulk_create(marks, batch_size=5000)
-    Attendance.objects.bulk_create(absences, batch_size=5000)
+    marks, absences = _school.marks_and_absences(
+        world, lessons, class_of, pupils, mark_every=3, absence_every=14
+    )
     PeriodMark.objects.bulk_create(
         (
             PeriodMark(
@@ -191,8 +104,8 @@ def build_school(world: World, per_class: int) -> dict[str, Any]:
         "quarter": quarter,
         "pupils": sum(len(v) for v in pupils.values()),
         "lessons": len(lessons),
-        "marks": len(marks),
-        "absences": len(absences),
+        "marks": marks,
+        "absences": absences,
     }
 
 
@@ -227,15 +140,8 @@ def main(runs: int, per_class: int) -> dict[str, Any]:
     from journal.reports.selectors import form_def, report_run
     from journal.reports.services import render_file
 
-    slug = f"bench-reports-{secrets.token_hex(3)}"
-    schema = slug.replace("-", "_")
-    db.set_schema_to_public()
-    used = set(School.objects.values_list("inn", flat=True))
-    inn = next(i for i in VALID_INNS if i not in used)
-    school_create(
-        slug=slug, name="Бенчмарк отчётов", short_name="Бенч", inn=inn, admin_email="b@example.org"
-    )
-    host = f"{slug}.{settings.PLATFORM_DOMAIN}"
+    school = _school.throwaway_school("reports", "Бенчмарк отчётов")
+    schema = school.schema
     out: dict[str, Any] = {"bench": "reports", "runs": runs}
     try:
         with schema_context(schema):
@@ -277,7 +183,7 @@ def main(runs: int, per_class: int) -> dict[str, Any]:
 
             def paper_copy() -> None:
                 copy = pc.paper_copy(data=copy_data, for_user=deputy)
-                assert len(copy.sections) == len(SUBJECTS)
+                assert len(copy.sections) == len(_school.SUBJECTS)
                 out["paper_copy_bytes"] = len(pc.paper_copy_pdf(copy))
 
             school_html()  # warm-up (templates, fonts are loaded by the PDF pass)
@@ -295,11 +201,7 @@ def main(runs: int, per_class: int) -> dict[str, Any]:
             out["paper_copy_queries"] = count
             out["paper_copy_peak_mb"] = peak_mb(paper_copy)
     finally:
-        db.set_schema_to_public()
-        with connection.cursor() as cursor:
-            cursor.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-        Domain.objects.filter(domain=host).delete()
-        School.objects.filter(schema_name=schema).delete()
+        _school.school_drop(school)
     out.update({f"{k}_cpu_s": v for k, v in CPU.items()})
     out["load_average"] = round(os.getloadavg()[0], 2)
     out["summary_html_target_s"] = 2.0
@@ -309,10 +211,11 @@ def main(runs: int, per_class: int) -> dict[str, Any]:
 
 
 if __name__ == "__main__":
-    result = main(
-        int(sys.argv[1]) if len(sys.argv) > 1 else 3,
-        int(sys.argv[2]) if len(sys.argv) > 2 else 25,
-    )
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("runs", type=int, nargs="?", default=3, help="HTML passes (median)")
+    parser.add_argument("pupils_per_class", type=int, nargs="?", default=25)
+    args = parser.parse_args()
+    result = main(args.runs, args.pupils_per_class)
     print(
         f"school: {result['classes']} classes, {result['pupils']} pupils, "
         f"{result['lessons']} lessons, {result['marks']} marks, {result['absences']} absences "

@@ -3,8 +3,10 @@ and their results."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from django.db.models import Model
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -14,6 +16,22 @@ from journal.access import CreatedOutput, DateRangeFilters, JournalApiView, quer
 from journal.attestation import selectors, services
 from journal.attestation.models import AttestationEvent, ControlWork
 from journal.structure.selectors import assignment_for_reading
+
+
+def _create_for_assignment(
+    request: Request, serializer: type[serializers.Serializer], create: Callable[..., Model]
+) -> Response:
+    """POST of something planned for a teaching assignment: the input validated, the
+    assignment read through the user's scope (another school's or an unseen one: 404), then
+    `create(assignment=..., by=..., **the other fields)`; 201 with the new id."""
+    data = serializer(data=request.data)
+    data.is_valid(raise_exception=True)
+    v: dict[str, Any] = dict(data.validated_data)
+    assignment, _ = assignment_for_reading(
+        assignment_id=v.pop("assignment_id"), for_user=request.user
+    )
+    created = create(assignment=assignment, by=request.user, **v)
+    return Response({"id": created.pk}, status=status.HTTP_201_CREATED)
 
 
 class ControlWorkCheckApi(JournalApiView):
@@ -60,14 +78,7 @@ class ControlWorkCreateApi(JournalApiView):
         summary="Внести работу в график (заместитель директора, YEAR-2)",
     )
     def post(self, request: Request) -> Response:
-        data = self.Input(data=request.data)
-        data.is_valid(raise_exception=True)
-        v: dict[str, Any] = dict(data.validated_data)
-        assignment, _ = assignment_for_reading(
-            assignment_id=v.pop("assignment_id"), for_user=request.user
-        )
-        work = services.control_work_schedule(assignment=assignment, by=request.user, **v)
-        return Response({"id": work.pk}, status=status.HTTP_201_CREATED)
+        return _create_for_assignment(request, self.Input, services.control_work_schedule)
 
 
 class EventOutput(serializers.Serializer):
@@ -116,14 +127,7 @@ class AttestationEventCreateApi(JournalApiView):
         summary="Назначить промежуточную аттестацию (заместитель директора, YEAR-2)",
     )
     def post(self, request: Request) -> Response:
-        data = self.Input(data=request.data)
-        data.is_valid(raise_exception=True)
-        v: dict[str, Any] = dict(data.validated_data)
-        assignment, _ = assignment_for_reading(
-            assignment_id=v.pop("assignment_id"), for_user=request.user
-        )
-        event = services.attestation_event_create(assignment=assignment, by=request.user, **v)
-        return Response({"id": event.pk}, status=status.HTTP_201_CREATED)
+        return _create_for_assignment(request, self.Input, services.attestation_event_create)
 
 
 class ResultOutput(serializers.Serializer):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypedDict
 
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -55,6 +55,24 @@ def _query_int(request: Request, name: str) -> int:
         return int(request.query_params[name])
     except (KeyError, ValueError) as exc:
         raise serializers.ValidationError({name: ["Укажите целое число."]}) from exc
+
+
+# The query of the views that show one journal (an assignment) in one reporting period.
+ASSIGNMENT_AND_PERIOD = [OpenApiParameter("assignment_id", int), OpenApiParameter("period_id", int)]
+
+
+class AssignmentAndPeriod(TypedDict):
+    assignment_id: int
+    period_id: int
+
+
+def _assignment_and_period(request: Request) -> AssignmentAndPeriod:
+    """assignment_id and period_id from the query (400 naming the first that is missing or
+    not a whole number), as the selectors' keyword arguments."""
+    return {
+        "assignment_id": _query_int(request, "assignment_id"),
+        "period_id": _query_int(request, "period_id"),
+    }
 
 
 class LessonsGenerateApi(JournalApiView):
@@ -336,16 +354,12 @@ class JournalGridApi(JournalApiView):
         pupils = Pupil(many=True)
 
     @extend_schema(
-        parameters=[OpenApiParameter("assignment_id", int), OpenApiParameter("period_id", int)],
+        parameters=ASSIGNMENT_AND_PERIOD,
         responses=Output,
         summary="Страница журнала: ученики × уроки (отметки, посещаемость)",
     )
     def get(self, request: Request) -> Response:
-        grid = selectors.journal_grid(
-            assignment_id=_query_int(request, "assignment_id"),
-            period_id=_query_int(request, "period_id"),
-            for_user=request.user,
-        )
+        grid = selectors.journal_grid(**_assignment_and_period(request), for_user=request.user)
         return Response(
             {
                 "assignment": {
@@ -437,15 +451,13 @@ class AccumulationApi(JournalApiView):
         enough = serializers.BooleanField()
 
     @extend_schema(
-        parameters=[OpenApiParameter("assignment_id", int), OpenApiParameter("period_id", int)],
+        parameters=ASSIGNMENT_AND_PERIOD,
         responses=Output(many=True),
         summary="Накопляемость отметок (MRK-6)",
     )
     def get(self, request: Request) -> Response:
         rows = selectors.accumulation_report(
-            assignment_id=_query_int(request, "assignment_id"),
-            period_id=_query_int(request, "period_id"),
-            for_user=request.user,
+            **_assignment_and_period(request), for_user=request.user
         )
         return Response(
             [
@@ -644,15 +656,13 @@ class PeriodSheetApi(JournalApiView):
         rows = Row(many=True)
 
     @extend_schema(
-        parameters=[OpenApiParameter("assignment_id", int), OpenApiParameter("period_id", int)],
+        parameters=ASSIGNMENT_AND_PERIOD,
         responses=Output,
         summary="Ведомость отметок за период: средний балл, предлагаемая отметка, срок (MRK-3)",
     )
     def get(self, request: Request) -> Response:
         sheet = selectors.period_mark_sheet(
-            assignment_id=_query_int(request, "assignment_id"),
-            period_id=_query_int(request, "period_id"),
-            for_user=request.user,
+            **_assignment_and_period(request), for_user=request.user
         )
         return Response(
             self.Output(

@@ -21,7 +21,8 @@ from typing import Any
 
 import pytest
 
-from tests.reliability.conftest import REPO, VENV_BIN, free_port, wait_for
+from infra.procs import Gunicorn, free_port, start, stop, wait_for
+from infra.procs import start_gunicorn as start_server
 
 PGBOUNCER = Path("/usr/sbin/pgbouncer")
 
@@ -85,14 +86,8 @@ class PgBouncer:
             command = ["runuser", "-u", entry.pw_name, "--", *command]
             for path in [self.workdir, *self.workdir.rglob("*")]:
                 os.chown(path, entry.pw_uid, entry.pw_gid)
-        self.process = subprocess.Popen(
-            command, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True
-        )
-        try:
-            wait_for(self._answers, 15, f"pgbouncer on {self.port}")
-        except BaseException:
-            self.stop()
-            raise
+        self.process = start(command, None, None)
+        wait_for(self._answers, 15, f"pgbouncer on {self.port}", or_else=self.stop)
 
     def _answers(self) -> bool:
         if self.process is not None and self.process.poll() is not None:
@@ -133,9 +128,8 @@ class PgBouncer:
         return f"postgresql://postgres@127.0.0.1:{self.port}/{self.dbname}"
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            os.killpg(self.process.pid, 15)
-            self.process.wait(10)
+        if self.process is not None:
+            stop(self.process, timeout=10)
         self.process = None
         shutil.rmtree(self.workdir, ignore_errors=True)
 
@@ -218,51 +212,9 @@ def committed_schools(slugs: list[str], blocker: Any) -> Iterator[list[MarkedSch
 # ------------------------------------------------------------------------------- gunicorn
 
 
-@dataclass
-class Gunicorn:
-    port: int
-    process: subprocess.Popen[bytes]
-    log: Path
-
-    def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, 15)
-            try:
-                self.process.wait(15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, 9)
-                self.process.wait(5)
-
-
 def start_gunicorn(
     env: dict[str, str], log: Path, *, host: str, workers: int, threads: int
 ) -> Gunicorn:
     """`gunicorn config.wsgi` as the chart runs it, up when `host`'s /healthz answers 200."""
-    import httpx
-
-    port = free_port()
-    handle = log.open("wb")
-    process = subprocess.Popen(
-        [
-            str(VENV_BIN / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{port}",
-            "--workers", str(workers), "--threads", str(threads), "--timeout", "60",
-            "--graceful-timeout", "3",
-        ],
-        cwd=REPO, env=env, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True,
-    )  # fmt: skip
-    server = Gunicorn(port, process, log)
-
-    def up() -> bool:
-        if process.poll() is not None:
-            raise AssertionError(f"gunicorn exited: {log.read_text()[-3000:]}")
-        try:
-            answer = httpx.get(server.url("/healthz"), headers={"Host": host}, timeout=2)
-        except httpx.TransportError:
-            return False
-        return answer.status_code == 200
-
-    wait_for(up, 60, "gunicorn")
-    return server
+    options = ["--workers", str(workers), "--threads", str(threads), "--timeout", "60"]
+    return start_server(env, log, [*options, "--graceful-timeout", "3"], host=host)

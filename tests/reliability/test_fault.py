@@ -39,7 +39,6 @@ from tests.reliability.conftest import (
     TcpProxy,
     process_env,
     start_gunicorn,
-    stop,
     wait_for,
 )
 
@@ -56,10 +55,14 @@ def web(
     committed_school: School,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[Gunicorn]:
+    """gunicorn reaching PostgreSQL only through the proxy. start_gunicorn stops it if it
+    does not come up (a failed setup has no teardown); once up, the teardown stops it."""
     env = process_env(redis_url=redis_server.url, db_host="127.0.0.1", db_port=pg_proxy.port)
     server = start_gunicorn(env, tmp_path_factory.mktemp("gunicorn") / "gunicorn.log")
-    yield server
-    stop(server.process)
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 def client(web: Gunicorn, school: School, token: str | None = None) -> httpx.Client:
@@ -113,7 +116,7 @@ def run_load(
     *,
     name: str,
     break_it: Callable[[], None],
-    mend_it: Callable[[], None],
+    mend_it: Callable[[], object],
     bogus: bool = False,
 ) -> Run:
     run = Run()
