@@ -217,9 +217,9 @@ def sign_in(url: Callable[[str, str], str]) -> Callable[..., None]:
     """Sign in through the school's own login page (and the TOTP step when asked)."""
 
     def run(page: Any, host: str, user: Any, password: str = STAFF_PASSWORD) -> None:
-        from django_otp.oath import totp
-        from django_otp.plugins.otp_totp.models import TOTPDevice
         from django_tenants.utils import schema_context
+
+        from tests.otp import totp_code
 
         page.goto(url(host, "/accounts/login/"))
         page.get_by_label("Имя пользователя").fill(user.username)
@@ -228,9 +228,8 @@ def sign_in(url: Callable[[str, str], str]) -> Callable[..., None]:
         page.wait_for_load_state()
         if page.locator("#id_token").count():
             with schema_context(host.split(".")[0].replace("-", "_")):
-                device = TOTPDevice.objects.get(user=user)
-                code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
-            page.locator("#id_token").fill(f"{code:06d}")
+                code = totp_code(user)
+            page.locator("#id_token").fill(code)
             page.get_by_role("button", name="Подтвердить").click()
             page.wait_for_load_state()
 

@@ -6,26 +6,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import Group
-from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
-
 from accounts.models import User
 from catalog.models import RegulationTemplate, RegulationVersion
 from catalog.seed import DEFAULT_REGULATION_CODE
 from core.tenancy import db
 from tests.browser.axe import wait_for_axe
+from tests.otp import platform_operator, totp_code
 
 USERNAME = "browser_templates_operator"
 PASSWORD = "x-operator-browser-3"
 
 
 def make_operator() -> User:
-    db.set_schema_to_public()
-    user = User.objects.create_user(USERNAME, password=PASSWORD, first_name="Пётр")
-    user.groups.add(Group.objects.get(name="operator"))
-    TOTPDevice.objects.create(user=user, name="Телефон", confirmed=True)
-    return user
+    return platform_operator(USERNAME, PASSWORD, first_name="Пётр")
 
 
 def drop() -> None:
@@ -35,8 +28,7 @@ def drop() -> None:
 
 def code_of(user: User) -> str:
     db.set_schema_to_public()
-    device = TOTPDevice.objects.get(user=user)
-    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+    return totp_code(user)
 
 
 def published_of_default() -> RegulationVersion:

@@ -8,12 +8,12 @@ from typing import Any
 
 from django.contrib.auth.models import Group
 from django.utils import timezone
-from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from openpyxl import load_workbook
 
 from accounts.models import User
 from core.tenancy import db
+from tests.otp import totp_code
 
 PASSWORD = "x-department-browser-1"
 Q1 = ("2025/2026:quarter:1", "1-я четверть", dt.date(2025, 9, 1), dt.date(2025, 10, 26))
@@ -61,8 +61,7 @@ def drop() -> None:
 
 def code(user: User) -> str:
     db.set_schema_to_public()
-    device = TOTPDevice.objects.get(user=user)
-    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+    return totp_code(user)
 
 
 def test_department_sees_overview_chart_filters_and_downloads_xlsx(

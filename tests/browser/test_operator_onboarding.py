@@ -4,32 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import Group
-from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
-
 from accounts.models import User
 from core.tenancy import db
 from tenants.models import School
+from tests.otp import platform_operator, totp_code
 
 PASSWORD = "x-operator-browser-1"
 
 
 def make_operator() -> User:
-    db.set_schema_to_public()
-    user = User.objects.create_user(
-        "browser_operator", password=PASSWORD, first_name="Ольга", last_name="Операторова"
+    return platform_operator(
+        "browser_operator", PASSWORD, first_name="Ольга", last_name="Операторова"
     )
-    user.groups.add(Group.objects.get(name="operator"))
-    # The operator's sign-in requires a second factor (SEC-3).
-    TOTPDevice.objects.create(user=user, name="Телефон", confirmed=True)
-    return user
 
 
 def current_code(user: User) -> str:
     db.set_schema_to_public()
-    device = TOTPDevice.objects.get(user=user)
-    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+    return totp_code(user)
 
 
 def drop_operator() -> None:

@@ -6,14 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import Group
-from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
-
 from accounts.models import User
 from catalog.models import RegulationTemplate, RegulationVersion
 from catalog.seed import DEFAULT_REGULATION_CODE
 from core.tenancy import db
+from tests.otp import platform_operator, totp_code
 
 USERNAME = "browser_rules_operator"
 PASSWORD = "x-operator-browser-2"
@@ -21,11 +18,7 @@ TITLE = "Редакция из браузера"
 
 
 def make_operator() -> User:
-    db.set_schema_to_public()
-    user = User.objects.create_user(USERNAME, password=PASSWORD, first_name="Ирина")
-    user.groups.add(Group.objects.get(name="operator"))
-    TOTPDevice.objects.create(user=user, name="Телефон", confirmed=True)
-    return user
+    return platform_operator(USERNAME, PASSWORD, first_name="Ирина")
 
 
 def drop() -> None:
@@ -36,8 +29,7 @@ def drop() -> None:
 
 def code_of(user: User) -> str:
     db.set_schema_to_public()
-    device = TOTPDevice.objects.get(user=user)
-    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+    return totp_code(user)
 
 
 def test_operator_edits_rules_in_fields_and_gets_russian_errors(

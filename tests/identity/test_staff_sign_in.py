@@ -7,7 +7,6 @@ from typing import Any
 
 from axes.models import AccessAttempt
 from django.test import Client
-from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tenants.utils import schema_context
 from rest_framework.test import APIClient
@@ -15,6 +14,7 @@ from rest_framework.test import APIClient
 from accounts.models import User
 from journal.identity.models import PasswordReset
 from tests.identity.conftest import Family, make_user
+from tests.otp import totp_code
 
 PASSWORD = "x-Staff-pass-123"
 
@@ -28,8 +28,7 @@ def me(client: Client) -> int:
 
 
 def current_token(user: User) -> str:
-    device = TOTPDevice.objects.get(user=user)
-    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+    return totp_code(user)
 
 
 def test_teacher_signs_in_with_password_only(family1: Family) -> None:
