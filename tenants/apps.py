@@ -18,3 +18,8 @@ class TenantsConfig(AppConfig):
         from tenants.recycling import connect_signals
 
         connect_signals()
+
+        # platform_migrate at many schools: no scan of every school's relations per school.
+        from tenants import recorder
+
+        recorder.install()
