@@ -45,7 +45,7 @@ def test_a_school_with_its_migrations_table(school1: Any, include_public: bool) 
     # django-tenants sets the search path first; then the one lookup, no pg_class scan.
     assert sql == [
         'SET search_path = "school1"' + (',"public"' if include_public else ""),
-        "SELECT to_regclass('\"school1\".\"django_migrations\"') IS NOT NULL",
+        'SELECT to_regclass(\'"school1"."django_migrations"\') IS NOT NULL',
     ]
 
 
