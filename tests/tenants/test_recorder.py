@@ -8,13 +8,14 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.db import connection as default_connection
 from django.db.migrations.recorder import MigrationRecorder
 from django.test.utils import CaptureQueriesContext
 
 from tenants import recorder
 
 EMPTY = "recorder_empty"
+connection: Any = default_connection  # django-tenants' wrapper: set_schema(), schema_name
 
 
 @pytest.fixture
